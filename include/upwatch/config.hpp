@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "upwatch/probe.hpp"
+
+namespace upwatch {
+
+/// The HTTP version to ask for.
+enum class HttpVersion : std::uint8_t { automatic, http1_1, http2 };
+/// Which address family to connect over.
+enum class IpVersion : std::uint8_t { any, v4, v6 };
+/// Whether probes may reuse connections.
+enum class Connections : std::uint8_t { fresh, keep_alive };
+
+/// Everything a run needs, bound from the command line.
+struct Config {
+  std::string url;
+  std::chrono::nanoseconds interval = std::chrono::seconds{1};
+  std::string log_path = "testlog.log";
+  bool truncate_log = false;
+  std::chrono::nanoseconds max_time = std::chrono::seconds{5};
+  std::optional<std::chrono::nanoseconds> connect_timeout;
+  std::string method = "HEAD";
+  std::vector<std::string> headers;
+  bool insecure = false;
+  std::string cacert;
+  HttpVersion http_version = HttpVersion::automatic;
+  std::vector<std::string> resolve;
+  std::vector<std::string> connect_to;
+  IpVersion ip_version = IpVersion::any;
+  Connections connections = Connections::fresh;
+  StatusExpectation expectation;
+  std::optional<std::chrono::nanoseconds> duration;
+  std::optional<std::uint64_t> count;
+  std::uint64_t parallel_max = 100;
+};
+
+/// The result of reading the command line.
+struct CommandLine {
+  std::optional<Config> config;  ///< the run to do, or nullopt when there is nothing to run
+  std::string output;            ///< what to print to stdout (--help, --version)
+};
+
+/// Parses the command line; throws UsageError with a one-line message on bad input.
+[[nodiscard]] CommandLine parse_command_line(int argc, const char* const* argv);
+
+/// The URL with any user name and password replaced by "***", for logs and summaries.
+[[nodiscard]] std::string redact_url(const std::string& url);
+
+}  // namespace upwatch

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace upwatch {
+
+/// Owns a CURL easy handle.
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+/// Owns a CURLM multi handle.
+struct MultiDeleter {
+  void operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
+};
+using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+
+/// Owns a curl_slist.
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using SlistHandle = std::unique_ptr<curl_slist, SlistDeleter>;
+
+/// Owns a CURLU URL handle.
+struct UrlDeleter {
+  void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+/// Owns a string that libcurl allocated.
+struct CurlFree {
+  void operator()(char* text) const { curl_free(text); }
+};
+using CurlString = std::unique_ptr<char, CurlFree>;
+
+/// Initialises libcurl for the life of the process's main function.
+class CurlGlobal {
+ public:
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+  CurlGlobal(const CurlGlobal&) = delete;
+  CurlGlobal& operator=(const CurlGlobal&) = delete;
+};
+
+/// Appends `item` to `list`, keeping ownership; false if libcurl could not allocate.
+[[nodiscard]] inline bool slist_append(SlistHandle& list, const char* item) {
+  curl_slist* grown = curl_slist_append(list.get(), item);
+  if (grown == nullptr) return false;
+  static_cast<void>(list.release());
+  list.reset(grown);
+  return true;
+}
+
+}  // namespace upwatch

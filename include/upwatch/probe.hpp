@@ -1,0 +1,84 @@
+#pragma once
+
+#include <bitset>
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "upwatch/wall_time.hpp"
+
+namespace upwatch {
+
+/// How a probe ended at the transport level; `answered` means an HTTP status was received.
+enum class Transport : std::uint8_t {
+  answered,
+  refused,    ///< connection refused (nothing listening)
+  reset,      ///< connection reset by the peer
+  timeout,    ///< --max-time or --connect-timeout expired
+  dns,        ///< the host name did not resolve
+  tls,        ///< TLS handshake or certificate failure
+  empty,      ///< the server closed the connection without answering
+  malformed,  ///< the answer was not valid HTTP
+  connect,    ///< connecting failed otherwise (unreachable network or host)
+  error,      ///< any other transport failure
+  skipped,    ///< not sent: the cap on probes in flight was reached
+  abandoned,  ///< still in flight when the run was stopped by a signal
+};
+
+/// The outcome of one probe: an HTTP status, or the transport failure that prevented one.
+struct Outcome {
+  Transport transport = Transport::answered;
+  int status = 0;  ///< the HTTP status when transport == answered, else 0
+
+  /// An answered outcome with the given HTTP status.
+  [[nodiscard]] static Outcome http(int status) { return {Transport::answered, status}; }
+  /// A transport failure.
+  [[nodiscard]] static Outcome failure(Transport transport) { return {transport, 0}; }
+
+  auto operator<=>(const Outcome&) const = default;
+};
+
+/// The log's name of an outcome: "200", "502", "refused", "timeout", ...
+[[nodiscard]] std::string format_as(Outcome outcome);
+/// Parses what format_as writes.
+[[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
+
+/// What a probe means for availability.
+enum class Verdict : std::uint8_t { up, down, abandoned };
+
+/// The set of HTTP statuses that count as up, from --expect.
+class StatusExpectation {
+ public:
+  /// The default: every status below 500 is up.
+  StatusExpectation();
+  /// Parses a comma-separated list of statuses ("200"), classes ("2xx") and ranges
+  /// ("200-399"); nullopt if any item is not one of those within 100..599.
+  [[nodiscard]] static std::optional<StatusExpectation> parse(std::string_view spec);
+
+  /// The verdict on an outcome: transport failures are down, abandoned probes neither.
+  [[nodiscard]] Verdict judge(Outcome outcome) const;
+  /// The specification this set was parsed from, as the log's run header records it.
+  [[nodiscard]] const std::string& spec() const { return spec_; }
+
+ private:
+  std::bitset<600> up_;
+  std::string spec_;
+};
+
+/// One finished probe, exactly as the log records it.
+struct ProbeRecord {
+  std::uint64_t sequence = 0;        ///< probe k was scheduled at start + k x interval
+  WallTime sent;                     ///< wall-clock time the probe was sent
+  Outcome outcome;                   ///< HTTP status or transport failure
+  std::chrono::microseconds total{}; ///< time from sending to the end of the probe
+  std::string remote = "-";          ///< "127.0.0.1:8080", "[::1]:443", or "-" if none
+  std::vector<std::string> lines;    ///< status line and headers as received, or the error text
+
+  bool operator==(const ProbeRecord&) const = default;
+};
+
+}  // namespace upwatch

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "upwatch/probe.hpp"
+#include "upwatch/wall_time.hpp"
+
+/// The log format, written and read here and nowhere else.
+///
+///   # upwatch 0.1.0 run start=2026-11-26T10:00:00.000Z interval=0.05 expect=100-499 url=http://h/
+///
+///   * 2026-11-26T10:00:00.000Z #0 200 0.412ms 127.0.0.1:8080
+///   HTTP/1.1 200 OK
+///   server: nginx
+///
+///   * 2026-11-26T10:00:00.050Z #1 refused 0.101ms 127.0.0.1:8080
+///   curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused
+///
+///   START: Thu Nov 26 10:00:00 UTC 2026
+///   END: ...            (the summary, up to the next blank line)
+namespace upwatch {
+
+/// The line that opens each run in a log.
+struct RunHeader {
+  std::string version;                ///< upwatch's version
+  WallTime start;                     ///< when the run started
+  std::chrono::nanoseconds interval;  ///< the schedule's interval
+  std::string expect;                 ///< the StatusExpectation spec that judged the probes
+  std::string url;                    ///< the probed URL, credentials redacted
+
+  bool operator==(const RunHeader&) const = default;
+};
+
+/// The run header line and the blank line after it.
+[[nodiscard]] std::string format_run_header(const RunHeader& header);
+/// One record: the marker line, the status line and headers or error text, a blank line.
+[[nodiscard]] std::string format_record(const ProbeRecord& record);
+/// The summary as it is appended to the log, after the records.
+[[nodiscard]] std::string format_summary_block(std::string_view summary);
+
+/// One run read back from a log.
+struct LogRun {
+  RunHeader header;
+  std::vector<ProbeRecord> records;  ///< in the order they were written (finish order)
+  bool summarized = false;           ///< false if the run never wrote its summary
+};
+
+/// Everything read from a log, and the lines that could not be read.
+struct LogContents {
+  std::vector<LogRun> runs;
+  std::vector<std::size_t> bad_lines;  ///< 1-based numbers of unreadable lines; a record cut
+                                       ///< short is named by the number of its marker line
+};
+
+/// Reads a log. Never fails: what cannot be read is named in bad_lines.
+[[nodiscard]] LogContents read_log(std::istream& in);
+
+/// A log file opened for appending; each append is one write(2), so a record reaches the
+/// file whole the moment it is appended, and a killed process loses nothing appended.
+class LogFile {
+ public:
+  /// What to do with an existing file.
+  enum class Existing { append, truncate };
+
+  /// Opens or creates `path`; throws UsageError naming the path and the reason on failure.
+  LogFile(const std::string& path, Existing existing);
+  ~LogFile();
+  LogFile(LogFile&& other) noexcept;
+  LogFile& operator=(LogFile&& other) noexcept;
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+
+  /// Appends `text`; false (with errno set) if it could not be written whole.
+  [[nodiscard]] bool append(std::string_view text);
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace upwatch

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds upwatch and its tests, and runs every test through ctest:
+# once in a normal build with warnings as errors, once under AddressSanitizer and UBSan.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+jobs=$(nproc)
+
+run_suite() {
+  local build=$1
+  shift
+  cmake -S "$root" -B "$build" -DUPWATCH_WERROR=ON "$@" >/dev/null
+  cmake --build "$build" --parallel "$jobs"
+  ctest --test-dir "$build" --output-on-failure --timeout 300
+}
+
+echo "== tests (RelWithDebInfo)"
+run_suite "$root/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+run_suite "$root/build/asan" -DCMAKE_BUILD_TYPE=Debug -DUPWATCH_SANITIZE=ON

@@ -1,0 +1,78 @@
+#include "upwatch/duration.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdint>
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+
+/// Nanoseconds per unit for the suffixes we accept, or 0 for an unknown suffix.
+std::int64_t unit_nanos(std::string_view suffix) {
+  if (suffix.empty() || suffix == "s") return kNanosPerSecond;
+  if (suffix == "ms") return 1'000'000;
+  if (suffix == "us") return 1'000;
+  if (suffix == "m") return 60 * kNanosPerSecond;
+  if (suffix == "h") return 3600 * kNanosPerSecond;
+  return 0;
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
+  std::size_t pos = 0;
+  std::int64_t whole = 0;
+  bool any_digit = false;
+  // Whole part, bounded so that whole * unit cannot overflow (10^7 hours is 1141 years).
+  for (; pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])); ++pos) {
+    if (whole > 10'000'000) return std::nullopt;
+    whole = whole * 10 + (text[pos] - '0');
+    any_digit = true;
+  }
+  std::int64_t fraction = 0;  // in units of 10^-18 of the unit
+  std::int64_t scale = 1'000'000'000'000'000'000;
+  if (pos < text.size() && text[pos] == '.') {
+    for (++pos; pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])); ++pos) {
+      scale /= 10;
+      fraction += (text[pos] - '0') * scale;
+      any_digit = true;
+    }
+  }
+  if (!any_digit) return std::nullopt;
+  const std::int64_t unit = unit_nanos(text.substr(pos));
+  if (unit == 0) return std::nullopt;
+  // fraction (10^-18 units) * unit (ns) / 10^18 needs up to 82 bits on the way.
+  __extension__ using Wide = __int128;
+  const auto fraction_nanos =
+      static_cast<std::int64_t>(Wide{fraction} * unit / Wide{1'000'000'000'000'000'000});
+  return std::chrono::nanoseconds(whole * unit + fraction_nanos);
+}
+
+std::string format_seconds(std::chrono::nanoseconds value) {
+  const auto count = value.count();
+  std::string text = fmt::format("{}", count / kNanosPerSecond);
+  std::int64_t rest = count % kNanosPerSecond;
+  if (rest != 0) {
+    std::string digits = fmt::format("{:09}", rest);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    text += '.' + digits;
+  }
+  return text;
+}
+
+std::string format_elapsed(std::chrono::milliseconds value) {
+  const auto total_ms = value.count();
+  const auto hours = total_ms / 3'600'000;
+  const auto minutes = total_ms / 60'000 % 60;
+  const auto seconds = total_ms / 1000 % 60;
+  const auto millis = total_ms % 1000;
+  if (hours > 0) return fmt::format("{}h{:02}m{:02}.{:03}s", hours, minutes, seconds, millis);
+  if (minutes > 0) return fmt::format("{}m{:02}.{:03}s", minutes, seconds, millis);
+  return fmt::format("{}.{:03}s", seconds, millis);
+}
+
+}  // namespace upwatch

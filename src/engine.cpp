@@ -1,0 +1,347 @@
+#include "upwatch/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <stdexcept>
+#include <thread>
+
+#include "upwatch/curl_handles.hpp"
+#include "upwatch/schedule.hpp"
+
+namespace upwatch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// One reusable probe slot: an easy handle and the state of the probe it carries.
+struct Probe {
+  EasyHandle easy;
+  bool active = false;
+  std::uint64_t sequence = 0;
+  Clock::time_point sent;
+  std::vector<std::string> lines;
+  std::array<char, CURL_ERROR_SIZE> error{};
+};
+
+extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* probe = static_cast<Probe*>(user);
+  std::string_view line{data, size * count};
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (!line.empty()) probe->lines.emplace_back(line);  // the blank line ends a header block
+  return size * count;
+}
+
+extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
+  return size * count;
+}
+
+long to_millis(std::chrono::nanoseconds value) {
+  return static_cast<long>(std::max<std::int64_t>(
+      1, std::chrono::ceil<std::chrono::milliseconds>(value).count()));
+}
+
+void check(CURLMcode code, std::string_view what) {
+  if (code != CURLM_OK) {
+    throw std::runtime_error(fmt::format("libcurl {}: {}", what, curl_multi_strerror(code)));
+  }
+}
+
+void check(CURLcode code, std::string_view what) {
+  if (code != CURLE_OK) {
+    throw std::runtime_error(fmt::format("libcurl {}: {}", what, curl_easy_strerror(code)));
+  }
+}
+
+SlistHandle make_slist(const std::vector<std::string>& items) {
+  SlistHandle list;
+  for (const auto& item : items) {
+    if (!slist_append(list, item.c_str())) throw std::bad_alloc();
+  }
+  return list;
+}
+
+std::string remote_of(CURL* easy) {
+  char* ip = nullptr;
+  long port = 0;
+  if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || ip == nullptr ||
+      *ip == '\0') {
+    return "-";
+  }
+  curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port);
+  const std::string_view address{ip};
+  return address.find(':') == std::string_view::npos ? fmt::format("{}:{}", address, port)
+                                                     : fmt::format("[{}]:{}", address, port);
+}
+
+}  // namespace
+
+Transport classify_failure(int curl_code, long os_errno) {
+  if (os_errno == ECONNRESET || os_errno == EPIPE) return Transport::reset;
+  switch (static_cast<CURLcode>(curl_code)) {
+    case CURLE_COULDNT_CONNECT:
+      return os_errno == ECONNREFUSED ? Transport::refused : Transport::connect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return Transport::timeout;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Transport::dns;
+    case CURLE_GOT_NOTHING:
+      return Transport::empty;
+    case CURLE_UNSUPPORTED_PROTOCOL:  // an HTTP/0.9-like answer with no status line
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_TOO_MANY_REDIRECTS:
+      return Transport::malformed;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+      return Transport::reset;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+      return Transport::tls;
+    default:
+      return Transport::error;
+  }
+}
+
+struct Engine::Impl {
+  Impl(const Config& config_, ClockOrigin origin_, RecordSink sink_)
+      : config(config_),
+        origin(origin_),
+        sink(std::move(sink_)),
+        multi(curl_multi_init()),
+        headers(make_slist(config.headers)),
+        resolve(make_slist(config.resolve)),
+        connect_to(make_slist(config.connect_to)) {
+    if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+  }
+
+  ~Impl() {
+    for (const auto& probe : probes) {
+      if (probe->active) curl_multi_remove_handle(multi.get(), probe->easy.get());
+    }
+  }
+
+  /// An idle probe slot, made and configured on first need.
+  Probe& acquire() {
+    if (!idle.empty()) {
+      Probe* probe = idle.back();
+      idle.pop_back();
+      return *probe;
+    }
+    auto probe = std::make_unique<Probe>();
+    probe->easy.reset(curl_easy_init());
+    if (!probe->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
+    configure(*probe);
+    probes.push_back(std::move(probe));
+    return *probes.back();
+  }
+
+  void configure(Probe& probe) {
+    CURL* easy = probe.easy.get();
+    auto set = [easy](CURLoption option, auto value) {
+      check(curl_easy_setopt(easy, option, value), "option");
+    };
+    set(CURLOPT_URL, config.url.c_str());
+    set(CURLOPT_PRIVATE, static_cast<void*>(&probe));
+    set(CURLOPT_NOSIGNAL, 1L);
+    set(CURLOPT_ERRORBUFFER, probe.error.data());
+    set(CURLOPT_HEADERFUNCTION, on_header);
+    set(CURLOPT_HEADERDATA, static_cast<void*>(&probe));
+    set(CURLOPT_WRITEFUNCTION, discard_body);
+    set(CURLOPT_USERAGENT, "upwatch/" UPWATCH_VERSION);
+    set(CURLOPT_TIMEOUT_MS, to_millis(config.max_time));
+    if (config.connect_timeout) set(CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config.connect_timeout));
+    if (config.method == "HEAD") {
+      set(CURLOPT_NOBODY, 1L);
+    } else if (config.method != "GET") {
+      set(CURLOPT_CUSTOMREQUEST, config.method.c_str());
+    }
+    if (headers) set(CURLOPT_HTTPHEADER, headers.get());
+    if (resolve) set(CURLOPT_RESOLVE, resolve.get());
+    if (connect_to) set(CURLOPT_CONNECT_TO, connect_to.get());
+    if (config.insecure) {
+      set(CURLOPT_SSL_VERIFYPEER, 0L);
+      set(CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!config.cacert.empty()) set(CURLOPT_CAINFO, config.cacert.c_str());
+    switch (config.http_version) {
+      case HttpVersion::automatic:
+        break;
+      case HttpVersion::http1_1:
+        set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+        break;
+      case HttpVersion::http2:
+        set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
+        break;
+    }
+    switch (config.ip_version) {
+      case IpVersion::any:
+        break;
+      case IpVersion::v4:
+        set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V4));
+        break;
+      case IpVersion::v6:
+        set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V6));
+        break;
+    }
+    if (config.connections == Connections::fresh) {
+      // As each curl process of the bash loop did: a new connection and a new look-up.
+      set(CURLOPT_FRESH_CONNECT, 1L);
+      set(CURLOPT_FORBID_REUSE, 1L);
+      set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    }
+  }
+
+  void launch(std::uint64_t sequence, Clock::time_point now) {
+    if (in_flight >= config.parallel_max) {
+      sink({.sequence = sequence,
+            .sent = origin.to_wall(now),
+            .outcome = Outcome::failure(Transport::skipped),
+            .lines = {fmt::format("upwatch: not sent: {} probes already in flight (--parallel-max)",
+                                  in_flight)}});
+      return;
+    }
+    Probe& probe = acquire();
+    probe.sequence = sequence;
+    probe.sent = now;
+    probe.lines.clear();
+    probe.error[0] = '\0';
+    check(curl_multi_add_handle(multi.get(), probe.easy.get()), "add");
+    probe.active = true;
+    ++in_flight;
+  }
+
+  /// Hands a probe's record to the sink and returns its slot to the idle list.
+  void release(Probe& probe, ProbeRecord&& record) {
+    check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
+    probe.active = false;
+    --in_flight;
+    idle.push_back(&probe);
+    sink(std::move(record));
+  }
+
+  void finish(Probe& probe, CURLcode code) {
+    CURL* easy = probe.easy.get();
+    ProbeRecord record{.sequence = probe.sequence,
+                       .sent = origin.to_wall(probe.sent),
+                       .remote = remote_of(easy),
+                       .lines = std::move(probe.lines)};
+    curl_off_t total = 0;
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+    record.total = std::chrono::microseconds{total};
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (code == CURLE_OK && status >= 100 && status <= 999) {
+      record.outcome = Outcome::http(static_cast<int>(status));
+    } else {
+      long os_errno = 0;
+      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+      record.outcome = Outcome::failure(code == CURLE_OK ? Transport::malformed
+                                                         : classify_failure(code, os_errno));
+      record.lines.push_back(fmt::format("curl: ({}) {}", static_cast<int>(code),
+                                         probe.error[0] != '\0' ? probe.error.data()
+                                                                : curl_easy_strerror(code)));
+    }
+    release(probe, std::move(record));
+  }
+
+  void collect_finished() {
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      void* owner = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
+      finish(*static_cast<Probe*>(owner), message->data.result);
+    }
+  }
+
+  void abandon_all(Clock::time_point now) {
+    std::vector<Probe*> active;
+    for (const auto& probe : probes) {
+      if (probe->active) active.push_back(probe.get());
+    }
+    std::ranges::sort(active, {}, &Probe::sequence);
+    for (Probe* probe : active) {
+      const auto in_flight_for = std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
+      probe->lines.push_back(fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
+                                         static_cast<double>(in_flight_for.count()) / 1e6));
+      release(*probe, {.sequence = probe->sequence,
+                       .sent = origin.to_wall(probe->sent),
+                       .outcome = Outcome::failure(Transport::abandoned),
+                       .total = in_flight_for,
+                       .remote = remote_of(probe->easy.get()),
+                       .lines = std::move(probe->lines)});
+    }
+  }
+
+  WallTime run(const StopSignals& stop) {
+    const Schedule schedule{origin.steady, config.interval,
+                            tick_limit(config.count, config.duration, config.interval)};
+    std::uint64_t next = 0;
+    curl_waitfd wake{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0};
+    while (true) {
+      if (stop.stop_requested()) {
+        abandon_all(Clock::now());
+        break;
+      }
+      const auto now = Clock::now();
+      for (const auto due = schedule.due_by(now); next < due; ++next) launch(next, now);
+      int running = 0;
+      check(curl_multi_perform(multi.get(), &running), "perform");
+      collect_finished();
+      if (!schedule.contains(next) && in_flight == 0) break;
+
+      // Sleep until the next tick, or for at most a second while the last probes finish.
+      const auto wake_at = schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
+      const auto wait = wake_at - Clock::now();
+      if (wait <= Clock::duration::zero()) continue;
+      if (wait < std::chrono::milliseconds{1}) {
+        // curl_multi_poll counts in whole milliseconds: sleep the remainder exactly instead.
+        std::this_thread::sleep_until(wake_at);
+        continue;
+      }
+      const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
+      check(curl_multi_poll(multi.get(), &wake, 1, static_cast<int>(timeout), nullptr), "poll");
+    }
+    return origin.to_wall(Clock::now());
+  }
+
+  const Config& config;
+  ClockOrigin origin;
+  RecordSink sink;
+  MultiHandle multi;
+  SlistHandle headers;
+  SlistHandle resolve;
+  SlistHandle connect_to;
+  std::vector<std::unique_ptr<Probe>> probes;  ///< every slot made, active or idle
+  std::vector<Probe*> idle;
+  std::uint64_t in_flight = 0;
+};
+
+Engine::Engine(const Config& config, ClockOrigin origin, RecordSink sink)
+    : impl_(std::make_unique<Impl>(config, origin, std::move(sink))) {}
+
+Engine::~Engine() = default;
+
+WallTime Engine::run(const StopSignals& stop) { return impl_->run(stop); }
+
+}  // namespace upwatch

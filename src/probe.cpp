@@ -1,0 +1,98 @@
+#include "upwatch/probe.hpp"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::array<std::pair<Transport, std::string_view>, 11> kTransportNames{{
+    {Transport::refused, "refused"},
+    {Transport::reset, "reset"},
+    {Transport::timeout, "timeout"},
+    {Transport::dns, "dns"},
+    {Transport::tls, "tls"},
+    {Transport::empty, "empty"},
+    {Transport::malformed, "malformed"},
+    {Transport::connect, "connect"},
+    {Transport::error, "error"},
+    {Transport::skipped, "skipped"},
+    {Transport::abandoned, "abandoned"},
+}};
+
+constexpr std::string_view kDefaultSpec = "100-499";
+
+std::optional<int> parse_status(std::string_view text) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || text.size() != 3) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string format_as(Outcome outcome) {
+  if (outcome.transport == Transport::answered) return std::to_string(outcome.status);
+  for (const auto& [transport, name] : kTransportNames) {
+    if (transport == outcome.transport) return std::string{name};
+  }
+  return "error";
+}
+
+std::optional<Outcome> parse_outcome(std::string_view text) {
+  if (const auto status = parse_status(text)) return Outcome::http(*status);
+  for (const auto& [transport, name] : kTransportNames) {
+    if (name == text) return Outcome::failure(transport);
+  }
+  return std::nullopt;
+}
+
+StatusExpectation::StatusExpectation() : spec_(kDefaultSpec) {
+  for (std::size_t status = 100; status < 500; ++status) up_.set(status);
+}
+
+std::optional<StatusExpectation> StatusExpectation::parse(std::string_view spec) {
+  StatusExpectation result;
+  result.up_.reset();
+  result.spec_ = std::string{spec};
+  if (spec.empty()) return std::nullopt;
+  while (!spec.empty()) {
+    const auto comma = spec.find(',');
+    const std::string_view item = spec.substr(0, comma);
+    spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+    if (comma != std::string_view::npos && spec.empty()) return std::nullopt;  // trailing comma
+    int first = 0;
+    int last = 0;
+    if (item.size() == 3 && item[1] == 'x' && item[2] == 'x' && item[0] >= '1' &&
+        item[0] <= '5') {
+      first = (item[0] - '0') * 100;
+      last = first + 99;
+    } else if (const auto dash = item.find('-'); dash != std::string_view::npos) {
+      const auto low = parse_status(item.substr(0, dash));
+      const auto high = parse_status(item.substr(dash + 1));
+      if (!low || !high) return std::nullopt;
+      first = *low;
+      last = *high;
+    } else if (const auto status = parse_status(item)) {
+      first = last = *status;
+    } else {
+      return std::nullopt;
+    }
+    if (first < 100 || last > 599 || first > last) return std::nullopt;
+    for (int status = first; status <= last; ++status) result.up_.set(status);
+  }
+  return result;
+}
+
+Verdict StatusExpectation::judge(Outcome outcome) const {
+  if (outcome.transport == Transport::abandoned) return Verdict::abandoned;
+  if (outcome.transport != Transport::answered) return Verdict::down;
+  const bool up = outcome.status >= 0 && outcome.status < 600 && up_.test(outcome.status);
+  return up ? Verdict::up : Verdict::down;
+}
+
+}  // namespace upwatch

@@ -1,0 +1,187 @@
+#include "upwatch/probe_log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "upwatch/duration.hpp"
+#include "upwatch/error.hpp"
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::string_view kRunMarker = "# upwatch ";
+constexpr std::string_view kRecordMarker = "* ";
+constexpr std::string_view kSummaryStart = "START: ";
+
+/// Splits off the text up to the first space; `rest` keeps what follows the space.
+std::string_view next_word(std::string_view& rest) {
+  const auto space = rest.find(' ');
+  const auto word = rest.substr(0, space);
+  rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+  return word;
+}
+
+/// The value of `key=value`, or nullopt if `word` is not that key.
+std::optional<std::string_view> value_of(std::string_view word, std::string_view key) {
+  if (!word.starts_with(key) || word.size() <= key.size() || word[key.size()] != '=') {
+    return std::nullopt;
+  }
+  return word.substr(key.size() + 1);
+}
+
+std::optional<RunHeader> parse_run_header(std::string_view line) {
+  line.remove_prefix(kRunMarker.size());
+  RunHeader header;
+  header.version = std::string{next_word(line)};
+  if (header.version.empty() || next_word(line) != "run") return std::nullopt;
+  const auto start = value_of(next_word(line), "start");
+  const auto interval = value_of(next_word(line), "interval");
+  const auto expect = value_of(next_word(line), "expect");
+  const auto url = value_of(line, "url");
+  if (!start || !interval || !expect || !url) return std::nullopt;
+  const auto start_time = parse_iso_utc(*start);
+  const auto interval_value = parse_duration(*interval);
+  if (!start_time || !interval_value || interval_value->count() <= 0) return std::nullopt;
+  header.start = *start_time;
+  header.interval = *interval_value;
+  header.expect = std::string{*expect};
+  header.url = std::string{*url};
+  return header;
+}
+
+std::optional<ProbeRecord> parse_record_line(std::string_view line) {
+  line.remove_prefix(kRecordMarker.size());
+  const auto sent = parse_iso_utc(next_word(line));
+  const auto sequence_word = next_word(line);
+  const auto outcome = parse_outcome(next_word(line));
+  const auto total_word = next_word(line);
+  const auto remote = line;
+  if (!sent || !outcome || !sequence_word.starts_with('#') || !total_word.ends_with("ms") ||
+      remote.empty() || remote.find(' ') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  ProbeRecord record;
+  const auto* digits = sequence_word.data() + 1;
+  const auto* digits_end = sequence_word.data() + sequence_word.size();
+  const auto [end, error] = std::from_chars(digits, digits_end, record.sequence);
+  const auto total = parse_duration(total_word);
+  if (error != std::errc{} || end != digits_end || !total) return std::nullopt;
+  record.sent = *sent;
+  record.outcome = *outcome;
+  record.total = std::chrono::duration_cast<std::chrono::microseconds>(*total);
+  record.remote = std::string{remote};
+  return record;
+}
+
+}  // namespace
+
+std::string format_run_header(const RunHeader& header) {
+  return fmt::format("{}{} run start={} interval={} expect={} url={}\n\n", kRunMarker,
+                     header.version, format_iso_utc(header.start),
+                     format_seconds(header.interval), header.expect, header.url);
+}
+
+std::string format_record(const ProbeRecord& record) {
+  std::string text = fmt::format("{}{} #{} {} {:.3f}ms {}\n", kRecordMarker,
+                                 format_iso_utc(record.sent), record.sequence,
+                                 format_as(record.outcome),
+                                 static_cast<double>(record.total.count()) / 1000.0, record.remote);
+  for (const auto& line : record.lines) {
+    // A blank line ends a record, so a line of the body is never written blank.
+    text += line.empty() ? " " : line;
+    text += '\n';
+  }
+  text += '\n';
+  return text;
+}
+
+std::string format_summary_block(std::string_view summary) {
+  return fmt::format("{}\n", summary);
+}
+
+LogContents read_log(std::istream& in) {
+  LogContents contents;
+  std::optional<ProbeRecord> record;  // the record being read, until its blank line
+  std::size_t record_line = 0;
+  bool in_summary = false;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (record) {
+      if (line.empty()) {
+        contents.runs.back().records.push_back(std::move(*record));
+        record.reset();
+      } else {
+        record->lines.push_back(line);
+      }
+      continue;
+    }
+    if (line.empty()) {
+      in_summary = false;
+    } else if (line.starts_with(kRunMarker)) {
+      in_summary = false;
+      if (auto header = parse_run_header(line)) {
+        contents.runs.push_back({.header = std::move(*header)});
+      } else {
+        contents.bad_lines.push_back(number);
+      }
+    } else if (line.starts_with(kRecordMarker) && !contents.runs.empty()) {
+      in_summary = false;
+      record = parse_record_line(line);
+      record_line = number;
+      if (!record) contents.bad_lines.push_back(number);
+    } else if (!contents.runs.empty() && (in_summary || line.starts_with(kSummaryStart))) {
+      in_summary = true;
+      contents.runs.back().summarized = true;
+    } else {
+      contents.bad_lines.push_back(number);
+    }
+  }
+  if (record) contents.bad_lines.push_back(record_line);  // cut off before its blank line
+  return contents;
+}
+
+LogFile::LogFile(const std::string& path, Existing existing) {
+  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+                    (existing == Existing::truncate ? O_TRUNC : 0);
+  fd_ = ::open(path.c_str(), flags, 0644);
+  if (fd_ < 0) {
+    throw UsageError(fmt::format("cannot open log file '{}': {}", path, std::strerror(errno)));
+  }
+}
+
+LogFile::~LogFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+LogFile::LogFile(LogFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+LogFile& LogFile::operator=(LogFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+bool LogFile::append(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd_, text.data(), text.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+}  // namespace upwatch

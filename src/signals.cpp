@@ -1,0 +1,61 @@
+#include "upwatch/signals.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <system_error>
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::array<int, 3> kStopSignals{SIGINT, SIGTERM, SIGHUP};
+
+volatile std::sig_atomic_t g_signal = 0;
+int g_pipe[2] = {-1, -1};
+std::array<struct sigaction, kStopSignals.size()> g_previous{};
+
+extern "C" void on_stop_signal(int signal_number) {
+  if (g_signal != 0 && signal_number != SIGHUP) _exit(130);  // the second Ctrl-C
+  if (g_signal == 0) g_signal = signal_number;
+  const int saved_errno = errno;
+  const char byte = 1;
+  [[maybe_unused]] const auto ignored = write(g_pipe[1], &byte, 1);
+  errno = saved_errno;
+}
+
+}  // namespace
+
+StopSignals::StopSignals() {
+  if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    throw std::system_error(errno, std::generic_category(), "pipe2");
+  }
+  g_signal = 0;
+  struct sigaction action{};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (std::size_t i = 0; i < kStopSignals.size(); ++i) {
+    sigaction(kStopSignals[i], &action, &g_previous[i]);
+  }
+}
+
+StopSignals::~StopSignals() {
+  for (std::size_t i = 0; i < kStopSignals.size(); ++i) {
+    sigaction(kStopSignals[i], &g_previous[i], nullptr);
+  }
+  close(g_pipe[0]);
+  close(g_pipe[1]);
+  g_pipe[0] = g_pipe[1] = -1;
+}
+
+int StopSignals::wake_fd() const { return g_pipe[0]; }
+
+bool StopSignals::stop_requested() const { return g_signal != 0; }
+
+int StopSignals::signal_number() const { return g_signal; }
+
+}  // namespace upwatch

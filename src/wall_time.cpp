@@ -1,0 +1,68 @@
+#include "upwatch/wall_time.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <ctime>
+
+namespace upwatch {
+
+std::string format_iso_utc(WallTime time) {
+  const auto day = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day date{day};
+  const std::chrono::hh_mm_ss clock{time - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int{date.year()},
+                     unsigned{date.month()}, unsigned{date.day()}, clock.hours().count(),
+                     clock.minutes().count(), clock.seconds().count(),
+                     clock.subseconds().count());
+}
+
+std::optional<WallTime> parse_iso_utc(std::string_view text) {
+  // 2026-11-26T10:00:00.123Z
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text[19] != '.' || text[23] != 'Z') {
+    return std::nullopt;
+  }
+  const auto number = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
+    int value = 0;
+    const char* first = text.data() + pos;
+    const auto [end, error] = std::from_chars(first, first + len, value);
+    if (error != std::errc{} || end != first + len || *first == '-' || *first == '+') {
+      return std::nullopt;
+    }
+    return value;
+  };
+  const auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  const auto hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  const auto millis = number(20, 3);
+  if (!year || !month || !day || !hour || !minute || !second || !millis) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year{*year},
+                                         std::chrono::month{static_cast<unsigned>(*month)},
+                                         std::chrono::day{static_cast<unsigned>(*day)}};
+  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  return WallTime{std::chrono::sys_days{date}} + std::chrono::hours{*hour} +
+         std::chrono::minutes{*minute} + std::chrono::seconds{*second} +
+         std::chrono::milliseconds{*millis};
+}
+
+std::string format_date_local(WallTime time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  std::array<char, 64> buffer{};
+  const std::size_t length =
+      std::strftime(buffer.data(), buffer.size(), "%a %b %e %H:%M:%S %Z %Y", &local);
+  return {buffer.data(), length};
+}
+
+ClockOrigin ClockOrigin::now() {
+  return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
+}
+
+WallTime ClockOrigin::to_wall(std::chrono::steady_clock::time_point instant) const {
+  return std::chrono::floor<std::chrono::milliseconds>(
+      wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(instant - steady));
+}
+
+}  // namespace upwatch

@@ -25,11 +25,12 @@ constexpr std::array<std::pair<Transport, std::string_view>, 11> kTransportNames
 constexpr std::string_view kDefaultSpec = "100-499";
 
 std::optional<int> parse_status(std::string_view text) {
-  int value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size() || text.size() != 3) {
+  if (text.size() != 3 || text.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
@@ -67,8 +68,8 @@ std::optional<StatusExpectation> StatusExpectation::parse(std::string_view spec)
     if (comma != std::string_view::npos && spec.empty()) return std::nullopt;  // trailing comma
     int first = 0;
     int last = 0;
-    if (item.size() == 3 && item[1] == 'x' && item[2] == 'x' && item[0] >= '1' &&
-        item[0] <= '5') {
+    if (item.size() == 3 && (item[1] == 'x' || item[1] == 'X') && item[2] == item[1] &&
+        item[0] >= '1' && item[0] <= '5') {
       first = (item[0] - '0') * 100;
       last = first + 99;
     } else if (const auto dash = item.find('-'); dash != std::string_view::npos) {

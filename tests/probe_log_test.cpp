@@ -1,0 +1,181 @@
+#include "upwatch/probe_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "upwatch/error.hpp"
+
+using namespace std::chrono_literals;
+using upwatch::LogContents;
+using upwatch::Outcome;
+using upwatch::ProbeRecord;
+using upwatch::RunHeader;
+using upwatch::Transport;
+using upwatch::WallTime;
+
+namespace {
+
+const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
+
+RunHeader header(std::string url = "http://127.0.0.1:8080/health") {
+  return {.version = "0.1.0", .start = kStart, .interval = 50ms, .expect = "100-499", .url = url};
+}
+
+std::vector<ProbeRecord> sample_records() {
+  return {
+      {.sequence = 0,
+       .sent = kStart,
+       .outcome = Outcome::http(200),
+       .total = 412us,
+       .remote = "127.0.0.1:8080",
+       .lines = {"HTTP/1.1 200 OK", "server: nginx/1.22.1", "etag: \"6538b553-19a\""}},
+      {.sequence = 2,
+       .sent = kStart + 100ms,
+       .outcome = Outcome::failure(Transport::refused),
+       .total = 101us,
+       .remote = "-",
+       .lines = {"curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused"}},
+      {.sequence = 1,
+       .sent = kStart + 50ms,
+       .outcome = Outcome::failure(Transport::timeout),
+       .total = 5'000'123us,
+       .remote = "[::1]:8080",
+       .lines = {"curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received"}},
+      {.sequence = 3,
+       .sent = kStart + 150ms,
+       .outcome = Outcome::http(502),
+       .total = 1'234us,
+       .remote = "127.0.0.1:8080",
+       .lines = {"HTTP/2 502 ", "date: Fri, 17 Nov 2023 00:09:32 GMT"}},
+  };
+}
+
+std::string write_log(const std::vector<ProbeRecord>& records, bool with_summary) {
+  std::string text = upwatch::format_run_header(header());
+  for (const auto& record : records) text += upwatch::format_record(record);
+  if (with_summary) text += upwatch::format_summary_block("START: x\nEND: y\nURL: z\nINT: 1\n");
+  return text;
+}
+
+LogContents read(const std::string& text) {
+  std::istringstream in{text};
+  return upwatch::read_log(in);
+}
+
+}  // namespace
+
+TEST(ProbeLog, RecordLineLooksAsDocumented) {
+  EXPECT_EQ(upwatch::format_record(sample_records()[0]),
+            "* 2026-11-26T00:00:00.000Z #0 200 0.412ms 127.0.0.1:8080\n"
+            "HTTP/1.1 200 OK\nserver: nginx/1.22.1\netag: \"6538b553-19a\"\n\n");
+  EXPECT_EQ(upwatch::format_run_header(header()),
+            "# upwatch 0.1.0 run start=2026-11-26T00:00:00.000Z interval=0.05 expect=100-499 "
+            "url=http://127.0.0.1:8080/health\n\n");
+}
+
+TEST(ProbeLog, WriteRead) {
+  const auto records = sample_records();
+  const auto contents = read(write_log(records, true));
+  EXPECT_TRUE(contents.bad_lines.empty());
+  ASSERT_EQ(contents.runs.size(), 1U);
+  EXPECT_EQ(contents.runs[0].header, header());
+  EXPECT_EQ(contents.runs[0].records, records);
+  EXPECT_TRUE(contents.runs[0].summarized);
+}
+
+TEST(ProbeLog, RunWithoutSummaryIsMarked) {
+  const auto contents = read(write_log(sample_records(), false));
+  ASSERT_EQ(contents.runs.size(), 1U);
+  EXPECT_FALSE(contents.runs[0].summarized);
+  EXPECT_EQ(contents.runs[0].records.size(), 4U);
+}
+
+TEST(ProbeLog, SeveralRunsInOneFile) {
+  const std::string text = write_log(sample_records(), true) + write_log({sample_records()[1]}, false);
+  const auto contents = read(text);
+  EXPECT_TRUE(contents.bad_lines.empty());
+  ASSERT_EQ(contents.runs.size(), 2U);
+  EXPECT_EQ(contents.runs[0].records.size(), 4U);
+  EXPECT_EQ(contents.runs[1].records.size(), 1U);
+  EXPECT_EQ(contents.runs[1].records[0].sequence, 2U);
+}
+
+TEST(ProbeLog, Truncate) {
+  // Cut the log at every byte of its last record: the complete records always read back,
+  // and the cut one is named as a bad line unless nothing of it remains.
+  const auto records = sample_records();
+  const std::string whole = write_log(records, false);
+  const std::string before_last =
+      write_log({records.begin(), records.end() - 1}, false);
+  const std::size_t last_line = static_cast<std::size_t>(
+      std::count(before_last.begin(), before_last.end(), '\n')) + 1;
+  for (std::size_t cut = before_last.size(); cut < whole.size(); ++cut) {
+    const auto contents = read(whole.substr(0, cut));
+    ASSERT_EQ(contents.runs.size(), 1U) << cut;
+    const auto& read_records = contents.runs[0].records;
+    ASSERT_EQ(read_records.size(), 3U) << "cut at " << cut;
+    EXPECT_TRUE(std::equal(read_records.begin(), read_records.end(), records.begin())) << cut;
+    if (cut == before_last.size()) {
+      EXPECT_TRUE(contents.bad_lines.empty());
+    } else {
+      EXPECT_EQ(contents.bad_lines, std::vector<std::size_t>{last_line}) << "cut at " << cut;
+    }
+  }
+  EXPECT_EQ(read(whole).runs[0].records.size(), 4U);
+}
+
+TEST(ProbeLog, BadLinesAreNamedAndTheRestIsRead) {
+  std::string text = write_log(sample_records(), false);
+  text.insert(0, "some junk before any run\n");
+  text += "* not-a-time #9 200 1ms x\n\n";
+  text += "stray line\n";
+  text += upwatch::format_record(sample_records()[0]);
+  const auto contents = read(text);
+  ASSERT_EQ(contents.runs.size(), 1U);
+  EXPECT_EQ(contents.runs[0].records.size(), 5U);
+  ASSERT_EQ(contents.bad_lines.size(), 3U);
+  EXPECT_EQ(contents.bad_lines[0], 1U);
+}
+
+TEST(ProbeLog, MalformedRecordLinesAreRejected) {
+  const std::string prefix = upwatch::format_run_header(header());
+  for (const char* bad : {"* 2026-11-26T00:00:00.000Z 0 200 0.412ms 127.0.0.1:80",
+                          "* 2026-11-26T00:00:00.000Z #x 200 0.412ms 127.0.0.1:80",
+                          "* 2026-11-26T00:00:00.000Z #0 20 0.412ms 127.0.0.1:80",
+                          "* 2026-11-26T00:00:00.000Z #0 200 0.412 127.0.0.1:80",
+                          "* 2026-11-26T00:00:00.000Z #0 200 0.412ms",
+                          "* 2026-11-26T00:00:00.000Z #0 200 0.412ms a b"}) {
+    const auto contents = read(prefix + bad + "\n\n");
+    EXPECT_EQ(contents.bad_lines, std::vector<std::size_t>{3}) << bad;
+    EXPECT_TRUE(contents.runs[0].records.empty()) << bad;
+  }
+}
+
+TEST(ProbeLog, AppendsToAFileWholeRecordsAtATime) {
+  const std::string path = ::testing::TempDir() + "/upwatch_probe_log_test.log";
+  std::remove(path.c_str());
+  {
+    upwatch::LogFile log{path, upwatch::LogFile::Existing::append};
+    ASSERT_TRUE(log.append("first\n"));
+  }
+  {
+    upwatch::LogFile log{path, upwatch::LogFile::Existing::append};
+    ASSERT_TRUE(log.append("second\n"));
+  }
+  std::ifstream in{path};
+  std::string content{std::istreambuf_iterator<char>(in), {}};
+  EXPECT_EQ(content, "first\nsecond\n");
+  {
+    upwatch::LogFile log{path, upwatch::LogFile::Existing::truncate};
+    ASSERT_TRUE(log.append("third\n"));
+  }
+  std::ifstream again{path};
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(again), {}), "third\n");
+  std::remove(path.c_str());
+  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log", upwatch::LogFile::Existing::append),
+               upwatch::UsageError);
+}

@@ -1,0 +1,268 @@
+#include "test_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <ctime>
+#include <stdexcept>
+#include <system_error>
+
+#include "upwatch/duration.hpp"
+
+namespace upwatch::testing {
+
+namespace {
+
+constexpr auto kPollSlice = std::chrono::milliseconds{10};
+
+std::string http_date() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::array<char, 64> buffer{};
+  return {buffer.data(),
+          std::strftime(buffer.data(), buffer.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc)};
+}
+
+std::string_view reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 404: return "Not Found";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Temporarily Unavailable";
+    case 504: return "Gateway Time-out";
+    default: return "Status";
+  }
+}
+
+/// An answer shaped like nginx's, for HEAD (no body) or any other method.
+std::string answer(int status, bool with_body) {
+  const std::string body = status == 200 ? "upwatch test server: healthy\n"
+                                         : fmt::format("{} {}\n", status, reason(status));
+  return fmt::format(
+      "HTTP/1.1 {} {}\r\nServer: nginx/1.22.1\r\nDate: {}\r\nContent-Type: text/html\r\n"
+      "Content-Length: {}\r\nConnection: keep-alive\r\nETag: \"6538b553-{:x}\"\r\n"
+      "Accept-Ranges: bytes\r\n\r\n{}",
+      status, reason(status), http_date(), body.size(), body.size(), with_body ? body : "");
+}
+
+void send_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t sent = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (sent <= 0) return;
+    data.remove_prefix(static_cast<std::size_t>(sent));
+  }
+}
+
+}  // namespace
+
+std::vector<Step> parse_script(std::string_view script) {
+  std::vector<Step> steps;
+  while (!script.empty()) {
+    const auto comma = script.find(',');
+    std::string_view item = script.substr(0, comma);
+    script = comma == std::string_view::npos ? std::string_view{} : script.substr(comma + 1);
+    Step step;
+    if (const auto star = item.find('*'); star != std::string_view::npos) {
+      const auto count_text = item.substr(star + 1);
+      const auto [end, error] =
+          std::from_chars(count_text.data(), count_text.data() + count_text.size(), step.count);
+      if (error != std::errc{} || end != count_text.data() + count_text.size() || step.count == 0) {
+        throw std::invalid_argument(fmt::format("bad count in step '{}'", item));
+      }
+      item = item.substr(0, star);
+    }
+    if (const auto colon = item.find(':'); colon != std::string_view::npos) {
+      const auto delay = parse_duration(item.substr(colon + 1));
+      if (!delay) throw std::invalid_argument(fmt::format("bad delay in step '{}'", item));
+      step.delay = std::chrono::duration_cast<std::chrono::milliseconds>(*delay);
+      item = item.substr(0, colon);
+    }
+    if (item == "ok") {
+      step.behaviour = Behaviour::ok;
+    } else if (item == "slow") {
+      step.behaviour = Behaviour::slow;
+    } else if (item == "hang") {
+      step.behaviour = Behaviour::hang;
+    } else if (item == "reset") {
+      step.behaviour = Behaviour::reset;
+    } else if (item == "garbage") {
+      step.behaviour = Behaviour::garbage;
+    } else if (item == "close") {
+      step.behaviour = Behaviour::close;
+    } else if (item == "refuse") {
+      step.behaviour = Behaviour::refuse;
+      step.count = 1;
+    } else {
+      const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), step.status);
+      if (error != std::errc{} || end != item.data() + item.size() || step.status < 100 ||
+          step.status > 599) {
+        throw std::invalid_argument(fmt::format("bad step '{}'", item));
+      }
+      step.behaviour = Behaviour::status;
+    }
+    steps.push_back(step);
+  }
+  if (steps.empty()) throw std::invalid_argument("empty script");
+  return steps;
+}
+
+TestServer::TestServer(std::vector<Step> script, std::uint16_t port)
+    : script_(std::move(script)), port_(port) {
+  listen_now();
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+TestServer::~TestServer() {
+  stopping_ = true;
+  acceptor_.join();
+  for (auto& worker : workers_) worker.join();
+  if (listener_ >= 0) ::close(listener_);
+}
+
+std::string TestServer::url() const { return fmt::format("http://127.0.0.1:{}/health", port_); }
+
+std::string TestServer::last_request() const {
+  const std::lock_guard lock{mutex_};
+  return last_request_;
+}
+
+void TestServer::listen_now() {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  const int one = 1;
+  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port_);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener_, 512) != 0) {
+    throw std::system_error(errno, std::generic_category(), "bind/listen");
+  }
+  socklen_t length = sizeof address;
+  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+  port_ = ntohs(address.sin_port);
+}
+
+Step TestServer::take_step() {
+  const std::lock_guard lock{mutex_};
+  const Step step = script_[step_index_];
+  if (step.behaviour == Behaviour::refuse) return Step{};  // raced the acceptor: answer
+  if (step.count != 0 && ++served_in_step_ == step.count && step_index_ + 1 < script_.size()) {
+    ++step_index_;
+    served_in_step_ = 0;
+  }
+  return step;
+}
+
+void TestServer::accept_loop() {
+  while (!stopping_) {
+    std::chrono::milliseconds refuse_for{-1};
+    {
+      const std::lock_guard lock{mutex_};
+      if (script_[step_index_].behaviour == Behaviour::refuse) {
+        refuse_for = script_[step_index_].delay;
+        if (step_index_ + 1 < script_.size()) ++step_index_;
+      }
+    }
+    if (refuse_for.count() >= 0) {
+      ::close(listener_);
+      listener_ = -1;
+      const auto until = std::chrono::steady_clock::now() + refuse_for;
+      while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(kPollSlice);
+      }
+      listen_now();
+      continue;
+    }
+    pollfd listening{.fd = listener_, .events = POLLIN, .revents = 0};
+    if (::poll(&listening, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
+    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    ++connections_;
+    const auto open = ++open_;
+    auto seen = max_concurrent_.load();
+    while (open > seen && !max_concurrent_.compare_exchange_weak(seen, open)) {
+    }
+    workers_.emplace_back([this, fd] {
+      serve(fd);
+      --open_;
+    });
+  }
+}
+
+void TestServer::serve(int fd) {
+  std::string buffer;
+  std::array<char, 4096> chunk{};
+  while (!stopping_) {
+    const auto head_end = buffer.find("\r\n\r\n");
+    if (head_end == std::string::npos) {
+      pollfd readable{.fd = fd, .events = POLLIN, .revents = 0};
+      if (::poll(&readable, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
+      const ssize_t received = ::recv(fd, chunk.data(), chunk.size(), 0);
+      if (received <= 0) break;
+      buffer.append(chunk.data(), static_cast<std::size_t>(received));
+      continue;
+    }
+    const std::string head = buffer.substr(0, head_end + 4);
+    buffer.erase(0, head_end + 4);
+    ++requests_;
+    {
+      const std::lock_guard lock{mutex_};
+      last_request_ = head;
+    }
+    const bool with_body = !head.starts_with("HEAD ");
+    const Step step = take_step();
+    switch (step.behaviour) {
+      case Behaviour::ok:
+      case Behaviour::refuse:
+        send_all(fd, answer(200, with_body));
+        continue;
+      case Behaviour::status:
+        send_all(fd, answer(step.status, with_body));
+        continue;
+      case Behaviour::slow: {
+        const auto until = std::chrono::steady_clock::now() + step.delay;
+        while (!stopping_ && std::chrono::steady_clock::now() < until) {
+          std::this_thread::sleep_for(kPollSlice);
+        }
+        send_all(fd, answer(200, with_body));
+        continue;
+      }
+      case Behaviour::hang:
+        // Hold the connection until the client gives up or the server stops.
+        while (!stopping_) {
+          pollfd readable{.fd = fd, .events = POLLIN, .revents = 0};
+          if (::poll(&readable, 1, static_cast<int>(kPollSlice.count())) > 0 &&
+              ::recv(fd, chunk.data(), chunk.size(), 0) <= 0) {
+            break;
+          }
+        }
+        break;
+      case Behaviour::reset: {
+        const linger abort_on_close{.l_onoff = 1, .l_linger = 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+        break;
+      }
+      case Behaviour::garbage:
+        send_all(fd, "this is not HTTP at all\r\n\r\n");
+        break;
+      case Behaviour::close:
+        break;
+    }
+    break;
+  }
+  ::close(fd);
+}
+
+}  // namespace upwatch::testing

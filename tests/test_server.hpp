@@ -1,0 +1,87 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace upwatch::testing {
+
+/// What the test server does with a request.
+enum class Behaviour {
+  ok,       ///< 200 with headers like nginx's
+  status,   ///< the step's status (502, 503, ...) with headers like nginx's
+  slow,     ///< 200 after the step's delay
+  hang,     ///< read the request and never answer
+  reset,    ///< read the request and reset the connection
+  garbage,  ///< answer with bytes that are not HTTP, then close
+  close,    ///< read the request and close without answering
+  refuse,   ///< stop listening for the step's delay, so connections are refused
+};
+
+/// One step of a script: a behaviour for `count` requests (0 = every request from then on).
+struct Step {
+  Behaviour behaviour = Behaviour::ok;
+  int status = 200;
+  std::chrono::milliseconds delay{0};
+  std::uint64_t count = 0;
+};
+
+/// Parses a script such as "ok*5,502*3,reset*2,hang,refuse:2s,slow:300ms*4,ok": comma
+/// separated steps, each a behaviour or a status with an optional ":delay" and "*count".
+/// The last step repeats for ever; `refuse:T` stops listening for T once. Throws
+/// std::invalid_argument on a bad script.
+[[nodiscard]] std::vector<Step> parse_script(std::string_view script);
+
+/// A real HTTP/1.1 server on 127.0.0.1 that follows a script, request by request, so a
+/// test can know exactly which probe sees which answer whatever the machine's speed.
+class TestServer {
+ public:
+  /// Starts listening on `port` (0 = any free port) and serving `script`.
+  explicit TestServer(std::vector<Step> script, std::uint16_t port = 0);
+  /// Stops accepting, ends every connection and joins every thread.
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  /// The port it listens on.
+  [[nodiscard]] std::uint16_t port() const { return port_; }
+  /// "http://127.0.0.1:PORT/health".
+  [[nodiscard]] std::string url() const;
+  /// Requests read so far.
+  [[nodiscard]] std::uint64_t requests() const { return requests_; }
+  /// Connections accepted so far.
+  [[nodiscard]] std::uint64_t connections() const { return connections_; }
+  /// The most connections that were open at once.
+  [[nodiscard]] std::uint64_t max_concurrent() const { return max_concurrent_; }
+  /// The head of the last request read, as received.
+  [[nodiscard]] std::string last_request() const;
+
+ private:
+  void listen_now();
+  void accept_loop();
+  void serve(int fd);
+  /// The step for the next request, advancing the script.
+  Step take_step();
+
+  std::vector<Step> script_;
+  std::size_t step_index_ = 0;
+  std::uint64_t served_in_step_ = 0;
+  std::uint16_t port_ = 0;
+  int listener_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> connections_{0};
+  std::atomic<std::uint64_t> open_{0};
+  std::atomic<std::uint64_t> max_concurrent_{0};
+  mutable std::mutex mutex_;
+  std::string last_request_;
+  std::thread acceptor_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace upwatch::testing

@@ -1,8 +1,8 @@
 #include "upwatch/config.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <sstream>
 
 #include "upwatch/curl_handles.hpp"
@@ -39,8 +39,8 @@ std::chrono::nanoseconds positive_duration(const std::string& text, std::string_
 void check_url(const std::string& url) {
   UrlHandle handle{curl_url()};
   if (!handle) throw std::bad_alloc();
-  const auto code =
-      curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
+  const auto code = curl_url_set(handle.get(), CURLUPART_URL, url.c_str(),
+                                 CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
   if (code != CURLUE_OK) {
     throw UsageError(fmt::format("bad URL '{}': {}", url, curl_url_strerror(code)));
   }
@@ -50,8 +50,8 @@ void check_url(const std::string& url) {
   }
   const CurlString scheme{scheme_text};
   if (std::string_view{scheme.get()} != "http" && std::string_view{scheme.get()} != "https") {
-    throw UsageError(
-        fmt::format("bad URL '{}': scheme '{}' is not supported, use http or https", url, scheme.get()));
+    throw UsageError(fmt::format("bad URL '{}': scheme '{}' is not supported, use http or https",
+                                 url, scheme.get()));
   }
 }
 
@@ -88,17 +88,16 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("URL", config.url, "http:// or https:// URL to probe")->required();
   auto* interval_positional = app.add_option(
       "INTERVAL", interval_text, "seconds between probes, fractions allowed (default 1)");
-  auto* interval_option =
-      app.add_option("-i,--interval", interval_option_text, "same as INTERVAL");
+  auto* interval_option = app.add_option("-i,--interval", interval_option_text, "same as INTERVAL");
   interval_option->excludes(interval_positional);
-  app.add_option("-o,--log", config.log_path,
-                 "log file, appended to (default testlog.log)");
+  app.add_option("-o,--log", config.log_path, "log file, appended to (default testlog.log)");
   app.add_flag("--truncate", config.truncate_log, "start the log file afresh instead of appending");
   app.add_option("-m,--max-time", max_time_text,
                  "seconds a probe may take in all before it is a timeout (default 5)");
   app.add_option("--connect-timeout", connect_timeout_text,
                  "seconds connecting may take (default: bounded by --max-time)");
-  app.add_option("-X,--request", config.method, "HTTP method (default HEAD; GET discards the body)");
+  app.add_option("-X,--request", config.method,
+                 "HTTP method (default HEAD; GET discards the body)");
   app.add_option("-H,--header", config.headers, "extra request header 'Name: value' (repeatable)");
   app.add_flag("-k,--insecure", config.insecure, "do not verify the server's TLS certificate");
   app.add_option("--cacert", config.cacert, "CA certificates file to verify the server with");
@@ -110,15 +109,18 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                  "HOST1:PORT1:HOST2:PORT2, connect to HOST2:PORT2 instead (repeatable)");
   auto* ipv4_flag = app.add_flag("-4,--ipv4", ipv4, "connect over IPv4 only");
   app.add_flag("-6,--ipv6", ipv6, "connect over IPv6 only")->excludes(ipv4_flag);
-  app.add_flag("--keep-alive", keep_alive,
-               "reuse connections and DNS answers (default: a fresh connection and look-up per probe)");
-  app.add_option("--expect", expect_text,
-                 "statuses that count as up, e.g. 2xx,3xx or 200 or 200-399 (default: any below 500)");
+  app.add_flag(
+      "--keep-alive", keep_alive,
+      "reuse connections and DNS answers (default: a fresh connection and look-up per probe)");
+  app.add_option(
+      "--expect", expect_text,
+      "statuses that count as up, e.g. 2xx,3xx or 200 or 200-399 (default: any below 500)");
   app.add_option("--duration", duration_text, "stop after this long, e.g. 90s, 10m, 1h");
   app.add_option("-c,--count", config.count, "stop after this many probes")
       ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
   app.add_option("--parallel-max", config.parallel_max,
-                 "most probes in flight at once; a tick beyond it is a failed 'skipped' probe (default 100)")
+                 "most probes in flight at once; a tick beyond it is a failed 'skipped' probe "
+                 "(default 100)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000}));
 
   try {
@@ -157,8 +159,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   if (config.method.empty() ||
       config.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
           std::string::npos) {
-    throw UsageError(fmt::format("bad --request '{}': expected a method such as HEAD or GET",
-                                 config.method));
+    throw UsageError(
+        fmt::format("bad --request '{}': expected a method such as HEAD or GET", config.method));
   }
   for (const auto& header : config.headers) {
     if (header.find_first_of(":;") == std::string::npos) {
@@ -177,13 +179,15 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
 
 std::string redact_url(const std::string& url) {
   UrlHandle handle{curl_url()};
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME) != CURLUE_OK) {
+  if (!handle ||
+      curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME) != CURLUE_OK) {
     return url;
   }
   char* user = nullptr;
   char* password = nullptr;
   const bool has_user = curl_url_get(handle.get(), CURLUPART_USER, &user, 0) == CURLUE_OK;
-  const bool has_password = curl_url_get(handle.get(), CURLUPART_PASSWORD, &password, 0) == CURLUE_OK;
+  const bool has_password =
+      curl_url_get(handle.get(), CURLUPART_PASSWORD, &password, 0) == CURLUE_OK;
   const CurlString owned_user{user};
   const CurlString owned_password{password};
   if (!has_user && !has_password) return url;

@@ -40,8 +40,8 @@ extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, 
 }
 
 long to_millis(std::chrono::nanoseconds value) {
-  return static_cast<long>(std::max<std::int64_t>(
-      1, std::chrono::ceil<std::chrono::milliseconds>(value).count()));
+  return static_cast<long>(
+      std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(value).count()));
 }
 
 void check(CURLMcode code, std::string_view what) {
@@ -80,7 +80,8 @@ std::string remote_of(CURL* easy) {
 }  // namespace
 
 Transport classify_failure(int curl_code, long os_errno) {
-  if (os_errno == ECONNRESET || os_errno == EPIPE) return Transport::reset;
+  // The errno is read only for codes that set it: a reused handle keeps an old one.
+  const bool reset_by_peer = os_errno == ECONNRESET || os_errno == EPIPE;
   switch (static_cast<CURLcode>(curl_code)) {
     case CURLE_COULDNT_CONNECT:
       return os_errno == ECONNREFUSED ? Transport::refused : Transport::connect;
@@ -103,6 +104,7 @@ Transport classify_failure(int curl_code, long os_errno) {
     case CURLE_RECV_ERROR:
       return Transport::reset;
     case CURLE_SSL_CONNECT_ERROR:
+      return reset_by_peer ? Transport::reset : Transport::tls;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
@@ -257,9 +259,9 @@ struct Engine::Impl {
       curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
       record.outcome = Outcome::failure(code == CURLE_OK ? Transport::malformed
                                                          : classify_failure(code, os_errno));
-      record.lines.push_back(fmt::format("curl: ({}) {}", static_cast<int>(code),
-                                         probe.error[0] != '\0' ? probe.error.data()
-                                                                : curl_easy_strerror(code)));
+      record.lines.push_back(
+          fmt::format("curl: ({}) {}", static_cast<int>(code),
+                      probe.error[0] != '\0' ? probe.error.data() : curl_easy_strerror(code)));
     }
     release(probe, std::move(record));
   }
@@ -281,9 +283,11 @@ struct Engine::Impl {
     }
     std::ranges::sort(active, {}, &Probe::sequence);
     for (Probe* probe : active) {
-      const auto in_flight_for = std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
-      probe->lines.push_back(fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
-                                         static_cast<double>(in_flight_for.count()) / 1e6));
+      const auto in_flight_for =
+          std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
+      probe->lines.push_back(
+          fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
+                      static_cast<double>(in_flight_for.count()) / 1e6));
       release(*probe, {.sequence = probe->sequence,
                        .sent = origin.to_wall(probe->sent),
                        .outcome = Outcome::failure(Transport::abandoned),
@@ -311,7 +315,8 @@ struct Engine::Impl {
       if (!schedule.contains(next) && in_flight == 0) break;
 
       // Sleep until the next tick, or for at most a second while the last probes finish.
-      const auto wake_at = schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
+      const auto wake_at =
+          schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
       const auto wait = wake_at - Clock::now();
       if (wait <= Clock::duration::zero()) continue;
       if (wait < std::chrono::milliseconds{1}) {

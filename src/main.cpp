@@ -34,8 +34,9 @@ int run_probes(const upwatch::Config& config, upwatch::LogFile& log) {
   auto append = [&](std::string_view text) {
     if (!log.append(text) && !log_failed) {
       log_failed = true;
-      spdlog::error("cannot write log file '{}': {}; probing goes on, the summary follows on stdout",
-                    config.log_path, std::strerror(errno));
+      spdlog::error(
+          "cannot write log file '{}': {}; probing goes on, the summary follows on stdout",
+          config.log_path, std::strerror(errno));
     }
   };
   append(format_run_header({.version = UPWATCH_VERSION,

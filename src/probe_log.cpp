@@ -1,9 +1,8 @@
 #include "upwatch/probe_log.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -86,15 +85,14 @@ std::optional<ProbeRecord> parse_record_line(std::string_view line) {
 
 std::string format_run_header(const RunHeader& header) {
   return fmt::format("{}{} run start={} interval={} expect={} url={}\n\n", kRunMarker,
-                     header.version, format_iso_utc(header.start),
-                     format_seconds(header.interval), header.expect, header.url);
+                     header.version, format_iso_utc(header.start), format_seconds(header.interval),
+                     header.expect, header.url);
 }
 
 std::string format_record(const ProbeRecord& record) {
-  std::string text = fmt::format("{}{} #{} {} {:.3f}ms {}\n", kRecordMarker,
-                                 format_iso_utc(record.sent), record.sequence,
-                                 format_as(record.outcome),
-                                 static_cast<double>(record.total.count()) / 1000.0, record.remote);
+  std::string text = fmt::format(
+      "{}{} #{} {} {:.3f}ms {}\n", kRecordMarker, format_iso_utc(record.sent), record.sequence,
+      format_as(record.outcome), static_cast<double>(record.total.count()) / 1000.0, record.remote);
   for (const auto& line : record.lines) {
     // A blank line ends a record, so a line of the body is never written blank.
     text += line.empty() ? " " : line;
@@ -104,9 +102,7 @@ std::string format_record(const ProbeRecord& record) {
   return text;
 }
 
-std::string format_summary_block(std::string_view summary) {
-  return fmt::format("{}\n", summary);
-}
+std::string format_summary_block(std::string_view summary) { return fmt::format("{}\n", summary); }
 
 LogContents read_log(std::istream& in) {
   LogContents contents;
@@ -150,8 +146,8 @@ LogContents read_log(std::istream& in) {
 }
 
 LogFile::LogFile(const std::string& path, Existing existing) {
-  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-                    (existing == Existing::truncate ? O_TRUNC : 0);
+  const int flags =
+      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (existing == Existing::truncate ? O_TRUNC : 0);
   fd_ = ::open(path.c_str(), flags, 0644);
   if (fd_ < 0) {
     throw UsageError(fmt::format("cannot open log file '{}': {}", path, std::strerror(errno)));

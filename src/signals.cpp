@@ -34,7 +34,7 @@ StopSignals::StopSignals() {
     throw std::system_error(errno, std::generic_category(), "pipe2");
   }
   g_signal = 0;
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;

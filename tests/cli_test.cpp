@@ -1,1 +1,433 @@
+// Runs the real upwatch binary against the scripted local test server and checks the log,
+// the summary and the exit status, asserting on counts, order and outcomes, never on speed.
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "process.hpp"
+#include "test_server.hpp"
+#include "upwatch/probe_log.hpp"
+
+using namespace std::chrono_literals;
+using upwatch::testing::Process;
+using upwatch::testing::TestServer;
+
+namespace {
+
+constexpr auto kGenerous = 60s;
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = upwatch::testing::make_temp_dir(); }
+  void TearDown() override { upwatch::testing::remove_tree(dir_); }
+
+  /// Starts upwatch with `args` in the test's directory.
+  std::unique_ptr<Process> start(std::vector<std::string> args) {
+    args.insert(args.begin(), UPWATCH_BINARY);
+    return std::make_unique<Process>(args, dir_);
+  }
+
+  /// Runs upwatch to completion; returns its exit status.
+  int run(std::vector<std::string> args) {
+    auto process = start(std::move(args));
+    const int status = process->wait(kGenerous);
+    out_ = process->out();
+    err_ = process->err();
+    return status;
+  }
+
+  [[nodiscard]] std::string log_path() const { return dir_ + "/testlog.log"; }
+  [[nodiscard]] std::string log_text() const { return upwatch::testing::read_file(log_path()); }
+
+  /// The log's runs, requiring it to read without a bad line.
+  [[nodiscard]] std::vector<upwatch::LogRun> runs() const {
+    std::istringstream in{log_text()};
+    auto contents = upwatch::read_log(in);
+    EXPECT_TRUE(contents.bad_lines.empty()) << log_text();
+    return contents.runs;
+  }
+
+  /// The one run's records in sequence order.
+  [[nodiscard]] std::vector<upwatch::ProbeRecord> records() const {
+    const auto all = runs();
+    EXPECT_EQ(all.size(), 1U);
+    if (all.empty()) return {};
+    auto sorted = all.back().records;
+    std::ranges::sort(sorted, {}, &upwatch::ProbeRecord::sequence);
+    for (std::size_t k = 0; k < sorted.size(); ++k) EXPECT_EQ(sorted[k].sequence, k);
+    return sorted;
+  }
+
+  /// The outcomes of the records in sequence order, as the log names them.
+  [[nodiscard]] std::vector<std::string> outcomes() const {
+    std::vector<std::string> names;
+    for (const auto& record : records()) names.push_back(format_as(record.outcome));
+    return names;
+  }
+
+  /// The summary line that starts with `key`, from stdout.
+  [[nodiscard]] std::string summary_line(std::string_view key) const {
+    std::istringstream in{out_};
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with(key)) return line;
+    }
+    return "(no " + std::string{key} + " line)";
+  }
+
+  /// The downtime window lines of the summary.
+  [[nodiscard]] std::vector<std::string> window_lines() const {
+    std::vector<std::string> lines;
+    std::istringstream in{out_};
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("  ")) lines.push_back(line);
+    }
+    return lines;
+  }
+
+  std::string dir_;
+  std::string out_;
+  std::string err_;
+};
+
+std::vector<std::string> repeat(const std::string& name, std::size_t times) {
+  return std::vector<std::string>(times, name);
+}
+
+std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
+  std::vector<std::string> all;
+  for (const auto& part : parts) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
+}  // namespace
+
+TEST_F(Cli, AllGoodProbesMeanNoDowntimeAndExitZero) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "10"}), 0) << err_;
+  EXPECT_EQ(outcomes(), repeat("200", 10));
+  EXPECT_EQ(server.requests(), 10U);
+  EXPECT_EQ(server.connections(), 10U);  // a fresh connection per probe
+  EXPECT_EQ(summary_line("PROBES:"),
+            "PROBES: 10 sent, 10 up, 0 down, 0 abandoned; availability 100.000%");
+  EXPECT_EQ(summary_line("OUTCOMES:"), "OUTCOMES: 200 x 10");
+  EXPECT_EQ(summary_line("DOWNTIME:"), "DOWNTIME: no downtime: every probe succeeded");
+  EXPECT_NE(summary_line("LATENCY:").find("(10 good probes)"), std::string::npos);
+  EXPECT_EQ(summary_line("URL:"), "URL: " + server.url());
+  EXPECT_EQ(summary_line("INT:"), "INT: 0.05");
+  EXPECT_TRUE(summary_line("START:").starts_with("START: "));
+  EXPECT_TRUE(summary_line("END:").starts_with("END: "));
+  const auto first = records().front();
+  EXPECT_EQ(first.remote, "127.0.0.1:" + std::to_string(server.port()));
+  ASSERT_FALSE(first.lines.empty());
+  EXPECT_EQ(first.lines[0], "HTTP/1.1 200 OK");
+  EXPECT_NE(std::ranges::find(first.lines, "Server: nginx/1.22.1"), first.lines.end());
+  EXPECT_NE(server.last_request().find("HEAD /health HTTP/1.1"), std::string::npos);
+  // The summary printed is the summary appended to the log.
+  EXPECT_NE(log_text().find(out_), std::string::npos);
+  EXPECT_TRUE(runs()[0].summarized);
+}
+
+TEST_F(Cli, BadGatewayWindowIsExact) {
+  TestServer server{upwatch::testing::parse_script("ok*3,502*4,ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "10"}), 1) << err_;
+  EXPECT_EQ(outcomes(), concat({repeat("200", 3), repeat("502", 4), repeat("200", 3)}));
+  const auto all = records();
+  EXPECT_EQ(all[3].lines[0], "HTTP/1.1 502 Bad Gateway");
+  EXPECT_EQ(summary_line("PROBES:"),
+            "PROBES: 10 sent, 6 up, 4 down, 0 abandoned; availability 60.000%");
+  EXPECT_EQ(summary_line("OUTCOMES:"), "OUTCOMES: 200 x 6, 502 x 4");
+  EXPECT_TRUE(summary_line("DOWNTIME:").starts_with("DOWNTIME: 1 window, ")) << out_;
+  const auto windows = window_lines();
+  ASSERT_EQ(windows.size(), 1U) << out_;
+  // Starts when probe #3 was sent, ends when probe #7 (the first good one after) was sent.
+  EXPECT_TRUE(windows[0].starts_with("  " + upwatch::format_iso_utc(all[3].sent) + " -> " +
+                                     upwatch::format_iso_utc(all[7].sent) + "  "))
+      << windows[0];
+  EXPECT_TRUE(windows[0].ends_with("  4 failed probes (#3-#6): 502 x 4")) << windows[0];
+}
+
+TEST_F(Cli, ResetGarbageAndEmptyAnswersAreFailures) {
+  TestServer server{upwatch::testing::parse_script("ok*2,reset*2,ok*2,garbage*2,ok*2,close*2,ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "14"}), 1) << err_;
+  EXPECT_EQ(outcomes(),
+            concat({repeat("200", 2), repeat("reset", 2), repeat("200", 2), repeat("malformed", 2),
+                    repeat("200", 2), repeat("empty", 2), repeat("200", 2)}));
+  const auto windows = window_lines();
+  ASSERT_EQ(windows.size(), 3U) << out_;
+  EXPECT_TRUE(windows[0].ends_with("(#2-#3): reset x 2")) << windows[0];
+  EXPECT_TRUE(windows[1].ends_with("(#6-#7): malformed x 2")) << windows[1];
+  EXPECT_TRUE(windows[2].ends_with("(#10-#11): empty x 2")) << windows[2];
+  EXPECT_EQ(summary_line("OUTCOMES:"), "OUTCOMES: 200 x 8, reset x 2, empty x 2, malformed x 2");
+  // A transport failure records libcurl's error text.
+  EXPECT_TRUE(records()[2].lines.back().starts_with("curl: (56) ")) << records()[2].lines.back();
+  EXPECT_TRUE(records()[10].lines.back().starts_with("curl: (52) ")) << records()[10].lines.back();
+}
+
+TEST_F(Cli, ConnectionRefusedIsAFailure) {
+  std::uint16_t port = 0;
+  { port = TestServer{upwatch::testing::parse_script("ok")}.port(); }  // now nothing listens
+  ASSERT_EQ(run({"http://127.0.0.1:" + std::to_string(port) + "/", "0.05", "-c", "3"}), 1);
+  EXPECT_EQ(outcomes(), repeat("refused", 3));
+  const auto windows = window_lines();
+  ASSERT_EQ(windows.size(), 1U);
+  EXPECT_NE(windows[0].find(" -> still down at END "), std::string::npos) << windows[0];
+  EXPECT_TRUE(windows[0].ends_with("3 failed probes (#0-#2): refused x 3")) << windows[0];
+  EXPECT_EQ(summary_line("LATENCY:"), "LATENCY: no good probes");
+}
+
+TEST_F(Cli, RefusedWhileTheServerIsAwayThenRecovers) {
+  TestServer server{upwatch::testing::parse_script("ok*3,refuse:2s,ok")};
+  ASSERT_EQ(run({server.url(), "0.2", "--duration", "5"}), 1) << err_;
+  const auto names = outcomes();
+  ASSERT_EQ(names.size(), 25U);
+  EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + 3), repeat("200", 3));
+  // One unbroken run of refusals from probe #3, then good probes to the end.
+  const auto first_good = std::find(names.begin() + 3, names.end(), "200");
+  EXPECT_GE(first_good - names.begin(), 5);
+  EXPECT_EQ(std::count(names.begin() + 3, first_good, "refused"), first_good - names.begin() - 3);
+  EXPECT_EQ(std::count(first_good, names.end(), "200"), names.end() - first_good);
+  const auto windows = window_lines();
+  ASSERT_EQ(windows.size(), 1U) << out_;
+  EXPECT_NE(windows[0].find("(#3-#"), std::string::npos) << windows[0];
+  EXPECT_TRUE(windows[0].ends_with(fmt::format(": refused x {}", first_good - names.begin() - 3)))
+      << windows[0];
+}
+
+TEST_F(Cli, HungProbesTimeOutWhileLaterProbesGoOutOnTime) {
+  TestServer server{upwatch::testing::parse_script("ok*2,hang*2,ok")};
+  ASSERT_EQ(run({server.url(), "0.1", "-c", "8", "-m", "2"}), 1) << err_;
+  EXPECT_EQ(outcomes(), concat({repeat("200", 2), repeat("timeout", 2), repeat("200", 4)}));
+  EXPECT_GE(server.max_concurrent(), 2U);
+  // The probes after the hung ones finished first: the log is in finish order.
+  const auto written = runs()[0].records;
+  ASSERT_EQ(written.size(), 8U);
+  EXPECT_EQ(written[2].sequence, 4U);
+  EXPECT_EQ(written.back().sequence, 3U);
+  // Each is stamped with the time it was sent, not the time it timed out.
+  const auto all = records();
+  EXPECT_LT(all[2].sent, all[4].sent);
+  EXPECT_GE(all[2].total, 1900ms);
+  const auto windows = window_lines();
+  ASSERT_EQ(windows.size(), 1U);
+  EXPECT_TRUE(windows[0].starts_with("  " + upwatch::format_iso_utc(all[2].sent) + " -> " +
+                                     upwatch::format_iso_utc(all[4].sent)))
+      << windows[0];
+  EXPECT_TRUE(windows[0].ends_with("(#2-#3): timeout x 2")) << windows[0];
+}
+
+TEST_F(Cli, CapOnProbesInFlightRecordsSkippedTicks) {
+  TestServer server{upwatch::testing::parse_script("hang")};
+  ASSERT_EQ(run({server.url(), "0.1", "-c", "5", "-m", "1", "--parallel-max", "2"}), 1) << err_;
+  const auto names = outcomes();
+  ASSERT_EQ(names.size(), 5U);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "timeout"), 2);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "skipped"), 3);
+  EXPECT_EQ(names[0], "timeout");
+  EXPECT_EQ(names[1], "timeout");
+  EXPECT_EQ(server.connections(), 2U);
+  EXPECT_NE(records()[2].lines[0].find("--parallel-max"), std::string::npos);
+}
+
+TEST_F(Cli, SlowAnswersOverlap) {
+  TestServer server{upwatch::testing::parse_script("slow:400ms")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "6"}), 0) << err_;
+  EXPECT_EQ(outcomes(), repeat("200", 6));
+  EXPECT_GE(server.max_concurrent(), 2U);  // the schedule did not wait for the slow answers
+  for (const auto& record : records()) EXPECT_GE(record.total, 390ms);
+}
+
+TEST_F(Cli, KeepAliveReusesOneConnection) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "5", "--keep-alive"}), 0) << err_;
+  EXPECT_EQ(server.requests(), 5U);
+  EXPECT_EQ(server.connections(), 1U);
+}
+
+TEST_F(Cli, GetWithHeadersAndExpectation) {
+  TestServer server{upwatch::testing::parse_script("ok*2,404*2,ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "6", "-X", "GET", "-H", "X-Cutover: blue", "--expect",
+                 "2xx"}),
+            1)
+      << err_;
+  EXPECT_EQ(outcomes(), concat({repeat("200", 2), repeat("404", 2), repeat("200", 2)}));
+  EXPECT_NE(server.last_request().find("GET /health HTTP/1.1"), std::string::npos);
+  EXPECT_NE(server.last_request().find("X-Cutover: blue"), std::string::npos);
+  ASSERT_EQ(window_lines().size(), 1U);
+  EXPECT_TRUE(window_lines()[0].ends_with("(#2-#3): 404 x 2"));
+  EXPECT_NE(log_text().find(" expect=2xx url="), std::string::npos);
+}
+
+TEST_F(Cli, TheBashScriptsGrepHabitsStillWork) {
+  TestServer server{upwatch::testing::parse_script("ok*3,502*2,ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "8"}), 1);
+  const auto grep = [&](const std::string& arguments) {
+    auto process = std::make_unique<Process>(
+        std::vector<std::string>{"/bin/sh", "-c", "grep " + arguments + " testlog.log"}, dir_);
+    EXPECT_EQ(process->wait(kGenerous), 0) << arguments;
+    return process->out();
+  };
+  EXPECT_EQ(grep("-c '^HTTP/1.1 200'"), "6\n");
+  const auto context = grep("-B1 -A8 ' 502'");
+  EXPECT_EQ(std::ranges::count(context, '\n') >= 8, true) << context;
+  for (const auto& record : records()) {
+    if (record.outcome.status != 502) continue;
+    const auto marker =
+        upwatch::format_record(record).substr(0, upwatch::format_record(record).find('\n'));
+    EXPECT_NE(context.find(marker), std::string::npos) << marker;
+  }
+  EXPECT_NE(context.find("HTTP/1.1 502 Bad Gateway"), std::string::npos);
+}
+
+TEST_F(Cli, AnExistingLogIsAppendedToAndTruncateStartsAfresh) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  upwatch::testing::write_file(log_path(), "precious earlier results\n");
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2"}), 0);
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "3"}), 0);
+  EXPECT_TRUE(log_text().starts_with("precious earlier results\n"));
+  std::istringstream in{log_text()};
+  const auto contents = upwatch::read_log(in);
+  ASSERT_EQ(contents.runs.size(), 2U);
+  EXPECT_EQ(contents.runs[0].records.size(), 2U);
+  EXPECT_EQ(contents.runs[1].records.size(), 3U);
+  EXPECT_EQ(contents.bad_lines, std::vector<std::size_t>{1});  // the line we wrote by hand
+
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "1", "--truncate"}), 0);
+  EXPECT_TRUE(log_text().starts_with("# upwatch ")) << log_text();
+  EXPECT_EQ(runs().size(), 1U);
+  EXPECT_EQ(records().size(), 1U);
+}
+
+TEST_F(Cli, BadInputIsOneLineExitTwoAndTouchesNothing) {
+  const std::string precious = "precious earlier results\n";
+  upwatch::testing::write_file(log_path(), precious);
+  ::mkdir((dir_ + "/a-directory").c_str(), 0755);
+  const std::vector<std::vector<std::string>> cases{
+      {},
+      {"--bogus", "http://127.0.0.1:1/"},
+      {"http://127.0.0.1:1/", "0"},
+      {"http://127.0.0.1:1/", "fast"},
+      {"http://127.0.0.1:1/", "-1"},
+      {"gopher://127.0.0.1:1/"},
+      {"http://"},
+      {"--truncate", "-o", "a-directory", "http://127.0.0.1:1/"},
+      {"--truncate", "-o", "no/such/dir/log", "http://127.0.0.1:1/"},
+      {"--truncate", "--expect", "7xx", "http://127.0.0.1:1/"},
+      {"--truncate", "-c", "0", "http://127.0.0.1:1/"},
+      {"--truncate", "--duration", "forever", "http://127.0.0.1:1/"},
+  };
+  for (const auto& args : cases) {
+    const std::string label = args.empty() ? "(no arguments)" : args.back();
+    EXPECT_EQ(run(args), 2) << label;
+    EXPECT_TRUE(err_.starts_with("upwatch: error: ")) << label << ": " << err_;
+    EXPECT_EQ(std::ranges::count(err_, '\n'), 1) << label << ": " << err_;
+    EXPECT_EQ(out_, "") << label;
+    EXPECT_EQ(log_text(), precious) << label;
+  }
+}
+
+TEST_F(Cli, ResolveAndConnectToPinTheTarget) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  const auto port = std::to_string(server.port());
+  ASSERT_EQ(run({"http://upwatch.test:" + port + "/health", "0.05", "-c", "2", "--resolve",
+                 "upwatch.test:" + port + ":127.0.0.1"}),
+            0)
+      << err_;
+  EXPECT_NE(server.last_request().find("Host: upwatch.test:" + port), std::string::npos);
+  ASSERT_EQ(run({"http://lb.upwatch.test/health", "0.05", "-c", "2", "--connect-to",
+                 "lb.upwatch.test:80:127.0.0.1:" + port}),
+            0)
+      << err_;
+  EXPECT_NE(server.last_request().find("Host: lb.upwatch.test"), std::string::npos);
+  EXPECT_EQ(server.requests(), 4U);
+}
+
+TEST_F(Cli, AddressFamilyOptions) {
+  TestServer server{upwatch::testing::parse_script("ok")};  // listens on IPv4 only
+  const auto url = "http://localhost:" + std::to_string(server.port()) + "/health";
+  ASSERT_EQ(run({url, "0.05", "-c", "2", "-4"}), 0) << err_;
+  EXPECT_EQ(records()[0].remote, "127.0.0.1:" + std::to_string(server.port()));
+  upwatch::testing::remove_tree(log_path());
+  EXPECT_EQ(run({url, "0.05", "-c", "2", "-6"}), 1) << err_;
+  EXPECT_EQ(server.requests(), 2U);
+}
+
+TEST_F(Cli, CredentialsInTheUrlAreRedacted) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  const auto url = "http://alice:s3cret@127.0.0.1:" + std::to_string(server.port()) + "/health";
+  ASSERT_EQ(run({url, "0.05", "-c", "1"}), 0) << err_;
+  EXPECT_NE(server.last_request().find("Authorization: Basic"), std::string::npos);
+  EXPECT_EQ(log_text().find("s3cret"), std::string::npos);
+  EXPECT_EQ(out_.find("s3cret"), std::string::npos);
+  EXPECT_EQ(err_.find("s3cret"), std::string::npos);
+  EXPECT_EQ(summary_line("URL:"),
+            "URL: http://***@127.0.0.1:" + std::to_string(server.port()) + "/health");
+}
+
+TEST_F(Cli, AnUnwritableLogEndsWithStatusThreeAndTheSummaryOnStdout) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "3", "-o", "/dev/full"}), 3);
+  EXPECT_EQ(summary_line("PROBES:"),
+            "PROBES: 3 sent, 3 up, 0 down, 0 abandoned; availability 100.000%");
+  EXPECT_NE(err_.find("upwatch: error: cannot write log file '/dev/full'"), std::string::npos)
+      << err_;
+}
+
+TEST_F(Cli, HelpAndVersion) {
+  ASSERT_EQ(run({"--help"}), 0);
+  EXPECT_NE(out_.find("--connect-to"), std::string::npos);
+  EXPECT_NE(out_.find("Exit status"), std::string::npos);
+  ASSERT_EQ(run({"--version"}), 0);
+  EXPECT_EQ(out_, "upwatch " UPWATCH_VERSION "\n");
+}
+
+class CliSignal : public Cli, public ::testing::WithParamInterface<int> {};
+
+TEST_P(CliSignal, SummaryIsWrittenPromptlyWhileProbesHang) {
+  TestServer server{upwatch::testing::parse_script("ok*3,hang")};
+  auto process = start({server.url(), "0.05", "-m", "60"});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.connections() >= 8; }, kGenerous));
+  const auto signalled = std::chrono::steady_clock::now();
+  process->signal(GetParam());
+  const int status = process->wait(kGenerous);
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  out_ = process->out();
+  EXPECT_EQ(status, 0) << process->err();  // abandoned probes count neither up nor down
+  // Well within the 60 s the hung probes would take; generous for a loaded machine.
+  EXPECT_LT(took, 10s);
+  const auto names = outcomes();
+  ASSERT_GE(names.size(), 8U);
+  EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + 3), repeat("200", 3));
+  EXPECT_EQ(std::count(names.begin() + 3, names.end(), "abandoned"),
+            static_cast<std::ptrdiff_t>(names.size() - 3));
+  EXPECT_NE(
+      summary_line("PROBES:").find(fmt::format("3 up, 0 down, {} abandoned", names.size() - 3)),
+      std::string::npos)
+      << out_;
+  EXPECT_TRUE(runs()[0].summarized);
+  EXPECT_NE(log_text().find(out_), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, CliSignal, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
+                         [](const auto& test) { return std::string{sigabbrev_np(test.param)}; });
+
+TEST_F(Cli, FailuresAfterAbandonedStillCountAsDowntime) {
+  TestServer server{upwatch::testing::parse_script("ok*2,502*2,hang")};
+  auto process = start({server.url(), "0.05", "-m", "60"});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.connections() >= 6; }, kGenerous));
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), 1);
+}
+
+TEST_F(Cli, DurationStopsTheRun) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.25", "--duration", "1s"}), 0) << err_;
+  EXPECT_EQ(outcomes(), repeat("200", 4));
+}

@@ -50,12 +50,39 @@ TEST(Config, IntervalIsPositionalOrAnOption) {
 }
 
 TEST(Config, BindsEveryOption) {
-  const auto c = config({"-o", "cutover.log", "--truncate", "-m", "2.5", "--connect-timeout", "1",
-                         "-X", "GET", "-H", "Host: a", "-H", "X-B: 1", "-k", "--cacert", "ca.pem",
-                         "--http1.1", "--resolve", "a:443:127.0.0.1", "--connect-to",
-                         "a:443:b:8443", "-6", "--keep-alive", "--expect", "2xx,3xx",
-                         "--duration", "10m", "-c", "50", "--parallel-max", "7",
-                         "https://user:pw@a/health", "0.5"});
+  const auto c = config({"-o",
+                         "cutover.log",
+                         "--truncate",
+                         "-m",
+                         "2.5",
+                         "--connect-timeout",
+                         "1",
+                         "-X",
+                         "GET",
+                         "-H",
+                         "Host: a",
+                         "-H",
+                         "X-B: 1",
+                         "-k",
+                         "--cacert",
+                         "ca.pem",
+                         "--http1.1",
+                         "--resolve",
+                         "a:443:127.0.0.1",
+                         "--connect-to",
+                         "a:443:b:8443",
+                         "-6",
+                         "--keep-alive",
+                         "--expect",
+                         "2xx,3xx",
+                         "--duration",
+                         "10m",
+                         "-c",
+                         "50",
+                         "--parallel-max",
+                         "7",
+                         "https://user:pw@a/health",
+                         "0.5"});
   EXPECT_EQ(c.log_path, "cutover.log");
   EXPECT_TRUE(c.truncate_log);
   EXPECT_EQ(c.max_time, 2500ms);
@@ -90,35 +117,36 @@ TEST(Config, HelpAndVersionPrintAndDoNotRun) {
 
 TEST(Config, BadInputIsAUsageError) {
   const std::vector<std::vector<const char*>> cases{
-      {},                                           // no URL
-      {"--no-such-option", "http://h/"},            // unknown option
-      {"http://h/", "0"},                           // interval zero
-      {"http://h/", "-1"},                          // interval negative
-      {"http://h/", "abc"},                         // interval not a number
-      {"http://h/", "1", "extra"},                  // too many arguments
-      {"-i", "1", "http://h/", "2"},                // interval given twice
-      {"ftp://h/"},                                 // unsupported scheme
-      {"http://"},                                  // no host
-      {"http://h:99999/"},                          // bad port
-      {"-m", "0", "http://h/"},                     // max-time zero
-      {"--connect-timeout", "x", "http://h/"},      // bad connect timeout
-      {"--duration", "soon", "http://h/"},          // bad duration
-      {"-c", "0", "http://h/"},                     // count zero
-      {"-c", "many", "http://h/"},                  // count not a number
-      {"--parallel-max", "0", "http://h/"},         // cap zero
-      {"--expect", "2xx,", "http://h/"},            // bad expectation
-      {"-X", "GE T", "http://h/"},                  // bad method
-      {"-H", "NoColon", "http://h/"},               // bad header
-      {"--resolve", "a:1", "http://h/"},            // bad resolve
-      {"--connect-to", "a:1:b", "http://h/"},       // bad connect-to
-      {"--http1.1", "--http2", "http://h/"},        // conflicting versions
-      {"-4", "-6", "http://h/"},                    // conflicting families
+      {},                                       // no URL
+      {"--no-such-option", "http://h/"},        // unknown option
+      {"http://h/", "0"},                       // interval zero
+      {"http://h/", "-1"},                      // interval negative
+      {"http://h/", "abc"},                     // interval not a number
+      {"http://h/", "1", "extra"},              // too many arguments
+      {"-i", "1", "http://h/", "2"},            // interval given twice
+      {"ftp://h/"},                             // unsupported scheme
+      {"http://"},                              // no host
+      {"http://h:99999/"},                      // bad port
+      {"-m", "0", "http://h/"},                 // max-time zero
+      {"--connect-timeout", "x", "http://h/"},  // bad connect timeout
+      {"--duration", "soon", "http://h/"},      // bad duration
+      {"-c", "0", "http://h/"},                 // count zero
+      {"-c", "many", "http://h/"},              // count not a number
+      {"--parallel-max", "0", "http://h/"},     // cap zero
+      {"--expect", "2xx,", "http://h/"},        // bad expectation
+      {"-X", "GE T", "http://h/"},              // bad method
+      {"-H", "NoColon", "http://h/"},           // bad header
+      {"--resolve", "a:1", "http://h/"},        // bad resolve
+      {"--connect-to", "a:1:b", "http://h/"},   // bad connect-to
+      {"--http1.1", "--http2", "http://h/"},    // conflicting versions
+      {"-4", "-6", "http://h/"},                // conflicting families
   };
   for (const auto& args : cases) {
     std::vector<const char*> argv{"upwatch"};
     argv.insert(argv.end(), args.begin(), args.end());
-    EXPECT_THROW(static_cast<void>(upwatch::parse_command_line(static_cast<int>(argv.size()), argv.data())),
-                 UsageError)
+    EXPECT_THROW(
+        static_cast<void>(upwatch::parse_command_line(static_cast<int>(argv.size()), argv.data())),
+        UsageError)
         << (args.empty() ? "(none)" : args.front());
   }
 }

@@ -28,8 +28,8 @@ TEST(Duration, ParsesUnits) {
 }
 
 TEST(Duration, RejectsWhatIsNotADuration) {
-  for (const char* bad : {"", "-1", "abc", "1x", "1.2.3", ".", "s", "1 s", "+1", "1e3",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "-1", "abc", "1x", "1.2.3", ".", "s", "1 s", "+1", "1e3", "99999999999999999999"}) {
     EXPECT_EQ(parse_duration(bad), std::nullopt) << bad;
   }
 }

@@ -22,4 +22,8 @@ TEST(ClassifyFailure, MapsLibcurlCodesToOutcomes) {
   EXPECT_EQ(classify_failure(CURLE_WEIRD_SERVER_REPLY, 0), Transport::malformed);
   EXPECT_EQ(classify_failure(CURLE_UNSUPPORTED_PROTOCOL, 0), Transport::malformed);
   EXPECT_EQ(classify_failure(CURLE_OUT_OF_MEMORY, 0), Transport::error);
+  // A stale errno from an earlier transfer on the same handle does not turn these into resets.
+  EXPECT_EQ(classify_failure(CURLE_GOT_NOTHING, ECONNRESET), Transport::empty);
+  EXPECT_EQ(classify_failure(CURLE_UNSUPPORTED_PROTOCOL, ECONNRESET), Transport::malformed);
+  EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, ECONNRESET), Transport::connect);
 }

@@ -13,7 +13,8 @@ using Micros = std::chrono::microseconds;
 namespace {
 /// The nearest-rank percentile of sorted samples.
 std::int64_t exact_percentile(const std::vector<std::int64_t>& sorted, double p) {
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::max<std::size_t>(rank, 1) - 1];
 }
 }  // namespace

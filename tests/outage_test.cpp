@@ -7,8 +7,8 @@
 #include <string>
 
 using namespace std::chrono_literals;
-using upwatch::Outcome;
 using upwatch::OutageAnalysis;
+using upwatch::Outcome;
 using upwatch::ProbeRecord;
 using upwatch::RunAnalysis;
 using upwatch::Transport;

@@ -38,7 +38,8 @@ std::vector<ProbeRecord> sample_records() {
        .outcome = Outcome::failure(Transport::refused),
        .total = 101us,
        .remote = "-",
-       .lines = {"curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused"}},
+       .lines =
+           {"curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused"}},
       {.sequence = 1,
        .sent = kStart + 50ms,
        .outcome = Outcome::failure(Transport::timeout),
@@ -95,7 +96,8 @@ TEST(ProbeLog, RunWithoutSummaryIsMarked) {
 }
 
 TEST(ProbeLog, SeveralRunsInOneFile) {
-  const std::string text = write_log(sample_records(), true) + write_log({sample_records()[1]}, false);
+  const std::string text =
+      write_log(sample_records(), true) + write_log({sample_records()[1]}, false);
   const auto contents = read(text);
   EXPECT_TRUE(contents.bad_lines.empty());
   ASSERT_EQ(contents.runs.size(), 2U);
@@ -109,10 +111,9 @@ TEST(ProbeLog, Truncate) {
   // and the cut one is named as a bad line unless nothing of it remains.
   const auto records = sample_records();
   const std::string whole = write_log(records, false);
-  const std::string before_last =
-      write_log({records.begin(), records.end() - 1}, false);
-  const std::size_t last_line = static_cast<std::size_t>(
-      std::count(before_last.begin(), before_last.end(), '\n')) + 1;
+  const std::string before_last = write_log({records.begin(), records.end() - 1}, false);
+  const std::size_t last_line =
+      static_cast<std::size_t>(std::count(before_last.begin(), before_last.end(), '\n')) + 1;
   for (std::size_t cut = before_last.size(); cut < whole.size(); ++cut) {
     const auto contents = read(whole.substr(0, cut));
     ASSERT_EQ(contents.runs.size(), 1U) << cut;

@@ -6,8 +6,8 @@
 #include <ctime>
 
 using namespace std::chrono_literals;
-using upwatch::Outcome;
 using upwatch::OutageAnalysis;
+using upwatch::Outcome;
 using upwatch::ProbeRecord;
 using upwatch::Transport;
 using upwatch::WallTime;
@@ -50,19 +50,20 @@ TEST_F(Report, WindowsTotalsAndLatency) {
                              .end = kStart + 2300ms,
                              .url = "https://example.com/health",
                              .interval = 250ms};
-  EXPECT_EQ(upwatch::render_summary(run, analysis),
-            "START: Thu Nov 26 10:00:00 UTC 2026\n"
-            "END: Thu Nov 26 10:00:02 UTC 2026\n"
-            "URL: https://example.com/health\n"
-            "INT: 0.25\n"
-            "PROBES: 9 sent, 4 up, 5 down, 0 abandoned; availability 44.444%\n"
-            "OUTCOMES: 200 x 4, 502 x 2, refused x 3\n"
-            "DOWNTIME: 2 windows, 1.300s in total\n"
-            "  2026-11-26T10:00:00.500Z -> 2026-11-26T10:00:01.250Z  0.750s  3 failed probes "
-            "(#2-#4): 502 x 2, refused x 1\n"
-            "  2026-11-26T10:00:01.750Z -> still down at END  0.550s  2 failed probes (#7-#8): "
-            "refused x 2\n"
-            "LATENCY: min 0.500ms p50 0.602ms p90 1.100ms p99 1.100ms max 1.100ms (4 good probes)\n");
+  EXPECT_EQ(
+      upwatch::render_summary(run, analysis),
+      "START: Thu Nov 26 10:00:00 UTC 2026\n"
+      "END: Thu Nov 26 10:00:02 UTC 2026\n"
+      "URL: https://example.com/health\n"
+      "INT: 0.25\n"
+      "PROBES: 9 sent, 4 up, 5 down, 0 abandoned; availability 44.444%\n"
+      "OUTCOMES: 200 x 4, 502 x 2, refused x 3\n"
+      "DOWNTIME: 2 windows, 1.300s in total\n"
+      "  2026-11-26T10:00:00.500Z -> 2026-11-26T10:00:01.250Z  0.750s  3 failed probes "
+      "(#2-#4): 502 x 2, refused x 1\n"
+      "  2026-11-26T10:00:01.750Z -> still down at END  0.550s  2 failed probes (#7-#8): "
+      "refused x 2\n"
+      "LATENCY: min 0.500ms p50 0.602ms p90 1.100ms p99 1.100ms max 1.100ms (4 good probes)\n");
   EXPECT_EQ(upwatch::exit_status(analysis), 1);
 }
 

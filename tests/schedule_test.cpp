@@ -16,7 +16,8 @@ TEST(Schedule, NoDriftOverAMillionTicks) {
     const auto interval = *upwatch::parse_duration(interval_text);
     const Schedule schedule{kStart, interval};
     for (std::uint64_t k = 0; k <= 1'000'000; k += 997) {
-      ASSERT_EQ(schedule.tick(k) - kStart, interval * static_cast<std::int64_t>(k)) << interval_text;
+      ASSERT_EQ(schedule.tick(k) - kStart, interval * static_cast<std::int64_t>(k))
+          << interval_text;
     }
     EXPECT_EQ(schedule.tick(1'000'000) - kStart, interval * 1'000'000) << interval_text;
   }
@@ -44,9 +45,9 @@ TEST(Schedule, LimitCapsTheTicks) {
 TEST(Schedule, TickLimitFromCountAndDuration) {
   EXPECT_EQ(upwatch::tick_limit(std::nullopt, std::nullopt, 1s), std::nullopt);
   EXPECT_EQ(upwatch::tick_limit(7, std::nullopt, 1s), 7U);
-  EXPECT_EQ(upwatch::tick_limit(std::nullopt, 1s, 250ms), 4U);   // 0, .25, .5, .75
+  EXPECT_EQ(upwatch::tick_limit(std::nullopt, 1s, 250ms), 4U);  // 0, .25, .5, .75
   EXPECT_EQ(upwatch::tick_limit(std::nullopt, 1001ms, 250ms), 5U);
-  EXPECT_EQ(upwatch::tick_limit(std::nullopt, 10s, 3s), 4U);      // 0, 3, 6, 9
+  EXPECT_EQ(upwatch::tick_limit(std::nullopt, 10s, 3s), 4U);  // 0, 3, 6, 9
   EXPECT_EQ(upwatch::tick_limit(3, 10s, 1s), 3U);
   EXPECT_EQ(upwatch::tick_limit(30, 10s, 1s), 10U);
   EXPECT_EQ(upwatch::tick_limit(std::nullopt, 1ms, 1s), 1U);

@@ -1,12 +1,11 @@
 #include "test_server.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <array>
 #include <cerrno>
@@ -34,13 +33,20 @@ std::string http_date() {
 
 std::string_view reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 404: return "Not Found";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Temporarily Unavailable";
-    case 504: return "Gateway Time-out";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 404:
+      return "Not Found";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Temporarily Unavailable";
+    case 504:
+      return "Gateway Time-out";
+    default:
+      return "Status";
   }
 }
 
@@ -103,7 +109,8 @@ std::vector<Step> parse_script(std::string_view script) {
       step.behaviour = Behaviour::refuse;
       step.count = 1;
     } else {
-      const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), step.status);
+      const auto [end, error] =
+          std::from_chars(item.data(), item.data() + item.size(), step.status);
       if (error != std::errc{} || end != item.data() + item.size() || step.status < 100 ||
           step.status > 599) {
         throw std::invalid_argument(fmt::format("bad step '{}'", item));

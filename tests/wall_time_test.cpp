@@ -9,7 +9,8 @@ using namespace std::chrono_literals;
 using upwatch::WallTime;
 
 namespace {
-WallTime at(int year, unsigned month, unsigned day, int hours, int minutes, int seconds, int millis) {
+WallTime at(int year, unsigned month, unsigned day, int hours, int minutes, int seconds,
+            int millis) {
   return WallTime{std::chrono::sys_days{std::chrono::year{year} / month / day}} +
          std::chrono::hours{hours} + std::chrono::minutes{minutes} + std::chrono::seconds{seconds} +
          std::chrono::milliseconds{millis};
@@ -29,10 +30,10 @@ TEST(WallTime, IsoRoundTrips) {
 }
 
 TEST(WallTime, RejectsBadIso) {
-  for (const char* bad : {"", "2026-11-26T10:00:00Z", "2026-11-26 10:00:00.123Z",
-                          "2026-13-26T10:00:00.123Z", "2026-02-30T10:00:00.123Z",
-                          "2026-11-26T25:00:00.123Z", "2026-11-26T10:00:00.12xZ",
-                          "2026-11-26T10:00:00.123+"}) {
+  for (const char* bad :
+       {"", "2026-11-26T10:00:00Z", "2026-11-26 10:00:00.123Z", "2026-13-26T10:00:00.123Z",
+        "2026-02-30T10:00:00.123Z", "2026-11-26T25:00:00.123Z", "2026-11-26T10:00:00.12xZ",
+        "2026-11-26T10:00:00.123+"}) {
     EXPECT_EQ(upwatch::parse_iso_utc(bad), std::nullopt) << bad;
   }
 }
@@ -42,7 +43,8 @@ TEST(WallTime, FormatsLocalDateLikeDate) {
   ::tzset();
   EXPECT_EQ(upwatch::format_date_local(at(2023, 11, 17, 0, 9, 31, 500)),
             "Fri Nov 17 00:09:31 UTC 2023");
-  EXPECT_EQ(upwatch::format_date_local(at(2026, 11, 6, 9, 5, 1, 0)), "Fri Nov  6 09:05:01 UTC 2026");
+  EXPECT_EQ(upwatch::format_date_local(at(2026, 11, 6, 9, 5, 1, 0)),
+            "Fri Nov  6 09:05:01 UTC 2026");
   ::setenv("TZ", "PST8PDT", 1);
   ::tzset();
   EXPECT_EQ(upwatch::format_date_local(at(2023, 11, 17, 0, 9, 31, 0)),
@@ -54,6 +56,5 @@ TEST(WallTime, FormatsLocalDateLikeDate) {
 TEST(WallTime, OriginMapsMonotonicToWall) {
   const upwatch::ClockOrigin origin{std::chrono::steady_clock::time_point{10s},
                                     std::chrono::system_clock::time_point{1000s}};
-  EXPECT_EQ(origin.to_wall(std::chrono::steady_clock::time_point{12500ms}),
-            WallTime{1002500ms});
+  EXPECT_EQ(origin.to_wall(std::chrono::steady_clock::time_point{12500ms}), WallTime{1002500ms});
 }

@@ -28,7 +28,7 @@ class LatencyHistogram {
  private:
   static constexpr int kSubBucketBits = 7;
   static constexpr std::uint64_t kSubBuckets = 1U << kSubBucketBits;  // 128
-  static constexpr int kMaxExponent = 40;                              // 2^40 us ~ 12.7 days
+  static constexpr int kMaxExponent = 40;                             // 2^40 us ~ 12.7 days
   static constexpr std::size_t kBuckets = kSubBuckets * (kMaxExponent - kSubBucketBits + 2);
 
   [[nodiscard]] static std::size_t bucket_of(std::uint64_t value);

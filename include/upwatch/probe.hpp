@@ -71,12 +71,12 @@ class StatusExpectation {
 
 /// One finished probe, exactly as the log records it.
 struct ProbeRecord {
-  std::uint64_t sequence = 0;        ///< probe k was scheduled at start + k x interval
-  WallTime sent;                     ///< wall-clock time the probe was sent
-  Outcome outcome;                   ///< HTTP status or transport failure
-  std::chrono::microseconds total{}; ///< time from sending to the end of the probe
-  std::string remote = "-";          ///< "127.0.0.1:8080", "[::1]:443", or "-" if none
-  std::vector<std::string> lines;    ///< status line and headers as received, or the error text
+  std::uint64_t sequence = 0;         ///< probe k was scheduled at start + k x interval
+  WallTime sent;                      ///< wall-clock time the probe was sent
+  Outcome outcome;                    ///< HTTP status or transport failure
+  std::chrono::microseconds total{};  ///< time from sending to the end of the probe
+  std::string remote = "-";           ///< "127.0.0.1:8080", "[::1]:443", or "-" if none
+  std::vector<std::string> lines;     ///< status line and headers as received, or the error text
 
   bool operator==(const ProbeRecord&) const = default;
 };

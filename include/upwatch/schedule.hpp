@@ -31,8 +31,8 @@ class Schedule {
 
 /// The number of ticks in a run limited by a count and/or a duration: the ticks that fall
 /// strictly before `duration`, and no more than `count`. nullopt if neither is given.
-[[nodiscard]] std::optional<std::uint64_t> tick_limit(std::optional<std::uint64_t> count,
-                                                      std::optional<std::chrono::nanoseconds> duration,
-                                                      std::chrono::nanoseconds interval);
+[[nodiscard]] std::optional<std::uint64_t> tick_limit(
+    std::optional<std::uint64_t> count, std::optional<std::chrono::nanoseconds> duration,
+    std::chrono::nanoseconds interval);
 
 }  // namespace upwatch

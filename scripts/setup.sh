@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake make g++ pkg-config libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev
-          libgtest-dev "$@")
+          nlohmann-json3-dev libgtest-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -22,6 +22,8 @@ Examples:
   upwatch --connect-to example.com:443:10.0.1.17:443 https://example.com/ 0.2
       pin every probe to one load-balancer node
   upwatch --expect 2xx,3xx -X GET -H 'Accept: text/html' https://example.com/
+  upwatch report testlog.log
+      rebuild the summary of the last run in a log (see upwatch report --help)
 
 Exit status: 0 no probe failed, 1 downtime (some probe failed), 2 bad usage or the log
 could not be opened, 3 the log could not be written during the run, 130 a second Ctrl-C.)";
@@ -64,9 +66,52 @@ void check_colon_fields(const std::vector<std::string>& items, std::string_view 
   }
 }
 
+/// Parses with `app`; --help and --version end in a CommandLine that only prints.
+std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* const* argv) {
+  try {
+    app.parse(argc, argv);
+    return std::nullopt;
+  } catch (const CLI::CallForHelp& help) {
+    std::ostringstream out;
+    std::ostringstream err;
+    app.exit(help, out, err);
+    return CommandLine{.output = out.str()};
+  } catch (const CLI::CallForVersion& version) {
+    std::ostringstream out;
+    std::ostringstream err;
+    app.exit(version, out, err);
+    return CommandLine{.output = out.str()};
+  } catch (const CLI::ParseError& error) {
+    throw UsageError(error.what());
+  }
+}
+
+CommandLine parse_report_command_line(int argc, const char* const* argv) {
+  ReportConfig report;
+  std::vector<std::string> logs;
+  CLI::App app{
+      "upwatch report: rebuild the summary and downtime report of a run from its log.\n"
+      "Reads upwatch's log (-o), its JSON Lines log (--jsonl) and the bash loop's log.",
+      "upwatch report"};
+  app.footer(R"(
+Exit status: 0 the run had no downtime, 1 it had, 2 bad usage or no readable log.)");
+  app.add_option("LOG", logs, "log files (default testlog.log); their runs are numbered in order");
+  auto* run =
+      app.add_option("--run", report.run, "report run N (1 is the first; default: the last)")
+          ->check(CLI::PositiveNumber);
+  app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
+  app.add_flag("--json", report.json, "print the summary as one JSON document");
+  if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
+  if (!logs.empty()) report.logs = std::move(logs);
+  return {.report = std::move(report)};
+}
+
 }  // namespace
 
 CommandLine parse_command_line(int argc, const char* const* argv) {
+  if (argc > 1 && std::string_view{argv[1]} == "report") {
+    return parse_report_command_line(argc - 1, argv + 1);
+  }
   Config config;
   CLI::App app{"upwatch: probe a URL on a fixed schedule, log every probe, report downtime.",
                "upwatch"};
@@ -123,21 +168,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                  "(default 100)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000}));
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    std::ostringstream out;
-    std::ostringstream err;
-    app.exit(help, out, err);
-    return {.config = std::nullopt, .output = out.str()};
-  } catch (const CLI::CallForVersion& version) {
-    std::ostringstream out;
-    std::ostringstream err;
-    app.exit(version, out, err);
-    return {.config = std::nullopt, .output = out.str()};
-  } catch (const CLI::ParseError& error) {
-    throw UsageError(error.what());
-  }
+  app.add_option("--jsonl", config.jsonl_path,
+                 "also append each probe to this file as one JSON object per line");
+  if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
 
   check_url(config.url);
   const auto& interval_given = interval_option_text.empty() ? interval_text : interval_option_text;
@@ -174,7 +207,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                                 : HttpVersion::automatic;
   config.ip_version = ipv4 ? IpVersion::v4 : ipv6 ? IpVersion::v6 : IpVersion::any;
   config.connections = keep_alive ? Connections::keep_alive : Connections::fresh;
-  return {.config = std::move(config), .output = {}};
+  return {.config = std::move(config)};
 }
 
 std::string redact_url(const std::string& url) {

@@ -20,6 +20,7 @@ namespace {
 constexpr std::string_view kRunMarker = "# upwatch ";
 constexpr std::string_view kRecordMarker = "* ";
 constexpr std::string_view kSummaryStart = "START: ";
+constexpr std::string_view kEndMarker = "# upwatch end ";
 
 /// Splits off the text up to the first space; `rest` keeps what follows the space.
 std::string_view next_word(std::string_view& rest) {
@@ -102,18 +103,21 @@ std::string format_record(const ProbeRecord& record) {
   return text;
 }
 
-std::string format_summary_block(std::string_view summary) { return fmt::format("{}\n", summary); }
+std::string format_summary_block(std::string_view summary, WallTime end) {
+  return fmt::format("{}{}{}\n\n", summary, kEndMarker, format_iso_utc(end));
+}
 
-LogContents read_log(std::istream& in) {
-  LogContents contents;
+std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
+  std::vector<std::size_t> bad_lines;
   std::optional<ProbeRecord> record;  // the record being read, until its blank line
   std::size_t record_line = 0;
+  bool in_run = false;
   bool in_summary = false;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     if (record) {
       if (line.empty()) {
-        contents.runs.back().records.push_back(std::move(*record));
+        visitor.on_record(std::move(*record));
         record.reset();
       } else {
         record->lines.push_back(line);
@@ -122,27 +126,47 @@ LogContents read_log(std::istream& in) {
     }
     if (line.empty()) {
       in_summary = false;
+    } else if (line.starts_with(kEndMarker) && in_run) {
+      in_summary = false;
+      if (const auto end = parse_iso_utc(std::string_view{line}.substr(kEndMarker.size()))) {
+        visitor.on_end(*end);
+      } else {
+        bad_lines.push_back(number);
+      }
     } else if (line.starts_with(kRunMarker)) {
       in_summary = false;
       if (auto header = parse_run_header(line)) {
-        contents.runs.push_back({.header = std::move(*header)});
+        in_run = true;
+        visitor.on_run(std::move(*header));
       } else {
-        contents.bad_lines.push_back(number);
+        bad_lines.push_back(number);
       }
-    } else if (line.starts_with(kRecordMarker) && !contents.runs.empty()) {
+    } else if (line.starts_with(kRecordMarker) && in_run) {
       in_summary = false;
       record = parse_record_line(line);
       record_line = number;
-      if (!record) contents.bad_lines.push_back(number);
-    } else if (!contents.runs.empty() && (in_summary || line.starts_with(kSummaryStart))) {
+      if (!record) bad_lines.push_back(number);
+    } else if (in_run && (in_summary || line.starts_with(kSummaryStart))) {
       in_summary = true;
-      contents.runs.back().summarized = true;
     } else {
-      contents.bad_lines.push_back(number);
+      bad_lines.push_back(number);
     }
   }
-  if (record) contents.bad_lines.push_back(record_line);  // cut off before its blank line
-  return contents;
+  if (record) bad_lines.push_back(record_line);  // cut off before its blank line
+  return bad_lines;
+}
+
+LogContents read_log(std::istream& in) {
+  struct Collector final : LogVisitor {
+    void on_run(RunHeader header) override { runs.push_back({.header = std::move(header)}); }
+    void on_record(ProbeRecord record) override {
+      runs.back().records.push_back(std::move(record));
+    }
+    void on_end(WallTime end) override { runs.back().end = end; }
+    std::vector<LogRun> runs;
+  } collector;
+  auto bad_lines = read_log(in, collector);
+  return {.runs = std::move(collector.runs), .bad_lines = std::move(bad_lines)};
 }
 
 LogFile::LogFile(const std::string& path, Existing existing) {

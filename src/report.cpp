@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "upwatch/duration.hpp"
 
@@ -56,7 +57,9 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
     }
   }
   const auto& latency = analysis.latency;
-  if (latency.count() == 0) {
+  if (!run.latency_recorded) {
+    line("LATENCY: not recorded in this log");
+  } else if (latency.count() == 0) {
     line("LATENCY: no good probes");
   } else {
     line("LATENCY: min {} p50 {} p90 {} p99 {} max {} ({} good probes)",
@@ -64,7 +67,60 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
          format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
          format_latency(latency.max()), latency.count());
   }
+  for (const auto& note : run.notes) line("NOTE: {}", note);
   return out;
+}
+
+std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
+  using nlohmann::json;
+  const auto counts = [](const OutcomeCounts& outcomes) {
+    json object = json::object();
+    for (const auto& [outcome, count] : outcomes) object[format_as(outcome)] = count;
+    return object;
+  };
+  const auto millis = [](std::chrono::microseconds value) {
+    return static_cast<double>(value.count()) / 1000.0;
+  };
+  json windows = json::array();
+  for (const auto& window : analysis.windows) {
+    windows.push_back({{"start", format_iso_utc(window.start)},
+                       {"end", window.end ? json(format_iso_utc(*window.end)) : json(nullptr)},
+                       {"still_down_at_end", !window.end.has_value()},
+                       {"duration_ms", window.duration(run.end).count()},
+                       {"failed_probes", window.failed},
+                       {"first_probe", window.first_sequence},
+                       {"last_probe", window.last_sequence},
+                       {"outcomes", counts(window.outcomes)}});
+  }
+  const auto& latency = analysis.latency;
+  json latency_ms = nullptr;
+  if (run.latency_recorded && latency.count() > 0) {
+    latency_ms = {{"count", latency.count()},
+                  {"min", millis(latency.min())},
+                  {"p50", millis(latency.percentile(50))},
+                  {"p90", millis(latency.percentile(90))},
+                  {"p99", millis(latency.percentile(99))},
+                  {"max", millis(latency.max())}};
+  }
+  const json document{
+      {"url", run.url},
+      {"interval_s", static_cast<double>(run.interval.count()) / 1e9},
+      {"start", format_iso_utc(run.start)},
+      {"end", format_iso_utc(run.end)},
+      {"probes",
+       {{"sent", analysis.probes()},
+        {"up", analysis.up},
+        {"down", analysis.down},
+        {"abandoned", analysis.abandoned}}},
+      {"availability_percent", analysis.availability()},
+      {"outcomes", counts(analysis.outcomes)},
+      {"downtime_ms", analysis.downtime(run.end).count()},
+      {"windows", windows},
+      {"latency_ms", latency_ms},
+      {"notes", run.notes},
+      {"exit_status", exit_status(analysis)},
+  };
+  return document.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
 int exit_status(const RunAnalysis& analysis) { return analysis.down == 0 ? 0 : 1; }

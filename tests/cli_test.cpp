@@ -132,7 +132,7 @@ TEST_F(Cli, AllGoodProbesMeanNoDowntimeAndExitZero) {
   EXPECT_NE(server.last_request().find("HEAD /health HTTP/1.1"), std::string::npos);
   // The summary printed is the summary appended to the log.
   EXPECT_NE(log_text().find(out_), std::string::npos);
-  EXPECT_TRUE(runs()[0].summarized);
+  EXPECT_TRUE(runs()[0].end);
 }
 
 TEST_F(Cli, BadGatewayWindowIsExact) {
@@ -411,7 +411,7 @@ TEST_P(CliSignal, SummaryIsWrittenPromptlyWhileProbesHang) {
       summary_line("PROBES:").find(fmt::format("3 up, 0 down, {} abandoned", names.size() - 3)),
       std::string::npos)
       << out_;
-  EXPECT_TRUE(runs()[0].summarized);
+  EXPECT_TRUE(runs()[0].end);
   EXPECT_NE(log_text().find(out_), std::string::npos);
 }
 

@@ -58,7 +58,9 @@ std::vector<ProbeRecord> sample_records() {
 std::string write_log(const std::vector<ProbeRecord>& records, bool with_summary) {
   std::string text = upwatch::format_run_header(header());
   for (const auto& record : records) text += upwatch::format_record(record);
-  if (with_summary) text += upwatch::format_summary_block("START: x\nEND: y\nURL: z\nINT: 1\n");
+  if (with_summary) {
+    text += upwatch::format_summary_block("START: x\nEND: y\nURL: z\nINT: 1\n", kStart + 1234ms);
+  }
   return text;
 }
 
@@ -85,13 +87,13 @@ TEST(ProbeLog, WriteRead) {
   ASSERT_EQ(contents.runs.size(), 1U);
   EXPECT_EQ(contents.runs[0].header, header());
   EXPECT_EQ(contents.runs[0].records, records);
-  EXPECT_TRUE(contents.runs[0].summarized);
+  EXPECT_EQ(contents.runs[0].end, kStart + 1234ms);
 }
 
 TEST(ProbeLog, RunWithoutSummaryIsMarked) {
   const auto contents = read(write_log(sample_records(), false));
   ASSERT_EQ(contents.runs.size(), 1U);
-  EXPECT_FALSE(contents.runs[0].summarized);
+  EXPECT_EQ(contents.runs[0].end, std::nullopt);
   EXPECT_EQ(contents.runs[0].records.size(), 4U);
 }
 

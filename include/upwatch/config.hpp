@@ -38,12 +38,22 @@ struct Config {
   std::optional<std::chrono::nanoseconds> duration;
   std::optional<std::uint64_t> count;
   std::uint64_t parallel_max = 100;
+  std::string jsonl_path;  ///< also log each probe as JSON Lines here, unless empty
 };
 
-/// The result of reading the command line.
+/// What `upwatch report` is asked to do.
+struct ReportConfig {
+  std::vector<std::string> logs{"testlog.log"};
+  std::optional<std::size_t> run;  ///< 1-based, over the runs of all the logs; the last if none
+  bool list = false;               ///< list the runs instead of reporting one
+  bool json = false;               ///< print the summary as JSON
+};
+
+/// The result of reading the command line: at most one of config and report is set.
 struct CommandLine {
-  std::optional<Config> config;  ///< the run to do, or nullopt when there is nothing to run
-  std::string output;            ///< what to print to stdout (--help, --version)
+  std::optional<Config> config;        ///< a run of probes to do
+  std::optional<ReportConfig> report;  ///< a report to make from logs
+  std::string output;                  ///< what to print to stdout (--help, --version)
 };
 
 /// Parses the command line; throws UsageError with a one-line message on bad input.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,8 @@
 ///   curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused
 ///
 ///   START: Thu Nov 26 10:00:00 UTC 2026
-///   END: ...            (the summary, up to the next blank line)
+///   END: ...            (the summary, for people; the reader skips it)
+///   # upwatch end 2026-11-26T10:00:12.345Z
 namespace upwatch {
 
 /// The line that opens each run in a log.
@@ -40,14 +42,33 @@ struct RunHeader {
 [[nodiscard]] std::string format_run_header(const RunHeader& header);
 /// One record: the marker line, the status line and headers or error text, a blank line.
 [[nodiscard]] std::string format_record(const ProbeRecord& record);
-/// The summary as it is appended to the log, after the records.
-[[nodiscard]] std::string format_summary_block(std::string_view summary);
+/// The summary as it is appended to the log after the records, with the end marker that
+/// records when the run ended.
+[[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end);
+
+/// Receives what a log holds, in file order.
+class LogVisitor {
+ public:
+  virtual ~LogVisitor() = default;
+  /// A run begins; the records that follow belong to it.
+  virtual void on_run(RunHeader header) = 0;
+  /// A complete record of the current run.
+  virtual void on_record(ProbeRecord record) = 0;
+  /// The current run wrote its summary and ended at `end`.
+  virtual void on_end(WallTime end) = 0;
+};
+
+/// Reads a log, handing what it holds to `visitor` as it goes (memory stays bounded by one
+/// record). Never fails: returns the 1-based numbers of the lines it could not read; a
+/// record cut short is named by the number of its marker line.
+std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor);
 
 /// One run read back from a log.
 struct LogRun {
   RunHeader header;
   std::vector<ProbeRecord> records;  ///< in the order they were written (finish order)
-  bool summarized = false;           ///< false if the run never wrote its summary
+  std::optional<WallTime> end;       ///< from the end marker; nullopt if the run never
+                                     ///< wrote its summary
 };
 
 /// Everything read from a log, and the lines that could not be read.
@@ -57,7 +78,7 @@ struct LogContents {
                                        ///< short is named by the number of its marker line
 };
 
-/// Reads a log. Never fails: what cannot be read is named in bad_lines.
+/// Reads a whole log into memory, for tools and tests that want every record.
 [[nodiscard]] LogContents read_log(std::istream& in);
 
 /// A log file opened for appending; each append is one write(2), so a record reaches the

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "upwatch/probe_log.hpp"
+
+/// The JSON Lines log (--jsonl), written and read here and nowhere else: one JSON object per
+/// line, each with a "type":
+///
+///   {"type":"run","version":"0.1.0","start":"2026-11-26T10:00:00.000Z","interval_s":0.05,
+///    "expect":"100-499","url":"http://127.0.0.1:8080/health"}
+///   {"type":"probe","seq":0,"sent":"2026-11-26T10:00:00.000Z","outcome":"200","status":200,
+///    "error":null,"total_us":412,"remote":"127.0.0.1:8080","http_version":"1.1",
+///    "status_line":"HTTP/1.1 200 OK","headers":[["Server","nginx/1.22.1"]]}
+///   {"type":"end","end":"2026-11-26T10:00:12.345Z"}
+namespace upwatch {
+
+/// The line that opens a run.
+[[nodiscard]] std::string format_jsonl_run(const RunHeader& header);
+/// The line of one probe.
+[[nodiscard]] std::string format_jsonl_record(const ProbeRecord& record);
+/// The line that records when a run ended.
+[[nodiscard]] std::string format_jsonl_end(WallTime end);
+
+/// Reads a JSON Lines log, handing what it holds to `visitor` as it goes. Never fails:
+/// returns the 1-based numbers of the lines it could not read (a line cut short included).
+std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor);
+
+}  // namespace upwatch

@@ -1,0 +1,134 @@
+#include "upwatch/commands.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <optional>
+
+#include "upwatch/duration.hpp"
+#include "upwatch/engine.hpp"
+#include "upwatch/error.hpp"
+#include "upwatch/logged_run.hpp"
+#include "upwatch/outage.hpp"
+#include "upwatch/probe_jsonl.hpp"
+#include "upwatch/probe_log.hpp"
+#include "upwatch/report.hpp"
+#include "upwatch/signals.hpp"
+
+namespace upwatch {
+
+namespace {
+
+/// A log the run appends to; a failed write is reported once and remembered.
+class RunLog {
+ public:
+  RunLog(const std::string& path, LogFile::Existing existing)
+      : path_(path), file_(path, existing) {}
+
+  void append(std::string_view text) {
+    if (!file_.append(text) && !failed_) {
+      failed_ = true;
+      spdlog::error(
+          "cannot write log file '{}': {}; probing goes on, the summary follows on stdout", path_,
+          std::strerror(errno));
+    }
+  }
+  [[nodiscard]] bool failed() const { return failed_; }
+
+ private:
+  std::string path_;
+  LogFile file_;
+  bool failed_ = false;
+};
+
+void print(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+void warn_bad_lines(const std::string& path, const std::vector<std::size_t>& bad_lines) {
+  if (bad_lines.empty()) return;
+  constexpr std::size_t kShown = 20;
+  std::string numbers;
+  for (std::size_t i = 0; i < std::min(bad_lines.size(), kShown); ++i) {
+    numbers += (i == 0 ? "" : ", ") + std::to_string(bad_lines[i]);
+  }
+  if (bad_lines.size() > kShown) numbers += ", ...";
+  spdlog::warn("{}: skipped {} line{} that could not be read: {}", path, bad_lines.size(),
+               bad_lines.size() == 1 ? "" : "s", numbers);
+}
+
+}  // namespace
+
+int run_probes(const Config& config) {
+  const auto existing =
+      config.truncate_log ? LogFile::Existing::truncate : LogFile::Existing::append;
+  RunLog log{config.log_path, existing};
+  std::optional<RunLog> jsonl;
+  if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path, existing);
+
+  const StopSignals stop;
+  const auto origin = ClockOrigin::now();
+  const RunHeader header{.version = UPWATCH_VERSION,
+                         .start = origin.to_wall(origin.steady),
+                         .interval = config.interval,
+                         .expect = config.expectation.spec(),
+                         .url = redact_url(config.url)};
+  log.append(format_run_header(header));
+  if (jsonl) jsonl->append(format_jsonl_run(header));
+  spdlog::info("probing {} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+               format_seconds(config.interval), config.log_path);
+
+  OutageAnalysis analysis{config.expectation};
+  Engine engine{config, origin, [&](ProbeRecord&& record) {
+                  log.append(format_record(record));
+                  if (jsonl) jsonl->append(format_jsonl_record(record));
+                  analysis.add(record);
+                }};
+  const WallTime end = engine.run(stop);
+  const RunAnalysis result = std::move(analysis).finish();
+  const std::string summary = render_summary(
+      {.start = header.start, .end = end, .url = header.url, .interval = header.interval}, result);
+  log.append(format_summary_block(summary, end));
+  if (jsonl) jsonl->append(format_jsonl_end(end));
+  print(summary);
+  const bool log_failed = log.failed() || (jsonl && jsonl->failed());
+  return log_failed ? kExitLogWrite : exit_status(result);
+}
+
+int run_report(const ReportConfig& report) {
+  std::vector<LoggedRun> runs;
+  for (const auto& path : report.logs) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+    if (in.peek() == std::ifstream::traits_type::eof()) {
+      throw UsageError(fmt::format("log '{}' is empty", path));
+    }
+    auto reading = read_runs(in);
+    if (in.bad())
+      throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+    warn_bad_lines(path, reading.bad_lines);
+    if (reading.runs.empty()) {
+      throw UsageError(
+          fmt::format("no run found in '{}' (read as {})", path, format_as(reading.format)));
+    }
+    std::move(reading.runs.begin(), reading.runs.end(), std::back_inserter(runs));
+  }
+  if (report.list) {
+    print(render_run_list(runs));
+    return 0;
+  }
+  const std::size_t index = report.run.value_or(runs.size());
+  if (index < 1 || index > runs.size()) {
+    throw UsageError(fmt::format("no run {}: the logs hold {} run{}", index, runs.size(),
+                                 runs.size() == 1 ? "" : "s"));
+  }
+  const auto& run = runs[index - 1];
+  print(report.json ? render_json(run.info, run.analysis) : render_summary(run.info, run.analysis));
+  return exit_status(run.analysis);
+}
+
+}  // namespace upwatch

@@ -1,0 +1,153 @@
+#include "upwatch/probe_jsonl.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "upwatch/duration.hpp"
+
+namespace upwatch {
+
+namespace {
+
+using nlohmann::json;
+
+/// The line a failed probe ends with: libcurl's error text or upwatch's own note.
+bool is_error_line(std::string_view line) {
+  return line.starts_with("curl: (") || line.starts_with("upwatch: ");
+}
+
+/// The string at `key`, or `fallback` if there is none (or it is not a string).
+std::string string_of(const json& object, const char* key, std::string fallback = {}) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::move(fallback);
+}
+
+std::optional<WallTime> time_of(const json& object, const char* key) {
+  return parse_iso_utc(string_of(object, key));
+}
+
+std::optional<RunHeader> parse_run(const json& object) {
+  const auto start = time_of(object, "start");
+  const auto interval = object.find("interval_s");
+  if (!start || interval == object.end() || !interval->is_number() ||
+      !(interval->get<double>() > 0) || interval->get<double>() > 1e9) {
+    return std::nullopt;
+  }
+  return RunHeader{
+      .version = string_of(object, "version"),
+      .start = *start,
+      .interval = std::chrono::nanoseconds{std::llround(interval->get<double>() * 1e9)},
+      .expect = string_of(object, "expect"),
+      .url = string_of(object, "url"),
+  };
+}
+
+std::optional<ProbeRecord> parse_probe(const json& object) {
+  const auto sent = time_of(object, "sent");
+  const auto outcome = parse_outcome(string_of(object, "outcome"));
+  const auto seq = object.find("seq");
+  const auto total = object.find("total_us");
+  if (!sent || !outcome || seq == object.end() || !seq->is_number_unsigned() ||
+      total == object.end() || !total->is_number_integer()) {
+    return std::nullopt;
+  }
+  ProbeRecord record{.sequence = seq->get<std::uint64_t>(),
+                     .sent = *sent,
+                     .outcome = *outcome,
+                     .total = std::chrono::microseconds{total->get<std::int64_t>()},
+                     .remote = string_of(object, "remote", "-")};
+  if (const auto status_line = object.find("status_line");
+      status_line != object.end() && status_line->is_string()) {
+    record.lines.push_back(status_line->get<std::string>());
+  }
+  if (const auto headers = object.find("headers"); headers != object.end() && headers->is_array()) {
+    for (const auto& header : *headers) {
+      if (header.is_array() && header.size() == 2 && header[0].is_string() &&
+          header[1].is_string()) {
+        record.lines.push_back(header[0].get<std::string>() + ": " + header[1].get<std::string>());
+      }
+    }
+  }
+  if (const auto error = object.find("error"); error != object.end() && error->is_string()) {
+    record.lines.push_back(error->get<std::string>());
+  }
+  return record;
+}
+
+}  // namespace
+
+std::string format_jsonl_run(const RunHeader& header) {
+  const json line{{"type", "run"},
+                  {"version", header.version},
+                  {"start", format_iso_utc(header.start)},
+                  {"interval_s", static_cast<double>(header.interval.count()) / 1e9},
+                  {"expect", header.expect},
+                  {"url", header.url}};
+  return line.dump() + '\n';
+}
+
+std::string format_jsonl_record(const ProbeRecord& record) {
+  json line{{"type", "probe"},
+            {"seq", record.sequence},
+            {"sent", format_iso_utc(record.sent)},
+            {"outcome", format_as(record.outcome)},
+            {"status", record.outcome.transport == Transport::answered ? json(record.outcome.status)
+                                                                       : json(nullptr)},
+            {"error", nullptr},
+            {"total_us", record.total.count()},
+            {"remote", record.remote},
+            {"http_version", nullptr},
+            {"status_line", nullptr},
+            {"headers", json::array()}};
+  for (const auto& text : record.lines) {
+    if (text.starts_with("HTTP/") && line["status_line"].is_null()) {
+      line["status_line"] = text;
+      const auto space = text.find(' ');
+      line["http_version"] = text.substr(5, space == std::string::npos ? space : space - 5);
+    } else if (is_error_line(text)) {
+      line["error"] = text;
+    } else if (const auto colon = text.find(':'); colon != std::string::npos) {
+      const auto value_start = text.find_first_not_of(' ', colon + 1);
+      line["headers"].push_back({text.substr(0, colon),
+                                 value_start == std::string::npos ? "" : text.substr(value_start)});
+    }
+  }
+  // Replace rather than fail on bytes that are not UTF-8 (a server may send any header bytes).
+  return line.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+}
+
+std::string format_jsonl_end(WallTime end) {
+  return json{{"type", "end"}, {"end", format_iso_utc(end)}}.dump() + '\n';
+}
+
+std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
+  std::vector<std::size_t> bad_lines;
+  bool in_run = false;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const json object = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const auto type = object.is_object() ? string_of(object, "type") : std::string{};
+    if (type == "run") {
+      if (auto header = parse_run(object)) {
+        in_run = true;
+        visitor.on_run(std::move(*header));
+        continue;
+      }
+    } else if (type == "probe" && in_run) {
+      if (auto record = parse_probe(object)) {
+        visitor.on_record(std::move(*record));
+        continue;
+      }
+    } else if (type == "end" && in_run) {
+      if (const auto end = time_of(object, "end")) {
+        visitor.on_end(*end);
+        continue;
+      }
+    }
+    bad_lines.push_back(number);
+  }
+  return bad_lines;
+}
+
+}  // namespace upwatch

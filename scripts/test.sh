@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds upwatch and its tests, and runs every test through ctest:
-# once in a normal build with warnings as errors, once under AddressSanitizer and UBSan.
+# once in a normal build with warnings as errors, once under AddressSanitizer and UBSan; then
+# fuzzes the log readers for a minute (scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh"
+"$root/scripts/setup.sh" curl  # the bash loop's own curl, for the test that reads its log
 jobs=$(nproc)
 
 run_suite() {
@@ -18,3 +19,5 @@ echo "== tests (RelWithDebInfo)"
 run_suite "$root/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 run_suite "$root/build/asan" -DCMAKE_BUILD_TYPE=Debug -DUPWATCH_SANITIZE=ON
+echo "== fuzzing the log readers"
+"$root/scripts/fuzz.sh" 60

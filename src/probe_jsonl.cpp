@@ -48,7 +48,8 @@ std::optional<ProbeRecord> parse_probe(const json& object) {
   const auto seq = object.find("seq");
   const auto total = object.find("total_us");
   if (!sent || !outcome || seq == object.end() || !seq->is_number_unsigned() ||
-      total == object.end() || !total->is_number_integer()) {
+      total == object.end() || !total->is_number_integer() || total->get<std::int64_t>() < 0 ||
+      std::chrono::microseconds{total->get<std::int64_t>()} > kMaxRecordedTotal) {
     return std::nullopt;
   }
   ProbeRecord record{.sequence = seq->get<std::uint64_t>(),

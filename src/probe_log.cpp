@@ -74,7 +74,9 @@ std::optional<ProbeRecord> parse_record_line(std::string_view line) {
   const auto* digits_end = sequence_word.data() + sequence_word.size();
   const auto [end, error] = std::from_chars(digits, digits_end, record.sequence);
   const auto total = parse_duration(total_word);
-  if (error != std::errc{} || end != digits_end || !total) return std::nullopt;
+  if (error != std::errc{} || end != digits_end || !total || *total > kMaxRecordedTotal) {
+    return std::nullopt;
+  }
   record.sent = *sent;
   record.outcome = *outcome;
   record.total = std::chrono::duration_cast<std::chrono::microseconds>(*total);

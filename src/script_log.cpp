@@ -13,11 +13,12 @@ namespace upwatch {
 namespace {
 
 std::optional<WallTime> from_tm(std::tm& fields, bool utc) {
+  // Years beyond what the log's ISO times can hold (0000-9999) are not dates we wrote.
+  if (fields.tm_year < -1900 || fields.tm_year > 9999 - 1900) return std::nullopt;
   fields.tm_isdst = -1;
   const std::time_t seconds = utc ? timegm(&fields) : std::mktime(&fields);
   if (seconds == static_cast<std::time_t>(-1)) return std::nullopt;
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::from_time_t(seconds));
+  return WallTime{std::chrono::seconds{seconds}};
 }
 
 /// An HTTP date as servers send it: "Fri, 17 Nov 2023 00:09:32 GMT".

@@ -46,7 +46,9 @@ std::optional<WallTime> parse_iso_utc(std::string_view text) {
 }
 
 std::string format_date_local(WallTime time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  // Not system_clock::to_time_t: its nanoseconds overflow for times past 2262.
+  const auto seconds = static_cast<std::time_t>(
+      std::chrono::floor<std::chrono::seconds>(time).time_since_epoch().count());
   std::tm local{};
   localtime_r(&seconds, &local);
   std::array<char, 64> buffer{};

@@ -12,102 +12,17 @@
 #include <memory>
 #include <sstream>
 
-#include "process.hpp"
-#include "test_server.hpp"
+#include "cli_fixture.hpp"
 #include "upwatch/probe_log.hpp"
 
 using namespace std::chrono_literals;
 using upwatch::testing::Process;
 using upwatch::testing::TestServer;
 
-namespace {
-
-constexpr auto kGenerous = 60s;
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override { dir_ = upwatch::testing::make_temp_dir(); }
-  void TearDown() override { upwatch::testing::remove_tree(dir_); }
-
-  /// Starts upwatch with `args` in the test's directory.
-  std::unique_ptr<Process> start(std::vector<std::string> args) {
-    args.insert(args.begin(), UPWATCH_BINARY);
-    return std::make_unique<Process>(args, dir_);
-  }
-
-  /// Runs upwatch to completion; returns its exit status.
-  int run(std::vector<std::string> args) {
-    auto process = start(std::move(args));
-    const int status = process->wait(kGenerous);
-    out_ = process->out();
-    err_ = process->err();
-    return status;
-  }
-
-  [[nodiscard]] std::string log_path() const { return dir_ + "/testlog.log"; }
-  [[nodiscard]] std::string log_text() const { return upwatch::testing::read_file(log_path()); }
-
-  /// The log's runs, requiring it to read without a bad line.
-  [[nodiscard]] std::vector<upwatch::LogRun> runs() const {
-    std::istringstream in{log_text()};
-    auto contents = upwatch::read_log(in);
-    EXPECT_TRUE(contents.bad_lines.empty()) << log_text();
-    return contents.runs;
-  }
-
-  /// The one run's records in sequence order.
-  [[nodiscard]] std::vector<upwatch::ProbeRecord> records() const {
-    const auto all = runs();
-    EXPECT_EQ(all.size(), 1U);
-    if (all.empty()) return {};
-    auto sorted = all.back().records;
-    std::ranges::sort(sorted, {}, &upwatch::ProbeRecord::sequence);
-    for (std::size_t k = 0; k < sorted.size(); ++k) EXPECT_EQ(sorted[k].sequence, k);
-    return sorted;
-  }
-
-  /// The outcomes of the records in sequence order, as the log names them.
-  [[nodiscard]] std::vector<std::string> outcomes() const {
-    std::vector<std::string> names;
-    for (const auto& record : records()) names.push_back(format_as(record.outcome));
-    return names;
-  }
-
-  /// The summary line that starts with `key`, from stdout.
-  [[nodiscard]] std::string summary_line(std::string_view key) const {
-    std::istringstream in{out_};
-    for (std::string line; std::getline(in, line);) {
-      if (line.starts_with(key)) return line;
-    }
-    return "(no " + std::string{key} + " line)";
-  }
-
-  /// The downtime window lines of the summary.
-  [[nodiscard]] std::vector<std::string> window_lines() const {
-    std::vector<std::string> lines;
-    std::istringstream in{out_};
-    for (std::string line; std::getline(in, line);) {
-      if (line.starts_with("  ")) lines.push_back(line);
-    }
-    return lines;
-  }
-
-  std::string dir_;
-  std::string out_;
-  std::string err_;
-};
-
-std::vector<std::string> repeat(const std::string& name, std::size_t times) {
-  return std::vector<std::string>(times, name);
-}
-
-std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
-  std::vector<std::string> all;
-  for (const auto& part : parts) all.insert(all.end(), part.begin(), part.end());
-  return all;
-}
-
-}  // namespace
+using upwatch::testing::Cli;
+using upwatch::testing::concat;
+using upwatch::testing::kGenerous;
+using upwatch::testing::repeat;
 
 TEST_F(Cli, AllGoodProbesMeanNoDowntimeAndExitZero) {
   TestServer server{upwatch::testing::parse_script("ok")};

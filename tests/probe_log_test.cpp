@@ -151,7 +151,9 @@ TEST(ProbeLog, MalformedRecordLinesAreRejected) {
                           "* 2026-11-26T00:00:00.000Z #0 20 0.412ms 127.0.0.1:80",
                           "* 2026-11-26T00:00:00.000Z #0 200 0.412 127.0.0.1:80",
                           "* 2026-11-26T00:00:00.000Z #0 200 0.412ms",
-                          "* 2026-11-26T00:00:00.000Z #0 200 0.412ms a b"}) {
+                          "* 2026-11-26T00:00:00.000Z #0 200 0.412ms a b",
+                          // Found by the fuzzer: a total this long overflowed the run's end.
+                          "* 2026-11-26T00:00:00.000Z #0 200 99999999999999ms 127.0.0.1:80"}) {
     const auto contents = read(prefix + bad + "\n\n");
     EXPECT_EQ(contents.bad_lines, std::vector<std::size_t>{3}) << bad;
     EXPECT_TRUE(contents.runs[0].records.empty()) << bad;

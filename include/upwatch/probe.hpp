@@ -69,6 +69,9 @@ class StatusExpectation {
   std::string spec_;
 };
 
+/// The longest total time a log may record for a probe; longer is taken for a corrupt record.
+inline constexpr std::chrono::microseconds kMaxRecordedTotal = std::chrono::hours{24 * 365};
+
 /// One finished probe, exactly as the log records it.
 struct ProbeRecord {
   std::uint64_t sequence = 0;         ///< probe k was scheduled at start + k x interval

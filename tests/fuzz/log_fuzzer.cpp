@@ -1,0 +1,56 @@
+// libFuzzer target over every log reader, and the reports rendered from what they read.
+// Run by scripts/fuzz.sh; the seed corpus is tests/fuzz/corpus.
+
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "upwatch/logged_run.hpp"
+#include "upwatch/probe_jsonl.hpp"
+#include "upwatch/probe_log.hpp"
+#include "upwatch/report.hpp"
+#include "upwatch/script_log.hpp"
+
+namespace {
+
+/// Checks what the readers hand over, as a report would use it.
+struct Checker final : upwatch::LogVisitor {
+  void on_run(upwatch::RunHeader header) override { in_run = header.interval.count() > 0; }
+  void on_record(upwatch::ProbeRecord record) override {
+    if (!in_run) __builtin_trap();  // a record outside a run
+    static_cast<void>(upwatch::format_record(record));
+    static_cast<void>(upwatch::format_jsonl_record(record));
+  }
+  void on_end(upwatch::WallTime end) override { static_cast<void>(upwatch::format_iso_utc(end)); }
+  bool in_run = false;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  {
+    std::istringstream in{text};
+    Checker checker;
+    static_cast<void>(upwatch::read_log(in, checker));
+  }
+  {
+    std::istringstream in{text};
+    Checker checker;
+    static_cast<void>(upwatch::read_jsonl(in, checker));
+  }
+  {
+    std::istringstream in{text};
+    Checker checker;
+    static_cast<void>(upwatch::read_script_log(in, checker));
+  }
+  std::istringstream in{text};
+  const auto reading = upwatch::read_runs(in);
+  for (const auto& run : reading.runs) {
+    static_cast<void>(upwatch::render_summary(run.info, run.analysis));
+    static_cast<void>(upwatch::render_json(run.info, run.analysis));
+  }
+  static_cast<void>(upwatch::render_run_list(reading.runs));
+  return 0;
+}

@@ -9,7 +9,7 @@ namespace upwatch {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 /// The line a failed probe ends with: libcurl's error text or upwatch's own note.
 bool is_error_line(std::string_view line) {

@@ -72,7 +72,7 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
 }
 
 std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   const auto counts = [](const OutcomeCounts& outcomes) {
     json object = json::object();
     for (const auto& [outcome, count] : outcomes) object[format_as(outcome)] = count;

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds a Release upwatch and runs it with the given arguments.
-# With no URL, runs a demonstration against a local endpoint that fails for a while.
+# With no arguments, rehearses a naive cutover in the lab (HAProxy in front of nginx
+# instances on loopback) with upwatch watching, as a demonstration; see README.md.
 # Usage: scripts/run.sh [URL [INTERVAL]] [upwatch options]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh"
+lab_packages=(haproxy nginx openssl)
+if (($# > 0)); then lab_packages=(); fi
+"$root/scripts/setup.sh" "${lab_packages[@]}"
 build="$root/build/release"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target upwatch upwatch-test-server >/dev/null
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DUPWATCH_TESTS=OFF >/dev/null
+cmake --build "$build" --parallel "$(nproc)" --target upwatch >/dev/null
 
 if (($# > 0)); then
   exec "$build/upwatch" "$@"
 fi
-exec "$root/scripts/demo.sh" "$build"
+echo "upwatch demo: a naive cutover: the v1 instance behind the load balancer is killed before"
+echo "upwatch demo: a v2 instance is launched; upwatch probes the load balancer every 50 ms."
+echo
+status=0
+"$root/scripts/lab/rehearse.sh" --https --upwatch "$build/upwatch" naive || status=$?
+echo
+echo "upwatch demo: upwatch exited with status $status (1 = there was downtime)."
+echo "upwatch demo: the zero-downtime plan: scripts/lab/rehearse.sh --https rolling"

@@ -4,7 +4,8 @@
 # fuzzes the log readers for a minute (scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh" curl  # the bash loop's own curl, for the test that reads its log
+# curl: the bash loop's own, for the test that reads its log; the rest: the rehearsal lab.
+"$root/scripts/setup.sh" curl haproxy nginx openssl
 jobs=$(nproc)
 
 run_suite() {

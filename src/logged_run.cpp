@@ -58,30 +58,30 @@ class RunBuilder final : public LogVisitor {
   void close() {
     if (!current_) return;
     auto& run = *current_;
-    LoggedRun logged{.info = {.start = run.header.start,
-                              .end = run.end.value_or(run.last_activity),
-                              .url = run.header.url,
-                              .interval = run.header.interval},
-                     .analysis = std::move(run.analysis).finish(),
-                     .records = run.records,
-                     .summarized = run.end.has_value()};
+    RunInfo info{.start = run.header.start,
+                 .end = run.end.value_or(run.last_activity),
+                 .url = std::move(run.header.url),
+                 .interval = run.header.interval};
     if (!run.end) {
-      logged.info.notes.push_back(
+      info.notes.push_back(
           "this run ended without writing its summary (killed?): END is the end of its last "
           "record");
     }
     if (!run.expectation_known) {
-      logged.info.notes.push_back("the log's --expect '" + run.header.expect +
-                                  "' is unreadable: statuses below 500 were counted as up");
+      info.notes.push_back("the log's --expect '" + run.header.expect +
+                           "' is unreadable: statuses below 500 were counted as up");
     }
     if (format_ == LogFormat::script) {
-      logged.info.latency_recorded = false;
-      logged.info.notes.push_back(
+      info.latency_recorded = false;
+      info.notes.push_back(
           "read from the bash loop's log: times come from the servers' date: headers, to the "
           "second, and it cannot show refused, reset or timed-out probes, which curl never wrote "
           "to it");
     }
-    runs_.push_back(std::move(logged));
+    runs_.push_back({.info = std::move(info),
+                     .analysis = std::move(run.analysis).finish(),
+                     .records = run.records,
+                     .summarized = run.end.has_value()});
     current_.reset();
   }
 

@@ -11,12 +11,12 @@ namespace upwatch {
 
 /// What a summary says about a run besides its probes.
 struct RunInfo {
-  WallTime start;                     ///< when the run started
-  WallTime end;                       ///< when it ended
-  std::string url;                    ///< the probed URL, credentials already redacted
-  std::chrono::nanoseconds interval;  ///< the schedule's interval
-  bool latency_recorded = true;       ///< false for a log that holds no latencies
-  std::vector<std::string> notes;     ///< what the reader should know about where this came from
+  WallTime start{};                     ///< when the run started
+  WallTime end{};                       ///< when it ended
+  std::string url;                      ///< the probed URL, credentials already redacted
+  std::chrono::nanoseconds interval{};  ///< the schedule's interval
+  bool latency_recorded = true;         ///< false for a log that holds no latencies
+  std::vector<std::string> notes;       ///< what the reader should know about where this came from
 };
 
 /// Renders the summary: the bash script's START/END/URL/INT lines, then the totals and

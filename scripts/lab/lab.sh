@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# The cutover rehearsal lab, to be sourced: a load balancer in the ALB's role (HAProxy with
+# active health checks, 503 when no server is healthy, HTTPS with HTTP/2 over ALPN) in front of
+# "instances" (nginx servers on loopback, each serving a health page that names its version),
+# launched, drained, stopped and killed one by one like an Auto Scaling Group's.
+# Everything it starts is recorded in $LAB_DIR/pids and stopped by PID in lab_down.
+
+LAB_SLOTS=(s1 s2 s3)
+
+# lab_init DIR: sets the lab's directory and picks free loopback ports for it.
+lab_init() {
+  LAB_DIR=$1
+  rm -rf "$LAB_DIR"
+  mkdir -p "$LAB_DIR/pids" "$LAB_DIR/www" "$LAB_DIR/tmp"
+  local base
+  for _ in $(seq 50); do
+    base=$((20000 + RANDOM % 20000))
+    lab_ports_free "$base" 6 && break
+  done
+  LAB_HTTP_PORT=$base
+  LAB_HTTPS_PORT=$((base + 1))
+  LAB_ADMIN_PORT=$((base + 2))
+  LAB_SLOT_BASE=$((base + 3))
+}
+
+# lab_ports_free BASE COUNT: true if nothing listens on 127.0.0.1 ports BASE..BASE+COUNT-1.
+lab_ports_free() {
+  local port
+  for ((port = $1; port < $1 + $2; port++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 1; fi
+  done
+}
+
+# lab_now: the time now, UTC with milliseconds, as upwatch writes it.
+lab_now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+
+# lab_event TEXT...: appends a timestamped line to the lab's event log and prints it.
+lab_event() {
+  local line
+  line="$(lab_now) $*"
+  echo "$line" >>"$LAB_DIR/events.log"
+  echo "lab: $line" >&2
+}
+
+# lab_slot_port NAME: the port of instance slot NAME (s1, s2, s3).
+lab_slot_port() {
+  local i
+  for i in "${!LAB_SLOTS[@]}"; do
+    [[ ${LAB_SLOTS[$i]} == "$1" ]] && { echo $((LAB_SLOT_BASE + i)); return; }
+  done
+  echo "lab: no slot $1" >&2
+  return 1
+}
+
+# lab_certificate: a self-signed certificate for 127.0.0.1 and localhost, made afresh.
+lab_certificate() {
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$LAB_DIR/lab.key" -out "$LAB_DIR/lab.crt" 2>/dev/null
+  cat "$LAB_DIR/lab.crt" "$LAB_DIR/lab.key" >"$LAB_DIR/lab.pem"
+}
+
+# lab_start_lb: starts HAProxy and waits until it has checked every slot: launched instances
+# healthy, empty slots unhealthy.
+lab_start_lb() {
+  lab_certificate
+  local servers="" name
+  for name in "${LAB_SLOTS[@]}"; do
+    servers+="  server $name 127.0.0.1:$(lab_slot_port "$name")"$'\n'
+  done
+  cat >"$LAB_DIR/haproxy.cfg" <<CFG
+global
+  stats socket ipv4@127.0.0.1:$LAB_ADMIN_PORT level admin
+  maxconn 4096
+
+defaults
+  mode http
+  timeout connect 1s
+  retries 0
+  timeout client 30s
+  timeout server 30s
+
+frontend alb
+  bind 127.0.0.1:$LAB_HTTP_PORT
+  bind 127.0.0.1:$LAB_HTTPS_PORT ssl crt $LAB_DIR/lab.pem alpn h2,http/1.1
+  default_backend asg
+
+# The target group: health checks like an ALB's (path, interval, healthy and unhealthy counts).
+backend asg
+  option httpchk GET /health
+  http-check expect status 200
+  default-server check inter 100ms fall 2 rise 2
+$servers
+CFG
+  haproxy -f "$LAB_DIR/haproxy.cfg" -db >"$LAB_DIR/haproxy.out" 2>&1 &
+  echo $! >"$LAB_DIR/pids/haproxy"
+  lab_wait_for "HAProxy to listen" 100 lab_admin "show info" >/dev/null
+  local name
+  for name in "${LAB_SLOTS[@]}"; do
+    if [[ -e $LAB_DIR/pids/$name ]]; then
+      lab_wait_for "$name to be checked healthy" 400 lab_state_is "$name" UP
+    else
+      lab_wait_for "$name to be checked unhealthy" 400 lab_state_is "$name" DOWN
+    fi
+  done
+}
+
+# lab_admin COMMAND: runs a command on HAProxy's admin socket and prints the answer.
+lab_admin() {
+  exec 9<>"/dev/tcp/127.0.0.1/$LAB_ADMIN_PORT" || return 1
+  printf '%s\n' "$1" >&9
+  cat <&9
+  exec 9<&-
+}
+
+# lab_state NAME: the load balancer's view of slot NAME: UP, DOWN, DRAIN, MAINT, ...
+lab_state() {
+  lab_admin "show stat" | awk -F, -v name="$1" '$1 == "asg" && $2 == name { print $18 }'
+}
+
+# lab_state_is NAME STATE: true if the load balancer sees slot NAME in STATE.
+lab_state_is() { [[ $(lab_state "$1") == "$2" ]]; }
+
+# lab_wait_for WHAT TRIES COMMAND...: retries COMMAND every 50 ms until it succeeds.
+lab_wait_for() {
+  local what=$1 tries=$2
+  shift 2
+  for ((i = 0; i < tries; i++)); do
+    "$@" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "lab: gave up waiting for $what" >&2
+  return 1
+}
+
+# lab_launch NAME VERSION: starts an nginx instance of VERSION in slot NAME; the load balancer
+# sends it traffic once its health checks pass (lab_wait_healthy).
+lab_launch() {
+  local name=$1 version=$2 port
+  port=$(lab_slot_port "$name")
+  mkdir -p "$LAB_DIR/www/$version" "$LAB_DIR/tmp/$name"
+  echo "healthy: $version" >"$LAB_DIR/www/$version/health.html"
+  cat >"$LAB_DIR/$name.nginx.conf" <<CFG
+daemon off;
+master_process off;
+pid $LAB_DIR/tmp/$name/nginx.pid;
+error_log $LAB_DIR/$name.error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type text/html;
+  client_body_temp_path $LAB_DIR/tmp/$name/body;
+  proxy_temp_path $LAB_DIR/tmp/$name/proxy;
+  fastcgi_temp_path $LAB_DIR/tmp/$name/fastcgi;
+  uwsgi_temp_path $LAB_DIR/tmp/$name/uwsgi;
+  scgi_temp_path $LAB_DIR/tmp/$name/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $LAB_DIR/www/$version;
+    location = /health {
+      add_header X-App-Version $version;
+      try_files /health.html =404;
+    }
+  }
+}
+CFG
+  nginx -e "$LAB_DIR/$name.error.log" -c "$LAB_DIR/$name.nginx.conf" &
+  echo $! >"$LAB_DIR/pids/$name"
+  lab_wait_for "$name to listen" 100 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+  # Before HAProxy runs (the first instance) there is no health to wait for.
+  [[ -e $LAB_DIR/pids/haproxy ]] || return 0
+  lab_now >"$LAB_DIR/tmp/$name/listening_at"  # it cannot be healthy before this
+  lab_event "launched $name $version"
+}
+
+# lab_wait_healthy NAME: waits until the load balancer marks NAME healthy. The event it logs
+# carries the time of the last check that still saw it unhealthy: it became healthy after that.
+lab_wait_healthy() {
+  local name=$1 before not_up_at
+  not_up_at=$(cat "$LAB_DIR/tmp/$name/listening_at")
+  for _ in $(seq 600); do
+    before=$(lab_now)
+    if [[ $(lab_state "$name") == UP ]]; then
+      echo "$not_up_at healthy $name" >>"$LAB_DIR/events.log"
+      echo "lab: $name is healthy (it was not at $not_up_at)" >&2
+      return 0
+    fi
+    not_up_at=$before
+    sleep 0.02
+  done
+  echo "lab: $name never became healthy" >&2
+  return 1
+}
+
+# lab_drain NAME: the load balancer sends NAME no new requests; those in flight finish.
+lab_drain() {
+  lab_admin "set server asg/$1 state drain" >/dev/null
+  lab_event "drained $1"
+}
+
+# lab_stop NAME: stops instance NAME gracefully (in-flight requests finish) and deregisters it.
+lab_stop() {
+  local pid
+  pid=$(cat "$LAB_DIR/pids/$1")
+  lab_event "stopping $1"
+  kill -QUIT "$pid"
+  wait "$pid" 2>/dev/null || true
+  rm -f "$LAB_DIR/pids/$1"
+  lab_admin "set server asg/$1 state maint" >/dev/null
+}
+
+# lab_kill NAME: kills instance NAME abruptly, whatever it had in flight.
+lab_kill() {
+  local pid
+  pid=$(cat "$LAB_DIR/pids/$1")
+  lab_event "killing $1"
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  rm -f "$LAB_DIR/pids/$1"
+}
+
+# lab_down: stops, by PID, everything the lab started that is still running: the prober
+# first, the load balancer last.
+lab_down() {
+  local file pid
+  for file in "$LAB_DIR"/pids/upwatch "$LAB_DIR"/pids/s* "$LAB_DIR"/pids/haproxy; do
+    [[ -e $file ]] || continue
+    pid=$(cat "$file")
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -f "$file"
+  done
+}

@@ -1,0 +1,133 @@
+// End-to-end cutover rehearsals: upwatch watching a real load balancer (HAProxy) in front of
+// real servers (nginx) on loopback while they are replaced (scripts/lab/rehearse.sh).
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "process.hpp"
+#include "upwatch/logged_run.hpp"
+#include "upwatch/probe_log.hpp"
+
+using namespace std::chrono_literals;
+using upwatch::testing::Process;
+
+namespace {
+
+struct Rehearsal {
+  int status = -1;
+  std::string summary;
+  std::multimap<std::string, upwatch::WallTime> events;  ///< "killing s1" -> when
+  upwatch::LogContents log;
+  upwatch::LogReading runs;
+};
+
+class Lab : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override { dir_ = upwatch::testing::make_temp_dir(); }
+  void TearDown() override { upwatch::testing::remove_tree(dir_); }
+
+  [[nodiscard]] bool https() const { return GetParam(); }
+
+  Rehearsal rehearse(const std::string& scenario) {
+    std::vector<std::string> args{"/bin/bash",    UPWATCH_REHEARSE, "--upwatch",
+                                  UPWATCH_BINARY, "--dir",          dir_ + "/lab"};
+    if (https()) args.emplace_back("--https");
+    args.push_back(scenario);
+    Process process{args, dir_};
+    Rehearsal result;
+    result.status = process.wait(std::chrono::minutes{5});
+    result.summary = process.out();
+    std::istringstream events{upwatch::testing::read_file(dir_ + "/lab/events.log")};
+    for (std::string line; std::getline(events, line);) {
+      const auto space = line.find(' ');
+      if (const auto when = upwatch::parse_iso_utc(line.substr(0, space))) {
+        result.events.emplace(line.substr(space + 1), *when);
+      }
+    }
+    {
+      std::ifstream in{dir_ + "/lab/testlog.log"};
+      result.log = upwatch::read_log(in);
+    }
+    std::ifstream in{dir_ + "/lab/testlog.log"};
+    result.runs = upwatch::read_runs(in);
+    EXPECT_TRUE(result.log.bad_lines.empty());
+    EXPECT_EQ(result.runs.runs.size(), 1U);
+    if (::testing::Test::HasFailure() || result.status < 0) {
+      ADD_FAILURE() << "stdout:\n" << result.summary << "\nstderr:\n" << process.err();
+    }
+    return result;
+  }
+
+  /// True if every answer in the log came over the protocol this test asked for.
+  static void expect_protocol(const Rehearsal& rehearsal, bool https) {
+    std::size_t answers = 0;
+    for (const auto& record : rehearsal.log.runs.at(0).records) {
+      if (record.outcome.transport != upwatch::Transport::answered) continue;
+      ++answers;
+      ASSERT_FALSE(record.lines.empty());
+      EXPECT_TRUE(record.lines[0].starts_with(https ? "HTTP/2 " : "HTTP/1.1 ")) << record.lines[0];
+    }
+    EXPECT_GT(answers, 0U);
+  }
+
+  std::string dir_;
+};
+
+std::string protocol_name(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "Https2" : "Http";
+}
+
+}  // namespace
+
+TEST_P(Lab, RollingCutoverHasNoDowntime) {
+  const auto rehearsal = rehearse("rolling");
+  ASSERT_EQ(rehearsal.status, 0) << rehearsal.summary;
+  EXPECT_NE(rehearsal.summary.find("\nDOWNTIME: no downtime: every probe succeeded\n"),
+            std::string::npos)
+      << rehearsal.summary;
+  ASSERT_EQ(rehearsal.runs.runs.size(), 1U);
+  const auto& analysis = rehearsal.runs.runs[0].analysis;
+  EXPECT_GE(analysis.probes(), 200U);
+  EXPECT_EQ(analysis.down, 0U);
+  expect_protocol(rehearsal, https());
+  // Both versions answered: the cutover happened under the probes.
+  const auto text = upwatch::testing::read_file(dir_ + "/lab/testlog.log");
+  EXPECT_NE(text.find("x-app-version: v1"), std::string::npos);
+  EXPECT_NE(text.find("x-app-version: v2"), std::string::npos);
+  EXPECT_EQ(rehearsal.events.count("drained s1"), 1U);
+}
+
+TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
+  const auto rehearsal = rehearse("naive");
+  ASSERT_EQ(rehearsal.status, 1) << rehearsal.summary;
+  ASSERT_EQ(rehearsal.events.count("killing s1"), 1U);
+  ASSERT_EQ(rehearsal.events.count("healthy s2"), 1U);
+  const auto killed = rehearsal.events.find("killing s1")->second;
+  const auto v2_not_yet_healthy = rehearsal.events.find("healthy s2")->second;
+  const auto& analysis = rehearsal.runs.runs.at(0).analysis;
+  const upwatch::Outcome lb_503 = upwatch::Outcome::http(503);
+  const auto window = std::find_if(analysis.windows.begin(), analysis.windows.end(),
+                                   [&](const auto& w) { return w.outcomes.contains(lb_503); });
+  ASSERT_NE(window, analysis.windows.end()) << rehearsal.summary;
+  // The window began with the kill: its first failed probe ended after the kill (it may have
+  // been sent just before, and been in flight when the instance died).
+  const auto& records = rehearsal.log.runs.at(0).records;
+  const auto first_failed = std::find_if(records.begin(), records.end(), [&](const auto& r) {
+    return r.sequence == window->first_sequence;
+  });
+  ASSERT_NE(first_failed, records.end());
+  EXPECT_GE(first_failed->sent + std::chrono::ceil<std::chrono::milliseconds>(first_failed->total),
+            killed)
+      << rehearsal.summary;
+  EXPECT_GE(window->start, killed - 50ms) << rehearsal.summary;
+  // It ended once v2 was healthy: the load balancer still saw v2 unhealthy at that event.
+  ASSERT_TRUE(window->end) << rehearsal.summary;
+  EXPECT_GE(*window->end, v2_not_yet_healthy) << rehearsal.summary;
+  EXPECT_GT(window->failed, 1U);
+  expect_protocol(rehearsal, https());
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, Lab, ::testing::Values(false, true), protocol_name);

@@ -73,8 +73,14 @@ std::string remote_of(CURL* easy) {
   }
   curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port);
   const std::string_view address{ip};
-  return address.find(':') == std::string_view::npos ? fmt::format("{}:{}", address, port)
-                                                     : fmt::format("[{}]:{}", address, port);
+  const bool ipv6 = address.find(':') != std::string_view::npos;
+  std::string remote;
+  remote.reserve(address.size() + 8);
+  remote += ipv6 ? "[" : "";
+  remote += address;
+  remote += ipv6 ? "]:" : ":";
+  remote += fmt::format_int(port).c_str();
+  return remote;
 }
 
 }  // namespace

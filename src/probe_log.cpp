@@ -93,9 +93,26 @@ std::string format_run_header(const RunHeader& header) {
 }
 
 std::string format_record(const ProbeRecord& record) {
-  std::string text = fmt::format(
-      "{}{} #{} {} {:.3f}ms {}\n", kRecordMarker, format_iso_utc(record.sent), record.sequence,
-      format_as(record.outcome), static_cast<double>(record.total.count()) / 1000.0, record.remote);
+  // Built by appending, without format strings: this runs for every probe.
+  std::size_t size = 96 + record.remote.size();
+  for (const auto& line : record.lines) size += line.size() + 1;
+  std::string text;
+  text.reserve(size);
+  text += kRecordMarker;
+  append_iso_utc(text, record.sent);
+  text += " #";
+  text += fmt::format_int(record.sequence).c_str();
+  text += ' ';
+  text += format_as(record.outcome);
+  text += ' ';
+  const auto micros = record.total.count();
+  text += fmt::format_int(micros / 1000).c_str();
+  text += '.';
+  const auto fraction = fmt::format_int(1000 + micros % 1000);  // "1xyz": keeps leading zeros
+  text.append(fraction.data() + 1, 3);
+  text += "ms ";
+  text += record.remote;
+  text += '\n';
   for (const auto& line : record.lines) {
     // A blank line ends a record, so a line of the body is never written blank.
     text += line.empty() ? " " : line;

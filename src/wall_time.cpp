@@ -8,13 +8,32 @@
 
 namespace upwatch {
 
-std::string format_iso_utc(WallTime time) {
+void append_iso_utc(std::string& out, WallTime time) {
   const auto day = std::chrono::floor<std::chrono::days>(time);
   const std::chrono::year_month_day date{day};
   const std::chrono::hh_mm_ss clock{time - day};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int{date.year()},
-                     unsigned{date.month()}, unsigned{date.day()}, clock.hours().count(),
-                     clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
+  // Digit by digit into a fixed buffer: this runs for every probe logged.
+  std::array<char, 24> text{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0',
+                            '0', ':', '0', '0', ':', '0', '0', '.', '0', '0', '0', 'Z'};
+  const auto put = [&text](std::size_t end, long long value, std::size_t digits) {
+    for (std::size_t i = 0; i < digits; ++i, value /= 10) {
+      text[end - 1 - i] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(4, int{date.year()}, 4);
+  put(7, unsigned{date.month()}, 2);
+  put(10, unsigned{date.day()}, 2);
+  put(13, clock.hours().count(), 2);
+  put(16, clock.minutes().count(), 2);
+  put(19, clock.seconds().count(), 2);
+  put(23, clock.subseconds().count(), 3);
+  out.append(text.data(), text.size());
+}
+
+std::string format_iso_utc(WallTime time) {
+  std::string out;
+  append_iso_utc(out, time);
+  return out;
 }
 
 std::optional<WallTime> parse_iso_utc(std::string_view text) {

@@ -13,6 +13,9 @@ using WallTime = std::chrono::sys_time<std::chrono::milliseconds>;
 /// Formats as ISO 8601 in UTC with milliseconds: "2026-11-26T10:00:00.123Z".
 [[nodiscard]] std::string format_iso_utc(WallTime time);
 
+/// Appends format_iso_utc(time) to `out`.
+void append_iso_utc(std::string& out, WallTime time);
+
 /// Parses exactly what format_iso_utc writes; nullopt otherwise.
 [[nodiscard]] std::optional<WallTime> parse_iso_utc(std::string_view text);
 

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Benchmarks upwatch against the tools a user would pick instead, side by side in one run:
+# the bash loop of the cutover plan (curl -I in a loop) and httping. Against a local nginx
+# pinned to core 0 (the probers to core 1), with arrival times taken at the server side of
+# loopback by tcpdump (kernel timestamps, microseconds), and request counts from nginx's log.
+# Measures: 1. highest sustained rate and CPU per 1,000 probes (fresh connections and kept
+# alive), 2. schedule accuracy at 10/s and 100/s over 60 s, 3. peak RSS after 10,000 and
+# 1,000,000 probes, 4. stop latency with 100 probes hung. Prints markdown tables (also kept in
+# build/bench/results.md). Takes about 8 minutes on 2 cores.
+# Usage: scripts/bench.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh" nginx httping tcpdump curl time
+build="$root/build/bench"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --parallel "$(nproc)" --target upwatch upwatch-gap-stats upwatch-test-server >/dev/null
+upwatch="$build/upwatch"
+gap_stats="$build/bench/upwatch-gap-stats"
+work="$build/work"
+rm -rf "$work"
+mkdir -p "$work"
+results="$build/results.md"
+: >"$results"
+say() { echo "$*" | tee -a "$results"; }
+note() { echo "bench: $*" >&2; }
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+# --- the server: nginx on core 0, one port per prober so arrivals can be told apart ---------
+base=$((30000 + RANDOM % 20000))
+port_upwatch=$base port_bash=$((base + 1)) port_httping=$((base + 2)) port_httping_ai=$((base + 3))
+mkdir -p "$work/nginx/www"
+echo ok >"$work/nginx/www/health"
+servers=""
+for port in $port_upwatch $port_bash $port_httping $port_httping_ai; do
+  servers+="server { listen 127.0.0.1:$port backlog=4096; access_log $work/nginx/access-$port.log arrival buffer=256k flush=1s; root $work/nginx/www; keepalive_requests 10000000; }"$'\n'
+done
+cat >"$work/nginx/nginx.conf" <<CFG
+daemon off;
+master_process off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 8192; }
+http {
+  log_format arrival '\$msec';
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  $servers
+}
+CFG
+taskset -c 0 nginx -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
+pids+=($!)
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port_upwatch") 2>/dev/null && break; sleep 0.05; done
+
+url() { echo "http://127.0.0.1:$1/health"; }
+# requests PORT: requests nginx has logged on PORT so far (its log is flushed every second).
+requests() { cat "$work/nginx/access-$1.log" 2>/dev/null | wc -l; }
+settle() { sleep 1.2; }  # let nginx flush its buffered access log
+# timed FILE COMMAND...: runs COMMAND on core 1 under GNU time (user, sys, max RSS to FILE).
+timed() {
+  local file=$1
+  shift
+  taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$file" "$@"
+}
+cpu_seconds() { awk '{ printf "%.3f", $1 + $2 }' "$1"; }
+rss_kib() { awk '{ print $3 }' "$1"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+per_thousand() { awk -v cpu="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.3f", cpu / n * 1000 * 1000; else print "-" }'; }
+
+say "# upwatch benchmark results"
+say
+say "- machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'), Linux $(uname -r)"
+say "- versions: $("$upwatch" --version), $(curl --version | head -1 | cut -d' ' -f1-2), $(httping --version 2>&1 | head -1 | cut -d, -f1), $(nginx -v 2>&1 | cut -d' ' -f3), $(bash --version | head -1 | cut -d' ' -f1-4)"
+say "- nginx pinned to core 0, each prober to core 1; CPU is user + sys of the whole process tree"
+say
+
+# --- 1. rate ----------------------------------------------------------------------------------
+# upwatch_rate RATE SECONDS EXTRA...: runs upwatch at RATE/s; prints "arrivals/s cpu_ms_per_1000 failed".
+upwatch_rate() {
+  local rate=$1 seconds=$2
+  shift 2
+  local interval before after failed
+  interval=$(awk -v r="$rate" 'BEGIN { printf "%.9f", 1 / r }')
+  before=$(requests "$port_upwatch")
+  timed "$work/time" "$upwatch" -o /dev/null --parallel-max 1000 --duration "${seconds}s" "$@" \
+    "$(url "$port_upwatch")" "$interval" >"$work/summary" 2>/dev/null || true
+  settle
+  after=$(requests "$port_upwatch")
+  failed=$(awk '/^PROBES:/ { print $6 }' "$work/summary")
+  echo "$(awk -v n=$((after - before)) -v s="$seconds" 'BEGIN { printf "%.0f", n / s }') $(per_thousand "$(cpu_seconds "$work/time")" $((after - before))) $failed"
+}
+
+# highest_rate EXTRA...: the highest rate from a ladder that upwatch holds with no failed probe
+# and at least 99% of its probes arriving.
+highest_rate() {
+  local best=0 rate result arrivals failed
+  for rate in 2000 5000 10000 15000 20000 25000 30000 35000 40000 50000 60000; do
+    result=$(upwatch_rate "$rate" 3 "$@")
+    read -r arrivals _ failed <<<"$result"
+    note "upwatch $* at $rate/s: $arrivals/s arrived, $failed failed"
+    if [[ $failed == 0 ]] && ((arrivals * 100 >= rate * 99)); then best=$rate; else break; fi
+  done
+  echo "$best"
+}
+
+# repeat3 COMMAND...: runs COMMAND three times; prints the median of each output column.
+repeat3() {
+  local outputs=()
+  for _ in 1 2 3; do outputs+=("$("$@")"); done
+  local columns
+  columns=$(echo "${outputs[0]}" | wc -w)
+  local column line=""
+  for ((column = 1; column <= columns; column++)); do
+    line+="$(printf '%s\n' "${outputs[@]}" | awk -v c="$column" '{ print $c }' | median) "
+  done
+  echo "$line"
+}
+
+# httping_rate EXTRA...: a 6,000-probe flood; prints "arrivals/s cpu_ms_per_1000".
+httping_rate() {
+  local before after start end
+  before=$(requests "$port_httping")
+  start=$(date +%s.%N)
+  timed "$work/time" httping -q -f -c 6000 "$@" -g "$(url "$port_httping")" >/dev/null 2>&1 || true
+  end=$(date +%s.%N)
+  settle
+  after=$(requests "$port_httping")
+  echo "$(awk -v n=$((after - before)) -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }') $(per_thousand "$(cpu_seconds "$work/time")" $((after - before)))"
+}
+
+bash_rate() {
+  local before after
+  mkdir -p "$work/bash"
+  before=$(requests "$port_bash")
+  (cd "$work/bash" && exec taskset -c 1 /usr/bin/time -f "%U %S %M" -o "$work/time" \
+    bash "$root/tests/data/cutover-test.sh" "$(url "$port_bash")" 0) >/dev/null 2>&1 &
+  local pid=$!
+  sleep 5
+  pkill -TERM -P "$pid" -x bash 2>/dev/null || true  # the script under GNU time
+  wait "$pid" 2>/dev/null || true
+  settle
+  after=$(requests "$port_bash")
+  echo "$(awk -v n=$((after - before)) 'BEGIN { printf "%.0f", n / 5 }') $(per_thousand "$(cpu_seconds "$work/time")" $((after - before)))"
+}
+
+note "1. rate: searching upwatch's highest sustained rate"
+fresh_rate=$(highest_rate)
+keep_rate=$(highest_rate --keep-alive)
+note "1. rate: three runs of each at its highest rate"
+read -r up_fresh up_fresh_cpu _ <<<"$(repeat3 upwatch_rate "$fresh_rate" 5)"
+read -r up_keep up_keep_cpu _ <<<"$(repeat3 upwatch_rate "$keep_rate" 5 --keep-alive)"
+read -r hp_fresh hp_fresh_cpu <<<"$(repeat3 httping_rate)"
+read -r hp_keep hp_keep_cpu <<<"$(repeat3 httping_rate -Q)"
+read -r bash_fresh bash_cpu <<<"$(repeat3 bash_rate)"
+say "## 1. Highest sustained rate, one core (medians of 3 runs)"
+say
+say "| prober | connections | probes/s at the server | CPU ms per 1,000 probes |"
+say "|---|---|---:|---:|"
+say "| upwatch (holds ${fresh_rate}/s, no failed probe) | fresh | $up_fresh | $up_fresh_cpu |"
+say "| upwatch --keep-alive (holds ${keep_rate}/s) | kept alive | $up_keep | $up_keep_cpu |"
+say "| httping -f (flood) | fresh | $hp_fresh | $hp_fresh_cpu |"
+say "| httping -f -Q (flood) | kept alive | $hp_keep | $hp_keep_cpu |"
+say "| bash loop, INT=0 | fresh (a curl each) | $bash_fresh | $bash_cpu |"
+say
+say "Ratios: fresh rate upwatch/httping $(awk -v a="$up_fresh" -v b="$hp_fresh" 'BEGIN { printf "%.1fx", a / b }'), upwatch/bash $(awk -v a="$up_fresh" -v b="$bash_fresh" 'BEGIN { printf "%.0fx", a / b }'); CPU per probe upwatch/httping $(awk -v a="$up_fresh_cpu" -v b="$hp_fresh_cpu" 'BEGIN { printf "%.2f", a / b }') (fresh), $(awk -v a="$up_keep_cpu" -v b="$hp_keep_cpu" 'BEGIN { printf "%.2f", a / b }') (kept alive)."
+say
+
+# --- 2. schedule accuracy ---------------------------------------------------------------------
+# capture PORT FILE: records the arrival time of every new connection (SYN) to PORT.
+capture() {
+  taskset -c 0 tcpdump -i lo -nn -tt --time-stamp-precision=micro -l -q \
+    "tcp dst port $1 and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn" 2>/dev/null |
+    awk '{ print $1; fflush() }' >"$2" &
+  pids+=($!)
+}
+accuracy_row() {  # NAME FILE INTERVAL
+  local stats
+  stats=$("$gap_stats" "$3" <"$2")
+  echo "$stats" | awk -v name="$1" '{
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, v["n"], v["rate"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["drift_ms"] }'
+}
+accuracy() {  # RATE SECONDS
+  local rate=$1 seconds=$2 interval
+  interval=$(awk -v r="$rate" 'BEGIN { printf "%g", 1 / r }')
+  note "2. accuracy at $rate/s for ${seconds}s: upwatch, httping and httping --ai side by side"
+  capture "$port_upwatch" "$work/arrivals-upwatch"
+  capture "$port_httping" "$work/arrivals-httping"
+  capture "$port_httping_ai" "$work/arrivals-httping-ai"
+  sleep 1
+  taskset -c 1 "$upwatch" -o /dev/null --duration "${seconds}s" "$(url "$port_upwatch")" "$interval" >/dev/null 2>&1 &
+  local up=$!
+  taskset -c 1 httping -q -i "$interval" -c $((rate * seconds)) -g "$(url "$port_httping")" >/dev/null 2>&1 &
+  local hp=$!
+  taskset -c 1 httping -q --ai -i "$interval" -c $((rate * seconds)) -g "$(url "$port_httping_ai")" >/dev/null 2>&1 &
+  local hpai=$!
+  sleep "$seconds"
+  sleep 1
+  kill "$hp" "$hpai" 2>/dev/null || true
+  wait "$up" "$hp" "$hpai" 2>/dev/null || true
+  note "2. accuracy at $rate/s: the bash loop alone for ${seconds}s"
+  capture "$port_bash" "$work/arrivals-bash"
+  sleep 1
+  mkdir -p "$work/bash"
+  (cd "$work/bash" && exec taskset -c 1 bash "$root/tests/data/cutover-test.sh" "$(url "$port_bash")" "$interval") >/dev/null 2>&1 &
+  local bp=$!
+  sleep "$seconds"
+  kill -TERM "$bp" 2>/dev/null || true
+  wait "$bp" 2>/dev/null || true
+  sleep 1
+  say "### $rate probes/s for ${seconds}s (interval ${interval}s)"
+  say
+  say "| prober | probes | achieved /s | gap deviation p50 ms | p99 ms | max ms | drift ms |"
+  say "|---|---:|---:|---:|---:|---:|---:|"
+  say "$(accuracy_row upwatch "$work/arrivals-upwatch" "$interval")"
+  say "$(accuracy_row "httping -i" "$work/arrivals-httping" "$interval")"
+  say "$(accuracy_row "httping --ai -i" "$work/arrivals-httping-ai" "$interval")"
+  say "$(accuracy_row "bash loop" "$work/arrivals-bash" "$interval")"
+  say
+  # stop this round's captures
+  local pid
+  for pid in "${pids[@]:1}"; do kill "$pid" 2>/dev/null || true; done
+  pids=("${pids[0]}")
+}
+say "## 2. Schedule accuracy, from arrival times at the server"
+say
+accuracy 10 60
+accuracy 100 60
+
+# --- 3. memory ----------------------------------------------------------------------------------
+note "3. memory: peak RSS after 10,000 and 1,000,000 probes"
+rss_after() {  # COUNT
+  timed "$work/time" "$upwatch" -o /dev/null --keep-alive -c "$1" "$(url "$port_upwatch")" \
+    "$(awk -v r="$keep_rate" 'BEGIN { printf "%.9f", 1 / r }')" >/dev/null 2>&1 || true
+  rss_kib "$work/time"
+}
+rss_10k=$(for _ in 1 2 3; do rss_after 10000; done | median)
+rss_1m=$(rss_after 1000000)
+timed "$work/time" httping -q -f -c 10000 -g "$(url "$port_httping")" >/dev/null 2>&1 || true
+rss_httping=$(rss_kib "$work/time")
+say "## 3. Peak RSS (KiB)"
+say
+say "| prober | after 10,000 probes | after 1,000,000 probes | growth |"
+say "|---|---:|---:|---:|"
+say "| upwatch --keep-alive at ${keep_rate}/s | $rss_10k | $rss_1m | $((rss_1m - rss_10k)) |"
+say "| httping -f | $rss_httping | - | - |"
+say
+
+# --- 4. stop latency ------------------------------------------------------------------------------
+note "4. stop latency with 100 probes hung"
+"$build/tests/upwatch-test-server" hang 0 120 >"$work/hang.port" &
+pids+=($!)
+for _ in $(seq 100); do grep -q port "$work/hang.port" && break; sleep 0.05; done
+hang_url="http://127.0.0.1:$(awk '{ print $2 }' "$work/hang.port")/health"
+stop_ms() {  # COMMAND...: starts it, waits for 100 hung connections, SIGINT, ms until exit (cap 10 s)
+  "$@" >/dev/null 2>&1 &
+  local pid=$!
+  sleep 0.5
+  local start end
+  start=$(date +%s%N)
+  kill -INT "$pid"
+  for _ in $(seq 1000); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; wait "$pid" 2>/dev/null || true; echo ">10000"; return; fi
+  wait "$pid" 2>/dev/null || true
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+up_stop=$(for _ in 1 2 3 4 5; do stop_ms "$upwatch" -o /dev/null -m 60 "$hang_url" 0.001; done | median)
+hp_stop=$(for _ in 1 2 3; do stop_ms httping -q -t 60 -g "$hang_url"; done | median)
+mkdir -p "$work/bash"
+bash_stop=$(cd "$work/bash" && stop_ms bash "$root/tests/data/cutover-test.sh" "$hang_url" 0.001)
+say "## 4. Stop latency: SIGINT to exit, probes hung on a server that never answers (ms, median)"
+say
+say "| prober | in flight | stop latency ms |"
+say "|---|---:|---:|"
+say "| upwatch (1 ms interval, -m 60) | 100 | $up_stop |"
+say "| httping (-t 60) | 1 | $hp_stop |"
+say "| bash loop (curl has no timeout) | 1 | $bash_stop |"
+note "done: $results"

@@ -175,15 +175,16 @@ std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
   return bad_lines;
 }
 
+void LogCollector::on_run(RunHeader header) { runs.push_back({.header = std::move(header)}); }
+
+void LogCollector::on_record(ProbeRecord record) {
+  runs.back().records.push_back(std::move(record));
+}
+
+void LogCollector::on_end(WallTime end) { runs.back().end = end; }
+
 LogContents read_log(std::istream& in) {
-  struct Collector final : LogVisitor {
-    void on_run(RunHeader header) override { runs.push_back({.header = std::move(header)}); }
-    void on_record(ProbeRecord record) override {
-      runs.back().records.push_back(std::move(record));
-    }
-    void on_end(WallTime end) override { runs.back().end = end; }
-    std::vector<LogRun> runs;
-  } collector;
+  LogCollector collector;
   auto bad_lines = read_log(in, collector);
   return {.runs = std::move(collector.runs), .bad_lines = std::move(bad_lines)};
 }

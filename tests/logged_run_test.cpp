@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "log_samples.hpp"
 #include "upwatch/probe_jsonl.hpp"
 #include "upwatch/probe_log.hpp"
 
@@ -18,7 +19,7 @@ using upwatch::WallTime;
 
 namespace {
 
-const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
+const WallTime kStart = upwatch::testing::kSampleStart;
 
 RunHeader header(WallTime start) {
   return {.version = "0.1.0",

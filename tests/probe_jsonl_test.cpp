@@ -2,70 +2,42 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "log_samples.hpp"
+
 using namespace std::chrono_literals;
-using upwatch::Outcome;
 using upwatch::ProbeRecord;
-using upwatch::RunHeader;
-using upwatch::Transport;
-using upwatch::WallTime;
+using upwatch::testing::kSampleStart;
+using upwatch::testing::sample_header;
+using upwatch::testing::sample_records;
 
 namespace {
 
-const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
-
-const RunHeader kHeader{.version = "0.1.0",
-                        .start = kStart,
-                        .interval = 50ms,
-                        .expect = "2xx,3xx",
-                        .url = "http://127.0.0.1:8080/health"};
-
-std::vector<ProbeRecord> sample_records() {
-  return {
-      {.sequence = 0,
-       .sent = kStart,
-       .outcome = Outcome::http(200),
-       .total = 412us,
-       .remote = "127.0.0.1:8080",
-       .lines = {"HTTP/1.1 200 OK", "Server: nginx/1.22.1", "ETag: \"6538b553-19a\""}},
-      {.sequence = 2,
-       .sent = kStart + 100ms,
-       .outcome = Outcome::failure(Transport::refused),
-       .total = 101us,
-       .lines =
-           {"curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused"}},
-      {.sequence = 1,
-       .sent = kStart + 50ms,
-       .outcome = Outcome::http(502),
-       .total = 5'000'123us,
-       .remote = "[::1]:8080",
-       .lines = {"HTTP/2 502 ", "date: Fri, 17 Nov 2023 00:09:32 GMT"}},
-  };
-}
-
-struct Collected : upwatch::LogVisitor {
-  void on_run(RunHeader header) override { headers.push_back(std::move(header)); }
-  void on_record(ProbeRecord record) override { records.push_back(std::move(record)); }
-  void on_end(WallTime end) override { ends.push_back(end); }
-  std::vector<RunHeader> headers;
-  std::vector<ProbeRecord> records;
-  std::vector<WallTime> ends;
-};
-
 std::string write(const std::vector<ProbeRecord>& records, bool with_end) {
-  std::string text = upwatch::format_jsonl_run(kHeader);
+  std::string text = upwatch::format_jsonl_run(sample_header("2xx,3xx"));
   for (const auto& record : records) text += upwatch::format_jsonl_record(record);
-  if (with_end) text += upwatch::format_jsonl_end(kStart + 1234ms);
+  if (with_end) text += upwatch::format_jsonl_end(kSampleStart + 1234ms);
   return text;
 }
 
-std::pair<Collected, std::vector<std::size_t>> read(const std::string& text) {
+/// What the reader handed over, and the lines it could not read.
+struct Read {
+  upwatch::LogCollector collected;
+  std::vector<std::size_t> bad_lines;
+  /// The records of the one run read; none if there is no run.
+  [[nodiscard]] std::vector<ProbeRecord> records() const {
+    return collected.runs.empty() ? std::vector<ProbeRecord>{} : collected.runs.back().records;
+  }
+};
+
+Read read(const std::string& text) {
   std::istringstream in{text};
-  Collected collected;
-  auto bad_lines = upwatch::read_jsonl(in, collected);
-  return {std::move(collected), std::move(bad_lines)};
+  Read result;
+  result.bad_lines = upwatch::read_jsonl(in, result.collected);
+  return result;
 }
 
 }  // namespace
@@ -83,26 +55,26 @@ TEST(ProbeJsonl, EachLineIsOneDocumentedObject) {
   EXPECT_EQ(line["http_version"], "1.1");
   EXPECT_EQ(line["status_line"], "HTTP/1.1 200 OK");
   EXPECT_EQ(line["headers"],
-            nlohmann::json::parse(R"([["Server","nginx/1.22.1"],["ETag","\"6538b553-19a\""]])"));
+            nlohmann::json::parse(R"([["server","nginx/1.22.1"],["etag","\"6538b553-19a\""]])"));
   const auto failed = nlohmann::json::parse(upwatch::format_jsonl_record(sample_records()[1]));
   EXPECT_EQ(failed["outcome"], "refused");
   EXPECT_TRUE(failed["status"].is_null());
   EXPECT_EQ(failed["error"], sample_records()[1].lines[0]);
   EXPECT_EQ(
-      nlohmann::json::parse(upwatch::format_jsonl_record(sample_records()[2]))["http_version"],
+      nlohmann::json::parse(upwatch::format_jsonl_record(sample_records()[3]))["http_version"],
       "2");
-  const auto run = nlohmann::json::parse(upwatch::format_jsonl_run(kHeader));
+  const auto run = nlohmann::json::parse(upwatch::format_jsonl_run(sample_header("2xx,3xx")));
   EXPECT_EQ(run["interval_s"], 0.05);
   EXPECT_EQ(run["expect"], "2xx,3xx");
 }
 
 TEST(ProbeJsonl, WriteRead) {
-  const auto [collected, bad_lines] = read(write(sample_records(), true));
-  EXPECT_TRUE(bad_lines.empty());
-  ASSERT_EQ(collected.headers.size(), 1U);
-  EXPECT_EQ(collected.headers[0], kHeader);
-  EXPECT_EQ(collected.records, sample_records());
-  EXPECT_EQ(collected.ends, std::vector<WallTime>{kStart + 1234ms});
+  const auto result = read(write(sample_records(), true));
+  EXPECT_TRUE(result.bad_lines.empty());
+  ASSERT_EQ(result.collected.runs.size(), 1U);
+  EXPECT_EQ(result.collected.runs[0].header, sample_header("2xx,3xx"));
+  EXPECT_EQ(result.records(), sample_records());
+  EXPECT_EQ(result.collected.runs[0].end, kSampleStart + 1234ms);
 }
 
 TEST(ProbeJsonl, Truncate) {
@@ -111,16 +83,17 @@ TEST(ProbeJsonl, Truncate) {
   const std::string before_last = write({records.begin(), records.end() - 1}, false);
   // Cut anywhere before its final newline (without which the line is still whole).
   for (std::size_t cut = before_last.size(); cut + 1 < whole.size(); ++cut) {
-    const auto [collected, bad_lines] = read(whole.substr(0, cut));
-    ASSERT_EQ(collected.records.size(), 2U) << "cut at " << cut;
-    EXPECT_EQ(collected.records[1], records[1]);
+    const auto result = read(whole.substr(0, cut));
+    const auto read_records = result.records();
+    ASSERT_EQ(read_records.size(), 3U) << "cut at " << cut;
+    EXPECT_TRUE(std::equal(read_records.begin(), read_records.end(), records.begin())) << cut;
     if (cut == before_last.size()) {
-      EXPECT_TRUE(bad_lines.empty());
+      EXPECT_TRUE(result.bad_lines.empty());
     } else {
-      EXPECT_EQ(bad_lines, std::vector<std::size_t>{4}) << "cut at " << cut;
+      EXPECT_EQ(result.bad_lines, std::vector<std::size_t>{5}) << "cut at " << cut;
     }
   }
-  EXPECT_EQ(read(whole.substr(0, whole.size() - 1)).first.records, records);
+  EXPECT_EQ(read(whole.substr(0, whole.size() - 1)).records(), records);
 }
 
 TEST(ProbeJsonl, BadLinesAreNamedAndTheRestIsRead) {
@@ -145,7 +118,7 @@ TEST(ProbeJsonl, BadLinesAreNamedAndTheRestIsRead) {
       R"({"type":"probe","seq":3,"sent":"2026-11-26T00:00:00.000Z","outcome":"200","total_us":-1})"
       "\n";
   text += upwatch::format_jsonl_record(sample_records()[0]);
-  const auto [collected, bad_lines] = read(text);
-  EXPECT_EQ(collected.records.size(), 4U);
-  EXPECT_EQ(bad_lines, (std::vector<std::size_t>{1, 6, 7, 8, 9, 10, 11, 12}));
+  const auto result = read(text);
+  EXPECT_EQ(result.records().size(), 5U);
+  EXPECT_EQ(result.bad_lines, (std::vector<std::size_t>{1, 7, 8, 9, 10, 11, 12, 13}));
 }

@@ -7,59 +7,28 @@
 #include <fstream>
 #include <sstream>
 
+#include "log_samples.hpp"
 #include "upwatch/error.hpp"
 
 using namespace std::chrono_literals;
 using upwatch::LogContents;
 using upwatch::Outcome;
 using upwatch::ProbeRecord;
-using upwatch::RunHeader;
 using upwatch::Transport;
 using upwatch::WallTime;
 
 namespace {
 
-const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
-
-RunHeader header(std::string url = "http://127.0.0.1:8080/health") {
-  return {.version = "0.1.0", .start = kStart, .interval = 50ms, .expect = "100-499", .url = url};
-}
-
-std::vector<ProbeRecord> sample_records() {
-  return {
-      {.sequence = 0,
-       .sent = kStart,
-       .outcome = Outcome::http(200),
-       .total = 412us,
-       .remote = "127.0.0.1:8080",
-       .lines = {"HTTP/1.1 200 OK", "server: nginx/1.22.1", "etag: \"6538b553-19a\""}},
-      {.sequence = 2,
-       .sent = kStart + 100ms,
-       .outcome = Outcome::failure(Transport::refused),
-       .total = 101us,
-       .remote = "-",
-       .lines =
-           {"curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused"}},
-      {.sequence = 1,
-       .sent = kStart + 50ms,
-       .outcome = Outcome::failure(Transport::timeout),
-       .total = 5'000'123us,
-       .remote = "[::1]:8080",
-       .lines = {"curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received"}},
-      {.sequence = 3,
-       .sent = kStart + 150ms,
-       .outcome = Outcome::http(502),
-       .total = 1'234us,
-       .remote = "127.0.0.1:8080",
-       .lines = {"HTTP/2 502 ", "date: Fri, 17 Nov 2023 00:09:32 GMT"}},
-  };
-}
+using upwatch::testing::kSampleStart;
+using upwatch::testing::sample_header;
+using upwatch::testing::sample_records;
 
 std::string write_log(const std::vector<ProbeRecord>& records, bool with_summary) {
-  std::string text = upwatch::format_run_header(header());
+  std::string text = upwatch::format_run_header(sample_header());
   for (const auto& record : records) text += upwatch::format_record(record);
   if (with_summary) {
-    text += upwatch::format_summary_block("START: x\nEND: y\nURL: z\nINT: 1\n", kStart + 1234ms);
+    text +=
+        upwatch::format_summary_block("START: x\nEND: y\nURL: z\nINT: 1\n", kSampleStart + 1234ms);
   }
   return text;
 }
@@ -75,7 +44,7 @@ TEST(ProbeLog, RecordLineLooksAsDocumented) {
   EXPECT_EQ(upwatch::format_record(sample_records()[0]),
             "* 2026-11-26T00:00:00.000Z #0 200 0.412ms 127.0.0.1:8080\n"
             "HTTP/1.1 200 OK\nserver: nginx/1.22.1\netag: \"6538b553-19a\"\n\n");
-  EXPECT_EQ(upwatch::format_run_header(header()),
+  EXPECT_EQ(upwatch::format_run_header(sample_header()),
             "# upwatch 0.1.0 run start=2026-11-26T00:00:00.000Z interval=0.05 expect=100-499 "
             "url=http://127.0.0.1:8080/health\n\n");
 }
@@ -85,9 +54,9 @@ TEST(ProbeLog, WriteRead) {
   const auto contents = read(write_log(records, true));
   EXPECT_TRUE(contents.bad_lines.empty());
   ASSERT_EQ(contents.runs.size(), 1U);
-  EXPECT_EQ(contents.runs[0].header, header());
+  EXPECT_EQ(contents.runs[0].header, sample_header());
   EXPECT_EQ(contents.runs[0].records, records);
-  EXPECT_EQ(contents.runs[0].end, kStart + 1234ms);
+  EXPECT_EQ(contents.runs[0].end, kSampleStart + 1234ms);
 }
 
 TEST(ProbeLog, RunWithoutSummaryIsMarked) {
@@ -145,7 +114,7 @@ TEST(ProbeLog, BadLinesAreNamedAndTheRestIsRead) {
 }
 
 TEST(ProbeLog, MalformedRecordLinesAreRejected) {
-  const std::string prefix = upwatch::format_run_header(header());
+  const std::string prefix = upwatch::format_run_header(sample_header());
   for (const char* bad : {"* 2026-11-26T00:00:00.000Z 0 200 0.412ms 127.0.0.1:80",
                           "* 2026-11-26T00:00:00.000Z #x 200 0.412ms 127.0.0.1:80",
                           "* 2026-11-26T00:00:00.000Z #0 20 0.412ms 127.0.0.1:80",

@@ -7,8 +7,6 @@
 #include <sstream>
 
 using namespace std::chrono_literals;
-using upwatch::ProbeRecord;
-using upwatch::RunHeader;
 using upwatch::WallTime;
 
 namespace {
@@ -41,15 +39,6 @@ END: Thu Nov 16 16:09:38 PST 2023
 URL: https://codefriendspdx.com
 INT: 5)";
 
-struct Collected : upwatch::LogVisitor {
-  void on_run(RunHeader header) override { headers.push_back(std::move(header)); }
-  void on_record(ProbeRecord record) override { records.push_back(std::move(record)); }
-  void on_end(WallTime end) override { ends.push_back(end); }
-  std::vector<RunHeader> headers;
-  std::vector<ProbeRecord> records;
-  std::vector<WallTime> ends;
-};
-
 WallTime utc(int hours, int minutes, int seconds) {
   return WallTime{std::chrono::sys_days{std::chrono::year{2023} / 11 / 17}} +
          std::chrono::hours{hours} + std::chrono::minutes{minutes} + std::chrono::seconds{seconds};
@@ -71,22 +60,22 @@ class ScriptLog : public ::testing::Test {
 
 TEST_F(ScriptLog, EachStatusLineIsAProbeTimedByItsDateHeader) {
   std::istringstream in{kSeedLog};
-  Collected collected;
+  upwatch::LogCollector collected;
   EXPECT_TRUE(upwatch::read_script_log(in, collected).empty());
-  ASSERT_EQ(collected.headers.size(), 1U);
-  const auto& header = collected.headers[0];
+  ASSERT_EQ(collected.runs.size(), 1U);
+  const auto& header = collected.runs[0].header;
   EXPECT_EQ(header.version, upwatch::kScriptLogVersion);
   EXPECT_EQ(header.url, "https://codefriendspdx.com");
   EXPECT_EQ(header.interval, 5s);
   EXPECT_EQ(header.start, utc(0, 9, 31));  // 16:09:31 PST
-  ASSERT_EQ(collected.records.size(), 4U);
-  EXPECT_EQ(format_as(collected.records[0].outcome), "200");
-  EXPECT_EQ(format_as(collected.records[1].outcome), "502");
-  EXPECT_EQ(collected.records[1].sent, utc(0, 9, 34));
-  EXPECT_EQ(collected.records[2].sent, utc(0, 9, 37));
-  EXPECT_EQ(collected.records[3].sent, utc(0, 9, 37));  // no date: the one before's
-  EXPECT_EQ(collected.records[3].sequence, 3U);
-  EXPECT_EQ(collected.ends, std::vector<WallTime>{utc(0, 9, 38)});
+  ASSERT_EQ(collected.runs[0].records.size(), 4U);
+  EXPECT_EQ(format_as(collected.runs[0].records[0].outcome), "200");
+  EXPECT_EQ(format_as(collected.runs[0].records[1].outcome), "502");
+  EXPECT_EQ(collected.runs[0].records[1].sent, utc(0, 9, 34));
+  EXPECT_EQ(collected.runs[0].records[2].sent, utc(0, 9, 37));
+  EXPECT_EQ(collected.runs[0].records[3].sent, utc(0, 9, 37));  // no date: the one before's
+  EXPECT_EQ(collected.runs[0].records[3].sequence, 3U);
+  EXPECT_EQ(collected.runs[0].end, utc(0, 9, 38));
 }
 
 TEST_F(ScriptLog, AnUnknownZoneFallsBackToTheProbes) {
@@ -94,10 +83,10 @@ TEST_F(ScriptLog, AnUnknownZoneFallsBackToTheProbes) {
   text.replace(text.find("PST 2023\nEND"), 3, "JST");
   text.replace(text.find("PST 2023\nURL"), 3, "JST");
   std::istringstream in{text};
-  Collected collected;
+  upwatch::LogCollector collected;
   EXPECT_TRUE(upwatch::read_script_log(in, collected).empty());
-  EXPECT_EQ(collected.headers[0].start, utc(0, 9, 32));
-  EXPECT_EQ(collected.ends, std::vector<WallTime>{utc(0, 9, 37)});
+  EXPECT_EQ(collected.runs[0].header.start, utc(0, 9, 32));
+  EXPECT_EQ(collected.runs[0].end, utc(0, 9, 37));
 }
 
 TEST_F(ScriptLog, KilledBeforeTheTrailerAndBadLines) {
@@ -105,12 +94,12 @@ TEST_F(ScriptLog, KilledBeforeTheTrailerAndBadLines) {
   text.erase(text.find("\n\nSTART:"));
   text += "\n\ngarbage here\nHTTP/2 abc\n";
   std::istringstream in{text};
-  Collected collected;
+  upwatch::LogCollector collected;
   const auto bad_lines = upwatch::read_script_log(in, collected);
   EXPECT_EQ(bad_lines, (std::vector<std::size_t>{23, 24}));
-  EXPECT_EQ(collected.records.size(), 4U);
-  EXPECT_TRUE(collected.ends.empty());
-  EXPECT_EQ(collected.headers[0].url, "(not recorded)");
+  EXPECT_EQ(collected.runs[0].records.size(), 4U);
+  EXPECT_EQ(collected.runs[0].end, std::nullopt);
+  EXPECT_EQ(collected.runs[0].header.url, "(not recorded)");
 }
 
 TEST_F(ScriptLog, DatesBeyondYear9999AreNotRead) {
@@ -118,9 +107,9 @@ TEST_F(ScriptLog, DatesBeyondYear9999AreNotRead) {
   std::istringstream in{
       "HTTP/1.1 200 OK\ndate: Fri, 17 Nov 65730111583 00:09:32 GMT\n\n"
       "START: Thu Nov 16 16:09:31 UTC 65730111583\nEND: x\nURL: u\nINT: 1\n"};
-  Collected collected;
+  upwatch::LogCollector collected;
   EXPECT_TRUE(upwatch::read_script_log(in, collected).empty());
-  ASSERT_EQ(collected.records.size(), 1U);
-  EXPECT_EQ(collected.records[0].sent, WallTime{});
-  EXPECT_EQ(collected.headers[0].start, WallTime{});
+  ASSERT_EQ(collected.runs[0].records.size(), 1U);
+  EXPECT_EQ(collected.runs[0].records[0].sent, WallTime{});
+  EXPECT_EQ(collected.runs[0].header.start, WallTime{});
 }

@@ -78,7 +78,18 @@ struct LogContents {
                                        ///< short is named by the number of its marker line
 };
 
-/// Reads a whole log into memory, for tools and tests that want every record.
+/// A visitor that keeps every run with all its records, for tools and tests that want them
+/// in memory; it works with any of the log readers.
+class LogCollector final : public LogVisitor {
+ public:
+  void on_run(RunHeader header) override;
+  void on_record(ProbeRecord record) override;
+  void on_end(WallTime end) override;
+
+  std::vector<LogRun> runs;
+};
+
+/// Reads a whole log into memory with a LogCollector.
 [[nodiscard]] LogContents read_log(std::istream& in);
 
 /// A log file opened for appending; each append is one write(2), so a record reaches the

@@ -198,26 +198,24 @@ lab_drain() {
   lab_event "drained $1"
 }
 
-# lab_stop NAME: stops instance NAME gracefully (in-flight requests finish) and deregisters it.
-lab_stop() {
+# lab_end NAME SIGNAL WHAT: logs WHAT, sends SIGNAL to instance NAME and waits until it exits.
+lab_end() {
   local pid
   pid=$(cat "$LAB_DIR/pids/$1")
-  lab_event "stopping $1"
-  kill -QUIT "$pid"
+  lab_event "$3 $1"
+  kill -"$2" "$pid"
   wait "$pid" 2>/dev/null || true
   rm -f "$LAB_DIR/pids/$1"
+}
+
+# lab_stop NAME: stops instance NAME gracefully (in-flight requests finish) and deregisters it.
+lab_stop() {
+  lab_end "$1" QUIT stopping
   lab_admin "set server asg/$1 state maint" >/dev/null
 }
 
 # lab_kill NAME: kills instance NAME abruptly, whatever it had in flight.
-lab_kill() {
-  local pid
-  pid=$(cat "$LAB_DIR/pids/$1")
-  lab_event "killing $1"
-  kill -KILL "$pid"
-  wait "$pid" 2>/dev/null || true
-  rm -f "$LAB_DIR/pids/$1"
-}
+lab_kill() { lab_end "$1" KILL killing; }
 
 # lab_down: stops, by PID, everything the lab started that is still running: the prober
 # first, the load balancer last.

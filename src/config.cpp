@@ -26,7 +26,8 @@ Examples:
       rebuild the summary of the last run in a log (see upwatch report --help)
 
 Exit status: 0 no probe failed, 1 downtime (some probe failed), 2 bad usage or the log
-could not be opened, 3 the log could not be written during the run, 130 a second Ctrl-C.)";
+could not be opened, 3 the log could not be written during the run, 4 libcurl or the
+system failed, 130 a second Ctrl-C.)";
 
 std::chrono::nanoseconds positive_duration(const std::string& text, std::string_view what) {
   const auto value = parse_duration(text);

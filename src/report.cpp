@@ -28,46 +28,51 @@ std::string plural(std::uint64_t count, std::string_view noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
 }
 
+/// Appends one formatted line to `out`, checked at compile time.
+template <typename... Args>
+void append_line(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+  out += '\n';
+}
+
 }  // namespace
 
 std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
   std::string out;
-  auto line = [&out](fmt::string_view format, auto&&... args) {
-    fmt::format_to(std::back_inserter(out), fmt::runtime(format), args...);
-    out += '\n';
-  };
-  line("START: {}", format_date_local(run.start));
-  line("END: {}", format_date_local(run.end));
-  line("URL: {}", run.url);
-  line("INT: {}", format_seconds(run.interval));
-  line("PROBES: {} sent, {} up, {} down, {} abandoned; availability {:.3f}%", analysis.probes(),
-       analysis.up, analysis.down, analysis.abandoned, analysis.availability());
-  line("OUTCOMES: {}", analysis.outcomes.empty() ? "none" : format_counts(analysis.outcomes));
+  append_line(out, "START: {}", format_date_local(run.start));
+  append_line(out, "END: {}", format_date_local(run.end));
+  append_line(out, "URL: {}", run.url);
+  append_line(out, "INT: {}", format_seconds(run.interval));
+  append_line(out, "PROBES: {} sent, {} up, {} down, {} abandoned; availability {:.3f}%",
+              analysis.probes(), analysis.up, analysis.down, analysis.abandoned,
+              analysis.availability());
+  append_line(out, "OUTCOMES: {}",
+              analysis.outcomes.empty() ? "none" : format_counts(analysis.outcomes));
   if (analysis.windows.empty()) {
-    line("DOWNTIME: no downtime: every probe succeeded{}",
-         analysis.abandoned == 0 ? "" : " (abandoned probes were not judged)");
+    append_line(out, "DOWNTIME: no downtime: every probe succeeded{}",
+                analysis.abandoned == 0 ? "" : " (abandoned probes were not judged)");
   } else {
-    line("DOWNTIME: {}, {} in total", plural(analysis.windows.size(), "window"),
-         format_elapsed(analysis.downtime(run.end)));
+    append_line(out, "DOWNTIME: {}, {} in total", plural(analysis.windows.size(), "window"),
+                format_elapsed(analysis.downtime(run.end)));
     for (const auto& window : analysis.windows) {
-      line("  {} -> {}  {}  {} (#{}-#{}): {}", format_iso_utc(window.start),
-           window.end ? format_iso_utc(*window.end) : "still down at END",
-           format_elapsed(window.duration(run.end)), plural(window.failed, "failed probe"),
-           window.first_sequence, window.last_sequence, format_counts(window.outcomes));
+      append_line(out, "  {} -> {}  {}  {} (#{}-#{}): {}", format_iso_utc(window.start),
+                  window.end ? format_iso_utc(*window.end) : "still down at END",
+                  format_elapsed(window.duration(run.end)), plural(window.failed, "failed probe"),
+                  window.first_sequence, window.last_sequence, format_counts(window.outcomes));
     }
   }
   const auto& latency = analysis.latency;
   if (!run.latency_recorded) {
-    line("LATENCY: not recorded in this log");
+    append_line(out, "LATENCY: not recorded in this log");
   } else if (latency.count() == 0) {
-    line("LATENCY: no good probes");
+    append_line(out, "LATENCY: no good probes");
   } else {
-    line("LATENCY: min {} p50 {} p90 {} p99 {} max {} ({} good probes)",
-         format_latency(latency.min()), format_latency(latency.percentile(50)),
-         format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
-         format_latency(latency.max()), latency.count());
+    append_line(out, "LATENCY: min {} p50 {} p90 {} p99 {} max {} ({} good probes)",
+                format_latency(latency.min()), format_latency(latency.percentile(50)),
+                format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
+                format_latency(latency.max()), latency.count());
   }
-  for (const auto& note : run.notes) line("NOTE: {}", note);
+  for (const auto& note : run.notes) append_line(out, "NOTE: {}", note);
   return out;
 }
 

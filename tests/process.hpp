@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace upwatch::testing {
@@ -44,14 +45,7 @@ void write_file(const std::string& path, const std::string& content);
 void remove_tree(const std::string& path);
 /// Polls `condition` every 10 ms until it holds or `limit` passes; returns whether it held.
 template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds limit);
-
-}  // namespace upwatch::testing
-
-#include <thread>
-
-template <typename Condition>
-bool upwatch::testing::eventually(Condition condition, std::chrono::milliseconds limit) {
+bool eventually(Condition condition, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
@@ -59,3 +53,5 @@ bool upwatch::testing::eventually(Condition condition, std::chrono::milliseconds
   }
   return condition();
 }
+
+}  // namespace upwatch::testing

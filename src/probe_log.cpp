@@ -105,12 +105,8 @@ std::string format_record(const ProbeRecord& record) {
   text += ' ';
   text += format_as(record.outcome);
   text += ' ';
-  const auto micros = record.total.count();
-  text += fmt::format_int(micros / 1000).c_str();
-  text += '.';
-  const auto fraction = fmt::format_int(1000 + micros % 1000);  // "1xyz": keeps leading zeros
-  text.append(fraction.data() + 1, 3);
-  text += "ms ";
+  append_millis(text, record.total);
+  text += ' ';
   text += record.remote;
   text += '\n';
   for (const auto& line : record.lines) {

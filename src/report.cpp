@@ -21,7 +21,9 @@ std::string format_counts(const OutcomeCounts& counts) {
 }
 
 std::string format_latency(std::chrono::microseconds value) {
-  return fmt::format("{:.3f}ms", static_cast<double>(value.count()) / 1000.0);
+  std::string text;
+  append_millis(text, value);
+  return text;
 }
 
 std::string plural(std::uint64_t count, std::string_view noun) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 using namespace std::chrono_literals;
 using upwatch::format_elapsed;
 using upwatch::format_seconds;
@@ -51,4 +55,17 @@ TEST(Duration, FormatsElapsedForPeople) {
   EXPECT_EQ(format_elapsed(59'999ms), "59.999s");
   EXPECT_EQ(format_elapsed(125'000ms), "2m05.000s");
   EXPECT_EQ(format_elapsed(3'600'000ms + 61'001ms), "1h01m01.001s");
+}
+
+TEST(Duration, AppendsMillisecondsToTheMicrosecond) {
+  for (const auto& [micros, text] :
+       std::vector<std::pair<std::int64_t, std::string>>{{0, "0.000ms"},
+                                                         {7, "0.007ms"},
+                                                         {412, "0.412ms"},
+                                                         {1'000, "1.000ms"},
+                                                         {5'000'123, "5000.123ms"}}) {
+    std::string out = "x";
+    upwatch::append_millis(out, std::chrono::microseconds{micros});
+    EXPECT_EQ(out, "x" + text);
+  }
 }

@@ -14,6 +14,9 @@ namespace upwatch {
 /// Formats a duration as plain seconds with no trailing zeros: 50ms -> "0.05", 5s -> "5".
 [[nodiscard]] std::string format_seconds(std::chrono::nanoseconds value);
 
+/// Appends a non-negative time in milliseconds to the microsecond, exactly: 412us -> "0.412ms".
+void append_millis(std::string& out, std::chrono::microseconds value);
+
 /// Formats an elapsed time for people, to the millisecond: "0.250s", "2m05.000s", "1h00m00.000s".
 [[nodiscard]] std::string format_elapsed(std::chrono::milliseconds value);
 

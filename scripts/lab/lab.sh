@@ -12,9 +12,13 @@ lab_init() {
   LAB_DIR=$1
   rm -rf "$LAB_DIR"
   mkdir -p "$LAB_DIR/pids" "$LAB_DIR/www" "$LAB_DIR/tmp"
-  local base
+  # Below the kernel's ephemeral range, so that no outgoing connection (the prober's, the load
+  # balancer's health checks) can be holding one of them as its local port.
+  local base ephemeral_low
+  read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range
+  ((ephemeral_low > 11000)) || ephemeral_low=32768
   for _ in $(seq 50); do
-    base=$((20000 + RANDOM % 20000))
+    base=$((10000 + RANDOM % (ephemeral_low - 10000 - 6)))
     lab_ports_free "$base" 6 && break
   done
   LAB_HTTP_PORT=$base

@@ -11,11 +11,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// The line a failed probe ends with: libcurl's error text or upwatch's own note.
-bool is_error_line(std::string_view line) {
-  return line.starts_with("curl: (") || line.starts_with("upwatch: ");
-}
-
 /// The string at `key`, or `fallback` if there is none (or it is not a string).
 std::string string_of(const json& object, const char* key, std::string fallback = {}) {
   const auto it = object.find(key);
@@ -88,25 +83,26 @@ std::string format_jsonl_run(const RunHeader& header) {
 }
 
 std::string format_jsonl_record(const ProbeRecord& record) {
+  const bool answered = record.outcome.transport == Transport::answered;
   json line{{"type", "probe"},
             {"seq", record.sequence},
             {"sent", format_iso_utc(record.sent)},
             {"outcome", format_as(record.outcome)},
-            {"status", record.outcome.transport == Transport::answered ? json(record.outcome.status)
-                                                                       : json(nullptr)},
+            {"status", answered ? json(record.outcome.status) : json(nullptr)},
             {"error", nullptr},
             {"total_us", record.total.count()},
             {"remote", record.remote},
             {"http_version", nullptr},
             {"status_line", nullptr},
             {"headers", json::array()}};
-  for (const auto& text : record.lines) {
-    if (text.starts_with("HTTP/") && line["status_line"].is_null()) {
+  for (std::size_t i = 0; i < record.lines.size(); ++i) {
+    const auto& text = record.lines[i];
+    if (!answered && i + 1 == record.lines.size()) {
+      line["error"] = text;
+    } else if (text.starts_with("HTTP/") && line["status_line"].is_null()) {
       line["status_line"] = text;
       const auto space = text.find(' ');
       line["http_version"] = text.substr(5, space == std::string::npos ? space : space - 5);
-    } else if (is_error_line(text)) {
-      line["error"] = text;
     } else if (const auto colon = text.find(':'); colon != std::string::npos) {
       const auto value_start = text.find_first_not_of(' ', colon + 1);
       line["headers"].push_back({text.substr(0, colon),

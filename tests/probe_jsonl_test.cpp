@@ -68,6 +68,28 @@ TEST(ProbeJsonl, EachLineIsOneDocumentedObject) {
   EXPECT_EQ(run["expect"], "2xx,3xx");
 }
 
+TEST(ProbeJsonl, TheErrorIsTheLastLineOfAProbeNotAnswered) {
+  // A header may look like an error line, and a probe may fail after its headers arrived.
+  const std::vector<ProbeRecord> records{
+      {.sequence = 0,
+       .sent = kSampleStart,
+       .outcome = upwatch::Outcome::http(200),
+       .lines = {"HTTP/1.1 200 OK", "upwatch: not an error", "curl: (7) nor this"}},
+      {.sequence = 1,
+       .sent = kSampleStart + 50ms,
+       .outcome = upwatch::Outcome::failure(upwatch::Transport::timeout),
+       .lines = {"HTTP/1.1 200 OK", "content-length: 9", "curl: (28) Operation timed out"}}};
+  const auto answered = nlohmann::json::parse(upwatch::format_jsonl_record(records[0]));
+  EXPECT_TRUE(answered["error"].is_null());
+  EXPECT_EQ(answered["headers"],
+            nlohmann::json::parse(R"([["upwatch","not an error"],["curl","(7) nor this"]])"));
+  const auto failed = nlohmann::json::parse(upwatch::format_jsonl_record(records[1]));
+  EXPECT_EQ(failed["error"], "curl: (28) Operation timed out");
+  EXPECT_EQ(failed["status_line"], "HTTP/1.1 200 OK");
+  EXPECT_EQ(failed["headers"], nlohmann::json::parse(R"([["content-length","9"]])"));
+  EXPECT_EQ(read(write(records, true)).records(), records);
+}
+
 TEST(ProbeJsonl, WriteRead) {
   const auto result = read(write(sample_records(), true));
   EXPECT_TRUE(result.bad_lines.empty());

@@ -79,7 +79,8 @@ struct ProbeRecord {
   Outcome outcome;                    ///< HTTP status or transport failure
   std::chrono::microseconds total{};  ///< time from sending to the end of the probe
   std::string remote = "-";           ///< "127.0.0.1:8080", "[::1]:443", or "-" if none
-  std::vector<std::string> lines;     ///< status line and headers as received, or the error text
+  std::vector<std::string> lines;     ///< status line and headers as received; if not answered,
+                                      ///< the last line says why (libcurl's or upwatch's text)
 
   bool operator==(const ProbeRecord&) const = default;
 };

@@ -1,10 +1,12 @@
 // Runs the real upwatch binary against the scripted local test server and checks the log,
 // the summary and the exit status, asserting on counts, order and outcomes, never on speed.
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -332,6 +334,57 @@ TEST_P(CliSignal, SummaryIsWrittenPromptlyWhileProbesHang) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, CliSignal, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
                          [](const auto& test) { return std::string{sigabbrev_np(test.param)}; });
+
+namespace {
+
+/// The kernel function process `pid` sleeps in ("anon_pipe_write", "do_sys_poll", ...).
+std::string sleeping_in(pid_t pid) {
+  return upwatch::testing::read_file(fmt::format("/proc/{}/wchan", pid));
+}
+
+/// True if `signal` is waiting to be delivered to process `pid`.
+bool is_pending(pid_t pid, int signal) {
+  std::istringstream status{upwatch::testing::read_file(fmt::format("/proc/{}/status", pid))};
+  for (std::string line; std::getline(status, line);) {
+    if (!line.starts_with("SigPnd:") && !line.starts_with("ShdPnd:")) continue;
+    if ((std::stoull(line.substr(7), nullptr, 16) >> (signal - 1)) & 1U) return true;
+  }
+  return false;
+}
+
+/// A file descriptor, closed when it goes out of scope.
+struct OwnedFd {
+  int fd;
+  explicit OwnedFd(int descriptor) : fd(descriptor) {}
+  ~OwnedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+};
+
+}  // namespace
+
+TEST_F(Cli, ASecondCtrlCEndsARunStuckWritingItsLog) {
+  // The log is a pipe that is held open but never read: once it is full, upwatch blocks in
+  // write(2) as it would on a hung network file system, and cannot write its summary.
+  TestServer server{upwatch::testing::parse_script("ok")};
+  const auto fifo = dir_ + "/stuck.log";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const OwnedFd reader{::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)};
+  ASSERT_GE(reader.fd, 0);
+  auto process = start({server.url(), "0.01", "--keep-alive", "-o", fifo});
+  const auto stuck = [&] {
+    return sleeping_in(process->pid()).find("pipe_write") != std::string::npos;
+  };
+  ASSERT_TRUE(upwatch::testing::eventually(stuck, kGenerous)) << sleeping_in(process->pid());
+  process->signal(SIGINT);
+  // The first Ctrl-C was taken and upwatch went back to its write, still stuck.
+  ASSERT_TRUE(upwatch::testing::eventually(
+      [&] { return !is_pending(process->pid(), SIGINT) && stuck(); }, kGenerous));
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), 130) << process->err();
+}
 
 TEST_F(Cli, FailuresAfterAbandonedStillCountAsDowntime) {
   TestServer server{upwatch::testing::parse_script("ok*2,502*2,hang")};

@@ -19,6 +19,8 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
+  /// The child's process ID.
+  [[nodiscard]] pid_t pid() const { return pid_; }
   /// Sends a signal to the child.
   void signal(int number) const;
   /// Waits up to `limit` for the child to exit; returns its exit status, or -1 on timeout

@@ -1,10 +1,13 @@
 #include "upwatch/engine.hpp"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -25,7 +28,17 @@ struct Probe {
   Clock::time_point sent;
   std::vector<std::string> lines;
   std::array<char, CURL_ERROR_SIZE> error{};
+  sockaddr_storage tried{};  ///< the last address a connection was opened to, if any
 };
+
+/// Opens the socket libcurl asks for and notes the address it is for: libcurl reports no
+/// address for a connection that failed (refused, timed out).
+extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* probe = static_cast<Probe*>(user);
+  std::memcpy(&probe->tried, &address->addr,
+              std::min<std::size_t>(address->addrlen, sizeof probe->tried));
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
 
 extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* probe = static_cast<Probe*>(user);
@@ -64,23 +77,42 @@ SlistHandle make_slist(const std::vector<std::string>& items) {
   return list;
 }
 
-std::string remote_of(CURL* easy) {
-  char* ip = nullptr;
-  long port = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || ip == nullptr ||
-      *ip == '\0') {
-    return "-";
-  }
-  curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port);
-  const std::string_view address{ip};
-  const bool ipv6 = address.find(':') != std::string_view::npos;
+/// "127.0.0.1:8080" or "[::1]:8080".
+std::string format_remote(std::string_view ip, long port) {
+  const bool ipv6 = ip.find(':') != std::string_view::npos;
   std::string remote;
-  remote.reserve(address.size() + 8);
+  remote.reserve(ip.size() + 8);
   remote += ipv6 ? "[" : "";
-  remote += address;
+  remote += ip;
   remote += ipv6 ? "]:" : ":";
   remote += fmt::format_int(port).c_str();
   return remote;
+}
+
+/// The address the probe was answered from; for a connection that failed, the last one tried;
+/// "-" if none.
+std::string remote_of(const Probe& probe) {
+  char* ip = nullptr;
+  if (curl_easy_getinfo(probe.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr &&
+      *ip != '\0') {
+    long port = 0;
+    curl_easy_getinfo(probe.easy.get(), CURLINFO_PRIMARY_PORT, &port);
+    return format_remote(ip, port);
+  }
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  if (probe.tried.ss_family == AF_INET) {
+    sockaddr_in v4{};
+    std::memcpy(&v4, &probe.tried, sizeof v4);
+    inet_ntop(AF_INET, &v4.sin_addr, text.data(), text.size());
+    return format_remote(text.data(), ntohs(v4.sin_port));
+  }
+  if (probe.tried.ss_family == AF_INET6) {
+    sockaddr_in6 v6{};
+    std::memcpy(&v6, &probe.tried, sizeof v6);
+    inet_ntop(AF_INET6, &v6.sin6_addr, text.data(), text.size());
+    return format_remote(text.data(), ntohs(v6.sin6_port));
+  }
+  return "-";
 }
 
 }  // namespace
@@ -174,6 +206,8 @@ struct Engine::Impl {
     set(CURLOPT_ERRORBUFFER, probe.error.data());
     set(CURLOPT_HEADERFUNCTION, on_header);
     set(CURLOPT_HEADERDATA, static_cast<void*>(&probe));
+    set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(&probe));
     set(CURLOPT_WRITEFUNCTION, discard_body);
     set(CURLOPT_USERAGENT, "upwatch/" UPWATCH_VERSION);
     set(CURLOPT_TIMEOUT_MS, to_millis(config.max_time));
@@ -233,6 +267,7 @@ struct Engine::Impl {
     probe.sent = now;
     probe.lines.clear();
     probe.error[0] = '\0';
+    probe.tried.ss_family = AF_UNSPEC;
     check(curl_multi_add_handle(multi.get(), probe.easy.get()), "add");
     probe.active = true;
     ++in_flight;
@@ -251,7 +286,7 @@ struct Engine::Impl {
     CURL* easy = probe.easy.get();
     ProbeRecord record{.sequence = probe.sequence,
                        .sent = origin.to_wall(probe.sent),
-                       .remote = remote_of(easy),
+                       .remote = remote_of(probe),
                        .lines = std::move(probe.lines)};
     curl_off_t total = 0;
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
@@ -298,7 +333,7 @@ struct Engine::Impl {
                        .sent = origin.to_wall(probe->sent),
                        .outcome = Outcome::failure(Transport::abandoned),
                        .total = in_flight_for,
-                       .remote = remote_of(probe->easy.get()),
+                       .remote = remote_of(*probe),
                        .lines = std::move(probe->lines)});
     }
   }

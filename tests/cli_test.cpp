@@ -93,11 +93,20 @@ TEST_F(Cli, ConnectionRefusedIsAFailure) {
   { port = TestServer{upwatch::testing::parse_script("ok")}.port(); }  // now nothing listens
   ASSERT_EQ(run({"http://127.0.0.1:" + std::to_string(port) + "/", "0.05", "-c", "3"}), 1);
   EXPECT_EQ(outcomes(), repeat("refused", 3));
+  EXPECT_EQ(records()[0].remote, "127.0.0.1:" + std::to_string(port));  // the address tried
   const auto windows = window_lines();
   ASSERT_EQ(windows.size(), 1U);
   EXPECT_NE(windows[0].find(" -> still down at END "), std::string::npos) << windows[0];
   EXPECT_TRUE(windows[0].ends_with("3 failed probes (#0-#2): refused x 3")) << windows[0];
   EXPECT_EQ(summary_line("LATENCY:"), "LATENCY: no good probes");
+}
+
+TEST_F(Cli, RefusedOverIpv6NamesTheAddressTried) {
+  std::uint16_t port = 0;
+  { port = TestServer{upwatch::testing::parse_script("ok")}.port(); }  // now nothing listens
+  ASSERT_EQ(run({"http://[::1]:" + std::to_string(port) + "/", "0.05", "-c", "2"}), 1) << err_;
+  EXPECT_EQ(outcomes(), repeat("refused", 2));
+  EXPECT_EQ(records()[0].remote, "[::1]:" + std::to_string(port));
 }
 
 TEST_F(Cli, RefusedWhileTheServerIsAwayThenRecovers) {

@@ -34,7 +34,9 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the server: nginx on core 0, one port per prober so arrivals can be told apart ---------
-base=$((30000 + RANDOM % 20000))
+# shellcheck source=scripts/ports.sh
+source "$root/scripts/ports.sh"
+base=$(free_port_base 5)
 port_upwatch=$base port_bash=$((base + 1)) port_httping=$((base + 2)) port_httping_ai=$((base + 3))
 port_status=$((base + 4))
 mkdir -p "$work/nginx/www"

@@ -5,6 +5,9 @@
 # launched, drained, stopped and killed one by one like an Auto Scaling Group's.
 # Everything it starts is recorded in $LAB_DIR/pids and stopped by PID in lab_down.
 
+# shellcheck source=scripts/ports.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
+
 LAB_SLOTS=(s1 s2 s3)
 
 # lab_init DIR: sets the lab's directory and picks free loopback ports for it.
@@ -12,27 +15,12 @@ lab_init() {
   LAB_DIR=$1
   rm -rf "$LAB_DIR"
   mkdir -p "$LAB_DIR/pids" "$LAB_DIR/www" "$LAB_DIR/tmp"
-  # Below the kernel's ephemeral range, so that no outgoing connection (the prober's, the load
-  # balancer's health checks) can be holding one of them as its local port.
-  local base ephemeral_low
-  read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range
-  ((ephemeral_low > 11000)) || ephemeral_low=32768
-  for _ in $(seq 50); do
-    base=$((10000 + RANDOM % (ephemeral_low - 10000 - 6)))
-    lab_ports_free "$base" 6 && break
-  done
+  local base
+  base=$(free_port_base 6)
   LAB_HTTP_PORT=$base
   LAB_HTTPS_PORT=$((base + 1))
   LAB_ADMIN_PORT=$((base + 2))
   LAB_SLOT_BASE=$((base + 3))
-}
-
-# lab_ports_free BASE COUNT: true if nothing listens on 127.0.0.1 ports BASE..BASE+COUNT-1.
-lab_ports_free() {
-  local port
-  for ((port = $1; port < $1 + $2; port++)); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 1; fi
-  done
 }
 
 # lab_now: the time now, UTC with milliseconds, as upwatch writes it.

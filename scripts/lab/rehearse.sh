@@ -10,7 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=lab.sh
+# shellcheck source=scripts/lab/lab.sh
 source "$here/lab.sh"
 
 https=0

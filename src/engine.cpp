@@ -1,7 +1,7 @@
 #include "upwatch/engine.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -78,14 +78,14 @@ SlistHandle make_slist(const std::vector<std::string>& items) {
 }
 
 /// "127.0.0.1:8080" or "[::1]:8080".
-std::string format_remote(std::string_view ip, long port) {
+std::string format_remote(std::string_view ip, std::string_view port) {
   const bool ipv6 = ip.find(':') != std::string_view::npos;
   std::string remote;
-  remote.reserve(ip.size() + 8);
+  remote.reserve(ip.size() + port.size() + 3);
   remote += ipv6 ? "[" : "";
   remote += ip;
   remote += ipv6 ? "]:" : ":";
-  remote += fmt::format_int(port).c_str();
+  remote += port;
   return remote;
 }
 
@@ -97,22 +97,15 @@ std::string remote_of(const Probe& probe) {
       *ip != '\0') {
     long port = 0;
     curl_easy_getinfo(probe.easy.get(), CURLINFO_PRIMARY_PORT, &port);
-    return format_remote(ip, port);
+    return format_remote(ip, fmt::format_int(port).c_str());
   }
-  std::array<char, INET6_ADDRSTRLEN> text{};
-  if (probe.tried.ss_family == AF_INET) {
-    sockaddr_in v4{};
-    std::memcpy(&v4, &probe.tried, sizeof v4);
-    inet_ntop(AF_INET, &v4.sin_addr, text.data(), text.size());
-    return format_remote(text.data(), ntohs(v4.sin_port));
+  std::array<char, NI_MAXHOST> host{};
+  std::array<char, NI_MAXSERV> port{};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&probe.tried), sizeof probe.tried, host.data(),
+                  host.size(), port.data(), port.size(), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return "-";  // nothing was tried (AF_UNSPEC)
   }
-  if (probe.tried.ss_family == AF_INET6) {
-    sockaddr_in6 v6{};
-    std::memcpy(&v6, &probe.tried, sizeof v6);
-    inet_ntop(AF_INET6, &v6.sin6_addr, text.data(), text.size());
-    return format_remote(text.data(), ntohs(v6.sin6_port));
-  }
-  return "-";
+  return format_remote(host.data(), port.data());
 }
 
 }  // namespace

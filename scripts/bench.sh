@@ -170,6 +170,9 @@ read -r up_keep up_keep_cpu _ <<<"$(repeat3 upwatch_rate "$keep_rate" 5 --keep-a
 read -r hp_fresh hp_fresh_cpu <<<"$(repeat3 httping_rate)"
 read -r hp_keep hp_keep_cpu <<<"$(repeat3 httping_rate -Q)"
 read -r bash_fresh bash_cpu <<<"$(repeat3 bash_rate)"
+# The same work at the same rate: upwatch at the rates httping's floods reached.
+read -r up_fresh_same up_fresh_same_cpu _ <<<"$(repeat3 upwatch_rate "$hp_fresh" 5)"
+read -r up_keep_same up_keep_same_cpu _ <<<"$(repeat3 upwatch_rate "$hp_keep" 5 --keep-alive)"
 say "## 1. Highest sustained rate, one core (medians of 3 runs)"
 say
 say "| prober | connections | probes/s at the server | CPU ms per 1,000 probes |"
@@ -179,8 +182,11 @@ say "| upwatch --keep-alive (holds ${keep_rate}/s) | kept alive | $up_keep | $up
 say "| httping -f (flood) | fresh | $hp_fresh | $hp_fresh_cpu |"
 say "| httping -f -Q (flood) | kept alive | $hp_keep | $hp_keep_cpu |"
 say "| bash loop, INT=0 | fresh (a curl each) | $bash_fresh | $bash_cpu |"
+say "| upwatch at httping -f's rate | fresh | $up_fresh_same | $up_fresh_same_cpu |"
+say "| upwatch --keep-alive at httping -f -Q's rate | kept alive | $up_keep_same | $up_keep_same_cpu |"
 say
-say "Ratios: fresh rate upwatch/httping $(awk -v a="$up_fresh" -v b="$hp_fresh" 'BEGIN { printf "%.1fx", a / b }'), upwatch/bash $(awk -v a="$up_fresh" -v b="$bash_fresh" 'BEGIN { printf "%.0fx", a / b }'); CPU per probe upwatch/httping $(awk -v a="$up_fresh_cpu" -v b="$hp_fresh_cpu" 'BEGIN { printf "%.2f", a / b }') (fresh), $(awk -v a="$up_keep_cpu" -v b="$hp_keep_cpu" 'BEGIN { printf "%.2f", a / b }') (kept alive)."
+ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
+say "Ratios: fresh rate upwatch/httping $(ratio "$up_fresh" "$hp_fresh" %.1fx), upwatch/bash $(ratio "$up_fresh" "$bash_fresh" %.0fx); CPU per probe upwatch/httping, each at its highest rate: $(ratio "$up_fresh_cpu" "$hp_fresh_cpu" %.2f) (fresh), $(ratio "$up_keep_cpu" "$hp_keep_cpu" %.2f) (kept alive); at the same rate: $(ratio "$up_fresh_same_cpu" "$hp_fresh_cpu" %.2f) (fresh), $(ratio "$up_keep_same_cpu" "$hp_keep_cpu" %.2f) (kept alive)."
 say
 
 # --- 2. schedule accuracy ---------------------------------------------------------------------

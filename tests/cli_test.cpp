@@ -346,17 +346,13 @@ INSTANTIATE_TEST_SUITE_P(Signals, CliSignal, ::testing::Values(SIGINT, SIGTERM, 
 
 namespace {
 
-/// The kernel function process `pid` sleeps in ("anon_pipe_write", "do_sys_poll", ...).
-std::string sleeping_in(pid_t pid) {
-  return upwatch::testing::read_file(fmt::format("/proc/{}/wchan", pid));
-}
-
-/// True if `signal` is waiting to be delivered to process `pid`.
-bool is_pending(pid_t pid, int signal) {
+/// True if `signal` is in the mask `field` ("SigCgt:", "SigPnd:", ...) of process `pid`.
+bool in_signal_mask(pid_t pid, std::string_view field, int signal) {
   std::istringstream status{upwatch::testing::read_file(fmt::format("/proc/{}/status", pid))};
   for (std::string line; std::getline(status, line);) {
-    if (!line.starts_with("SigPnd:") && !line.starts_with("ShdPnd:")) continue;
-    if ((std::stoull(line.substr(7), nullptr, 16) >> (signal - 1)) & 1U) return true;
+    if (line.starts_with(field)) {
+      return ((std::stoull(line.substr(field.size()), nullptr, 16) >> (signal - 1)) & 1U) != 0;
+    }
   }
   return false;
 }
@@ -375,22 +371,31 @@ struct OwnedFd {
 }  // namespace
 
 TEST_F(Cli, ASecondCtrlCEndsARunStuckWritingItsLog) {
-  // The log is a pipe that is held open but never read: once it is full, upwatch blocks in
-  // write(2) as it would on a hung network file system, and cannot write its summary.
+  // The log is a full pipe that nobody reads: upwatch blocks in its first write(2), as it would
+  // on a hung network file system, and can never write its summary.
   TestServer server{upwatch::testing::parse_script("ok")};
   const auto fifo = dir_ + "/stuck.log";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const OwnedFd reader{::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)};
-  ASSERT_GE(reader.fd, 0);
-  auto process = start({server.url(), "0.01", "--keep-alive", "-o", fifo});
-  const auto stuck = [&] {
-    return sleeping_in(process->pid()).find("pipe_write") != std::string::npos;
-  };
-  ASSERT_TRUE(upwatch::testing::eventually(stuck, kGenerous)) << sleeping_in(process->pid());
+  const OwnedFd pipe{::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)};
+  ASSERT_GE(pipe.fd, 0);
+  const std::string page(4096, 'x');
+  while (::write(pipe.fd, page.data(), page.size()) > 0) {
+  }
+  while (::write(pipe.fd, page.data(), 1) > 0) {
+  }
+  ASSERT_EQ(errno, EAGAIN);
+  auto process = start({server.url(), "0.01", "-o", fifo});
+  const pid_t pid = process->pid();
+  // Until upwatch catches SIGINT, a Ctrl-C would end it by default, with the same status 130.
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return in_signal_mask(pid, "SigCgt:", SIGINT); },
+                                           kGenerous));
   process->signal(SIGINT);
-  // The first Ctrl-C was taken and upwatch went back to its write, still stuck.
+  // The first Ctrl-C was taken: upwatch now waits to write a summary it never can.
   ASSERT_TRUE(upwatch::testing::eventually(
-      [&] { return !is_pending(process->pid(), SIGINT) && stuck(); }, kGenerous));
+      [&] {
+        return !in_signal_mask(pid, "SigPnd:", SIGINT) && !in_signal_mask(pid, "ShdPnd:", SIGINT);
+      },
+      kGenerous));
   process->signal(SIGINT);
   EXPECT_EQ(process->wait(kGenerous), 130) << process->err();
 }

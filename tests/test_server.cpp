@@ -7,10 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
 #include <ctime>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 #include <system_error>
 
@@ -144,21 +147,34 @@ std::string TestServer::last_request() const {
 }
 
 void TestServer::listen_now() {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listener_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
-  const int one = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port_);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(listener_, 512) != 0) {
-    throw std::system_error(errno, std::generic_category(), "bind/listen");
+  // With no port asked for, one below the kernel's ephemeral range: no outgoing connection can
+  // hold it while the server is away (refuse:), nor reach itself through it once it is closed.
+  int low = 32768;
+  std::ifstream{"/proc/sys/net/ipv4/ip_local_port_range"} >> low;
+  std::mt19937 random{std::random_device{}()};
+  std::uniform_int_distribution<std::uint16_t> below_ephemeral{
+      10000, static_cast<std::uint16_t>(std::clamp(low, 10001, 65536) - 1)};
+  for (int attempt = 0;; ++attempt) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listener_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    const int one = 1;
+    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port_ != 0 ? port_ : below_ephemeral(random));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::listen(listener_, 512) == 0) {
+      port_ = ntohs(address.sin_port);
+      return;
+    }
+    const int error = errno;
+    ::close(listener_);
+    listener_ = -1;
+    if (port_ != 0 || error != EADDRINUSE || attempt == 100) {
+      throw std::system_error(error, std::generic_category(), "bind/listen");
+    }
   }
-  socklen_t length = sizeof address;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-  port_ = ntohs(address.sin_port);
 }
 
 Step TestServer::take_step() {

@@ -41,7 +41,7 @@ struct Step {
 /// test can know exactly which probe sees which answer whatever the machine's speed.
 class TestServer {
  public:
-  /// Starts listening on `port` (0 = any free port) and serving `script`.
+  /// Starts listening on `port` (0 = a free port below the ephemeral range) and serving `script`.
   explicit TestServer(std::vector<Step> script, std::uint16_t port = 0);
   /// Stops accepting, ends every connection and joins every thread.
   ~TestServer();

@@ -3,16 +3,19 @@
 #include <fmt/format.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/schedule.hpp"
+#include "upwatch/unique_fd.hpp"
 
 namespace upwatch {
 
@@ -51,6 +54,10 @@ extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count
 extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
   return size * count;
 }
+
+/// Below this, the wait for the next tick is a plain sleep: at rates this high, waking for
+/// each answer costs more than the at most this much it can add to a probe's total time.
+constexpr auto kShortestWatchedWait = std::chrono::microseconds{100};
 
 long to_millis(std::chrono::nanoseconds value) {
   return static_cast<long>(
@@ -163,8 +170,10 @@ struct Engine::Impl {
         multi(curl_multi_init()),
         headers(make_slist(config.headers)),
         resolve(make_slist(config.resolve)),
-        connect_to(make_slist(config.connect_to)) {
+        connect_to(make_slist(config.connect_to)),
+        tick_timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+    if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
   }
 
   ~Impl() {
@@ -331,11 +340,25 @@ struct Engine::Impl {
     }
   }
 
+  /// Makes the tick timer readable at `when`.
+  void arm_tick_timer(Clock::time_point when) {
+    const auto since_boot = when.time_since_epoch();  // steady_clock is CLOCK_MONOTONIC
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(since_boot);
+    const itimerspec at{
+        .it_interval = {},
+        .it_value = {.tv_sec = seconds.count(), .tv_nsec = (since_boot - seconds).count()}};
+    if (timerfd_settime(tick_timer.get(), TFD_TIMER_ABSTIME, &at, nullptr) != 0) {
+      throw std::system_error(errno, std::generic_category(), "timerfd_settime");
+    }
+  }
+
   WallTime run(const StopSignals& stop) {
     const Schedule schedule{origin.steady, config.interval,
                             tick_limit(config.count, config.duration, config.interval)};
     std::uint64_t next = 0;
-    curl_waitfd wake{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0};
+    std::array<curl_waitfd, 2> also_watched{
+        curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
+        curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}};
     while (true) {
       if (stop.stop_requested()) {
         abandon_all(Clock::now());
@@ -348,18 +371,21 @@ struct Engine::Impl {
       collect_finished();
       if (!schedule.contains(next) && in_flight == 0) break;
 
-      // Sleep until the next tick, or for at most a second while the last probes finish.
+      // Until the next tick, or for at most a second while the last probes finish, watching
+      // the sockets so that each answer is taken (and timed) as it comes.
       const auto wake_at =
           schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
       const auto wait = wake_at - Clock::now();
       if (wait <= Clock::duration::zero()) continue;
-      if (wait < std::chrono::milliseconds{1}) {
-        // curl_multi_poll counts in whole milliseconds: sleep the remainder exactly instead.
+      if (wait < kShortestWatchedWait) {
         std::this_thread::sleep_until(wake_at);
         continue;
       }
-      const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
-      check(curl_multi_poll(multi.get(), &wake, 1, static_cast<int>(timeout), nullptr), "poll");
+      // curl_multi_poll counts in whole milliseconds; the timer ends the wait on the tick.
+      arm_tick_timer(wake_at);
+      check(curl_multi_poll(multi.get(), also_watched.data(), also_watched.size(),
+                            static_cast<int>(to_millis(wait)), nullptr),
+            "poll");
     }
     return origin.to_wall(Clock::now());
   }
@@ -371,6 +397,7 @@ struct Engine::Impl {
   SlistHandle headers;
   SlistHandle resolve;
   SlistHandle connect_to;
+  UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   std::vector<std::unique_ptr<Probe>> probes;  ///< every slot made, active or idle
   std::vector<Probe*> idle;
   std::uint64_t in_flight = 0;

@@ -188,29 +188,15 @@ LogContents read_log(std::istream& in) {
 LogFile::LogFile(const std::string& path, Existing existing) {
   const int flags =
       O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (existing == Existing::truncate ? O_TRUNC : 0);
-  fd_ = ::open(path.c_str(), flags, 0644);
-  if (fd_ < 0) {
+  fd_ = UniqueFd{::open(path.c_str(), flags, 0644)};
+  if (!fd_) {
     throw UsageError(fmt::format("cannot open log file '{}': {}", path, std::strerror(errno)));
   }
 }
 
-LogFile::~LogFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-LogFile::LogFile(LogFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-LogFile& LogFile::operator=(LogFile&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 bool LogFile::append(std::string_view text) {
   while (!text.empty()) {
-    const ssize_t written = ::write(fd_, text.data(), text.size());
+    const ssize_t written = ::write(fd_.get(), text.data(), text.size());
     if (written < 0) {
       if (errno == EINTR) continue;
       return false;

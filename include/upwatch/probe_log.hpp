@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "upwatch/probe.hpp"
+#include "upwatch/unique_fd.hpp"
 #include "upwatch/wall_time.hpp"
 
 /// The log format, written and read here and nowhere else.
@@ -101,17 +102,12 @@ class LogFile {
 
   /// Opens or creates `path`; throws UsageError naming the path and the reason on failure.
   LogFile(const std::string& path, Existing existing);
-  ~LogFile();
-  LogFile(LogFile&& other) noexcept;
-  LogFile& operator=(LogFile&& other) noexcept;
-  LogFile(const LogFile&) = delete;
-  LogFile& operator=(const LogFile&) = delete;
 
   /// Appends `text`; false (with errno set) if it could not be written whole.
   [[nodiscard]] bool append(std::string_view text);
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 }  // namespace upwatch

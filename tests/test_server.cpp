@@ -16,6 +16,7 @@
 #include <random>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "upwatch/duration.hpp"
 
@@ -24,6 +25,17 @@ namespace upwatch::testing {
 namespace {
 
 constexpr auto kPollSlice = std::chrono::milliseconds{10};
+
+/// The behaviours a script names; any other step is an HTTP status.
+constexpr std::array<std::pair<std::string_view, Behaviour>, 7> kNamedBehaviours{{
+    {"ok", Behaviour::ok},
+    {"slow", Behaviour::slow},
+    {"hang", Behaviour::hang},
+    {"reset", Behaviour::reset},
+    {"garbage", Behaviour::garbage},
+    {"close", Behaviour::close},
+    {"refuse", Behaviour::refuse},
+}};
 
 std::string http_date() {
   const std::time_t now = std::time(nullptr);
@@ -96,21 +108,11 @@ std::vector<Step> parse_script(std::string_view script) {
       step.delay = std::chrono::duration_cast<std::chrono::milliseconds>(*delay);
       item = item.substr(0, colon);
     }
-    if (item == "ok") {
-      step.behaviour = Behaviour::ok;
-    } else if (item == "slow") {
-      step.behaviour = Behaviour::slow;
-    } else if (item == "hang") {
-      step.behaviour = Behaviour::hang;
-    } else if (item == "reset") {
-      step.behaviour = Behaviour::reset;
-    } else if (item == "garbage") {
-      step.behaviour = Behaviour::garbage;
-    } else if (item == "close") {
-      step.behaviour = Behaviour::close;
-    } else if (item == "refuse") {
-      step.behaviour = Behaviour::refuse;
-      step.count = 1;
+    if (const auto* named = std::ranges::find(kNamedBehaviours, item,
+                                              &std::pair<std::string_view, Behaviour>::first);
+        named != kNamedBehaviours.end()) {
+      step.behaviour = named->second;
+      if (step.behaviour == Behaviour::refuse) step.count = 1;  // one refusal period
     } else {
       const auto [end, error] =
           std::from_chars(item.data(), item.data() + item.size(), step.status);

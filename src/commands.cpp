@@ -71,27 +71,48 @@ int run_probes(const Config& config) {
   if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path, existing);
 
   const StopSignals stop;
-  const auto origin = ClockOrigin::now();
+  const auto start = ClockReading::now();
   const RunHeader header{.version = UPWATCH_VERSION,
-                         .start = origin.to_wall(origin.steady),
+                         .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
                          .interval = config.interval,
                          .expect = config.expectation.spec(),
+                         .control = redact_url(config.control_url),
                          .url = redact_url(config.url)};
   log.append(format_run_header(header));
   if (jsonl) jsonl->append(format_jsonl_run(header));
   spdlog::info("probing {} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
                format_seconds(config.interval), config.log_path);
 
-  OutageAnalysis analysis{config.expectation};
-  Engine engine{config, origin, [&](ProbeRecord&& record) {
-                  log.append(format_record(record));
-                  if (jsonl) jsonl->append(format_jsonl_record(record));
-                  analysis.add(record);
-                }};
+  OutageAnalysis analysis{config.expectation, config.interval};
+  bool warned_not_2xx = false;
+  const auto on_record = [&](ProbeRecord&& record) {
+    log.append(format_record(record));
+    if (jsonl) jsonl->append(format_jsonl_record(record));
+    analysis.add(record);
+    if (!warned_not_2xx && record.role == Role::target &&
+        config.expectation.judge(record.outcome) == Verdict::up &&
+        record.outcome.status / 100 != 2) {
+      warned_not_2xx = true;
+      spdlog::warn(
+          "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
+          "(--expect 2xx would count it as down)",
+          record.sequence, format_as(record.outcome), header.url);
+    }
+  };
+  const auto on_gap = [&](const Gap& gap) {
+    log.append(format_gap(gap));
+    if (jsonl) jsonl->append(format_jsonl_gap(gap));
+    analysis.add_gap(gap);
+  };
+  Engine engine{config, start, {.record = on_record, .gap = on_gap}};
   const WallTime end = engine.run(stop);
   const RunAnalysis result = std::move(analysis).finish();
-  const std::string summary = render_summary(
-      {.start = header.start, .end = end, .url = header.url, .interval = header.interval}, result);
+  const std::string summary = render_summary({.start = header.start,
+                                              .end = end,
+                                              .url = header.url,
+                                              .control = header.control,
+                                              .interval = header.interval},
+                                             result);
   log.append(format_summary_block(summary, end));
   if (jsonl) jsonl->append(format_jsonl_end(end));
   print(summary);

@@ -25,9 +25,10 @@ Examples:
   upwatch report testlog.log
       rebuild the summary of the last run in a log (see upwatch report --help)
 
-Exit status: 0 no probe failed, 1 downtime (some probe failed), 2 bad usage or the log
-could not be opened, 3 the log could not be written during the run, 4 libcurl or the
-system failed, 130 a second Ctrl-C.)";
+Exit status: 0 up: every tick observed and answered well, 1 downtime (some probe failed),
+2 bad usage or the log could not be opened, 3 the log could not be written during the run,
+4 libcurl or the system failed, 5 inconclusive: no downtime seen, but part of the run was
+not observed or probes were left unanswered, 130 a second Ctrl-C.)";
 
 std::chrono::nanoseconds positive_duration(const std::string& text, std::string_view what) {
   const auto value = parse_duration(text);
@@ -95,7 +96,8 @@ CommandLine parse_report_command_line(int argc, const char* const* argv) {
       "Reads upwatch's log (-o), its JSON Lines log (--jsonl) and the bash loop's log.",
       "upwatch report"};
   app.footer(R"(
-Exit status: 0 the run had no downtime, 1 it had, 2 bad usage or no readable log.)");
+Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage or no readable log,
+5 inconclusive: no downtime seen, but part of the run was not observed.)");
   app.add_option("LOG", logs, "log files (default testlog.log); their runs are numbered in order");
   auto* run =
       app.add_option("--run", report.run, "report run N (1 is the first; default: the last)")
@@ -165,15 +167,19 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("-c,--count", config.count, "stop after this many probes")
       ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
   app.add_option("--parallel-max", config.parallel_max,
-                 "most probes in flight at once; a tick beyond it is a failed 'skipped' probe "
-                 "(default 100)")
+                 "most probes in flight at once; a tick that finds them in flight is not sent, "
+                 "and is part of a gap (default 100)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000}));
 
+  app.add_option("--control", config.control_url,
+                 "also probe this independent URL at every tick: a window when it fails too is "
+                 "put down to the prober's own network, not to the service");
   app.add_option("--jsonl", config.jsonl_path,
                  "also append each probe to this file as one JSON object per line");
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
 
   check_url(config.url);
+  if (!config.control_url.empty()) check_url(config.control_url);
   const auto& interval_given = interval_option_text.empty() ? interval_text : interval_option_text;
   if (!interval_given.empty()) config.interval = positive_duration(interval_given, "interval");
   config.max_time = positive_duration(max_time_text, "--max-time");

@@ -21,11 +21,12 @@ namespace upwatch {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = BootClock;
 
 /// One reusable probe slot: an easy handle and the state of the probe it carries.
 struct Probe {
   EasyHandle easy;
+  Role role = Role::target;
   bool active = false;
   std::uint64_t sequence = 0;
   Clock::time_point sent;
@@ -122,7 +123,16 @@ Transport classify_failure(int curl_code, long os_errno) {
   const bool reset_by_peer = os_errno == ECONNRESET || os_errno == EPIPE;
   switch (static_cast<CURLcode>(curl_code)) {
     case CURLE_COULDNT_CONNECT:
-      return os_errno == ECONNREFUSED ? Transport::refused : Transport::connect;
+      switch (os_errno) {
+        case ECONNREFUSED:
+          return Transport::refused;
+        case ENETUNREACH:
+        case EHOSTUNREACH:
+        case ENETDOWN:
+          return Transport::unreachable;
+        default:
+          return Transport::connect;
+      }
     case CURLE_OPERATION_TIMEDOUT:
       return Transport::timeout;
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -163,15 +173,16 @@ Transport classify_failure(int curl_code, long os_errno) {
 }
 
 struct Engine::Impl {
-  Impl(const Config& config_, ClockOrigin origin_, RecordSink sink_)
+  Impl(const Config& config_, const ClockReading& start, EngineSinks sinks_)
       : config(config_),
-        origin(origin_),
-        sink(std::move(sink_)),
+        timekeeper(start, config.interval,
+                   tick_limit(config.count, config.duration, config.interval)),
+        sinks(std::move(sinks_)),
         multi(curl_multi_init()),
         headers(make_slist(config.headers)),
         resolve(make_slist(config.resolve)),
         connect_to(make_slist(config.connect_to)),
-        tick_timer(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) {
+        tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
     if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
   }
@@ -182,14 +193,16 @@ struct Engine::Impl {
     }
   }
 
-  /// An idle probe slot, made and configured on first need.
-  Probe& acquire() {
-    if (!idle.empty()) {
-      Probe* probe = idle.back();
-      idle.pop_back();
+  /// An idle probe slot for `role`, made and configured on first need.
+  Probe& acquire(Role role) {
+    auto& spare = idle[static_cast<std::size_t>(role)];
+    if (!spare.empty()) {
+      Probe* probe = spare.back();
+      spare.pop_back();
       return *probe;
     }
     auto probe = std::make_unique<Probe>();
+    probe->role = role;
     probe->easy.reset(curl_easy_init());
     if (!probe->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
     configure(*probe);
@@ -202,7 +215,7 @@ struct Engine::Impl {
     auto set = [easy](CURLoption option, auto value) {
       check(curl_easy_setopt(easy, option, value), "option");
     };
-    set(CURLOPT_URL, config.url.c_str());
+    set(CURLOPT_URL, probe.role == Role::control ? config.control_url.c_str() : config.url.c_str());
     set(CURLOPT_PRIVATE, static_cast<void*>(&probe));
     set(CURLOPT_NOSIGNAL, 1L);
     set(CURLOPT_ERRORBUFFER, probe.error.data());
@@ -255,16 +268,21 @@ struct Engine::Impl {
     }
   }
 
+  /// Sends tick `sequence` to every URL of the run, unless --parallel-max probes are in
+  /// flight: then the tick is not sent, and joins the overload gap.
   void launch(std::uint64_t sequence, Clock::time_point now) {
     if (in_flight >= config.parallel_max) {
-      sink({.sequence = sequence,
-            .sent = origin.to_wall(now),
-            .outcome = Outcome::failure(Transport::skipped),
-            .lines = {fmt::format("upwatch: not sent: {} probes already in flight (--parallel-max)",
-                                  in_flight)}});
+      if (overload_ticks == 0) overload_first = sequence;
+      ++overload_ticks;
       return;
     }
-    Probe& probe = acquire();
+    close_overload_gap(sequence);
+    launch(Role::target, sequence, now);
+    if (!config.control_url.empty()) launch(Role::control, sequence, now);
+  }
+
+  void launch(Role role, std::uint64_t sequence, Clock::time_point now) {
+    Probe& probe = acquire(role);
     probe.sequence = sequence;
     probe.sent = now;
     probe.lines.clear();
@@ -275,19 +293,33 @@ struct Engine::Impl {
     ++in_flight;
   }
 
+  /// Hands over the ticks not sent for --parallel-max, if any, as one gap that lasted until
+  /// tick `resumed` was due.
+  void close_overload_gap(std::uint64_t resumed) {
+    if (overload_ticks == 0) return;
+    const auto& schedule = timekeeper.schedule();
+    sinks.gap({.first_tick = overload_first,
+               .ticks = overload_ticks,
+               .start = timekeeper.to_wall(schedule.tick(overload_first)),
+               .end = timekeeper.to_wall(schedule.tick(resumed)),
+               .cause = GapCause::overload});
+    overload_ticks = 0;
+  }
+
   /// Hands a probe's record to the sink and returns its slot to the idle list.
   void release(Probe& probe, ProbeRecord&& record) {
     check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.active = false;
     --in_flight;
-    idle.push_back(&probe);
-    sink(std::move(record));
+    idle[static_cast<std::size_t>(probe.role)].push_back(&probe);
+    sinks.record(std::move(record));
   }
 
   void finish(Probe& probe, CURLcode code) {
     CURL* easy = probe.easy.get();
     ProbeRecord record{.sequence = probe.sequence,
-                       .sent = origin.to_wall(probe.sent),
+                       .role = probe.role,
+                       .sent = timekeeper.to_wall(probe.sent),
                        .remote = remote_of(probe),
                        .lines = std::move(probe.lines)};
     curl_off_t total = 0;
@@ -297,6 +329,9 @@ struct Engine::Impl {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (code == CURLE_OK && status >= 100 && status <= 999) {
       record.outcome = Outcome::http(static_cast<int>(status));
+      // The control only tells whether the network carried an answer: its headers would
+      // only crowd the log and its greps.
+      if (probe.role == Role::control) record.lines.clear();
     } else {
       long os_errno = 0;
       curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
@@ -332,7 +367,8 @@ struct Engine::Impl {
           fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
                       static_cast<double>(in_flight_for.count()) / 1e6));
       release(*probe, {.sequence = probe->sequence,
-                       .sent = origin.to_wall(probe->sent),
+                       .role = probe->role,
+                       .sent = timekeeper.to_wall(probe->sent),
                        .outcome = Outcome::failure(Transport::abandoned),
                        .total = in_flight_for,
                        .remote = remote_of(*probe),
@@ -342,7 +378,7 @@ struct Engine::Impl {
 
   /// Makes the tick timer readable at `when`.
   void arm_tick_timer(Clock::time_point when) {
-    const auto since_boot = when.time_since_epoch();  // steady_clock is CLOCK_MONOTONIC
+    const auto since_boot = when.time_since_epoch();
     const auto seconds = std::chrono::floor<std::chrono::seconds>(since_boot);
     const itimerspec at{
         .it_interval = {},
@@ -353,8 +389,7 @@ struct Engine::Impl {
   }
 
   WallTime run(const StopSignals& stop) {
-    const Schedule schedule{origin.steady, config.interval,
-                            tick_limit(config.count, config.duration, config.interval)};
+    const auto& schedule = timekeeper.schedule();
     std::uint64_t next = 0;
     std::array<curl_waitfd, 2> also_watched{
         curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
@@ -364,8 +399,13 @@ struct Engine::Impl {
         abandon_all(Clock::now());
         break;
       }
-      const auto now = Clock::now();
-      for (const auto due = schedule.due_by(now); next < due; ++next) launch(next, now);
+      const auto now = ClockReading::now();
+      auto due = timekeeper.due(now, next);
+      for (const auto& gap : due.gaps) {
+        close_overload_gap(gap.first_tick);
+        sinks.gap(gap);
+      }
+      for (next = due.first; next < due.end; ++next) launch(next, now.boot);
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
       collect_finished();
@@ -387,24 +427,27 @@ struct Engine::Impl {
                             static_cast<int>(to_millis(wait)), nullptr),
             "poll");
     }
-    return origin.to_wall(Clock::now());
+    close_overload_gap(next);
+    return timekeeper.to_wall(Clock::now());
   }
 
   const Config& config;
-  ClockOrigin origin;
-  RecordSink sink;
+  Timekeeper timekeeper;
+  EngineSinks sinks;
   MultiHandle multi;
   SlistHandle headers;
   SlistHandle resolve;
   SlistHandle connect_to;
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   std::vector<std::unique_ptr<Probe>> probes;  ///< every slot made, active or idle
-  std::vector<Probe*> idle;
+  std::array<std::vector<Probe*>, 2> idle;     ///< idle slots of the target and of the control
   std::uint64_t in_flight = 0;
+  std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
+  std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then
 };
 
-Engine::Engine(const Config& config, ClockOrigin origin, RecordSink sink)
-    : impl_(std::make_unique<Impl>(config, origin, std::move(sink))) {}
+Engine::Engine(const Config& config, const ClockReading& start, EngineSinks sinks)
+    : impl_(std::make_unique<Impl>(config, start, std::move(sinks))) {}
 
 Engine::~Engine() = default;
 

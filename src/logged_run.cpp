@@ -23,9 +23,11 @@ class RunBuilder final : public LogVisitor {
   void on_run(RunHeader header) override {
     close();
     auto expectation = StatusExpectation::parse(header.expect);
-    current_.emplace(Current{.header = std::move(header),
-                             .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{})},
-                             .expectation_known = expectation.has_value()});
+    const auto interval = header.interval;
+    current_.emplace(
+        Current{.header = std::move(header),
+                .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval},
+                .expectation_known = expectation.has_value()});
     current_->last_activity = current_->header.start;
   }
 
@@ -36,6 +38,12 @@ class RunBuilder final : public LogVisitor {
                  record.sent + std::chrono::duration_cast<std::chrono::milliseconds>(record.total));
     run.analysis.add(record);
     ++run.records;
+  }
+
+  void on_gap(const Gap& gap) override {
+    auto& run = *current_;
+    run.last_activity = std::max(run.last_activity, gap.end);
+    run.analysis.add_gap(gap);
   }
 
   void on_end(WallTime end) override { current_->end = end; }
@@ -61,6 +69,7 @@ class RunBuilder final : public LogVisitor {
     RunInfo info{.start = run.header.start,
                  .end = run.end.value_or(run.last_activity),
                  .url = std::move(run.header.url),
+                 .control = std::move(run.header.control),
                  .interval = run.header.interval};
     if (!run.end) {
       info.notes.push_back(
@@ -135,16 +144,17 @@ LogReading read_runs(std::istream& in) {
 }
 
 std::string render_run_list(const std::vector<LoggedRun>& runs) {
-  std::string out =
-      fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:<7} {}\n", "RUN", "START", "END",
-                  "PROBES", "FAILED", "WINDOWS", "DOWNTIME", "SUMMARY", "URL");
+  std::string out = fmt::format(
+      "{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", "RUN", "START",
+      "END", "PROBES", "FAILED", "WINDOWS", "DOWNTIME", "UNOBSERVED", "VERDICT", "SUMMARY", "URL");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& [info, analysis, records, summarized] = runs[i];
-    out += fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:<7} {}\n", i + 1,
-                       format_iso_utc(info.start), format_iso_utc(info.end), analysis.probes(),
-                       analysis.down, analysis.windows.size(),
-                       format_elapsed(analysis.downtime(info.end)), summarized ? "yes" : "no",
-                       info.url);
+    out += fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
+                       i + 1, format_iso_utc(info.start), format_iso_utc(info.end),
+                       analysis.probes(), analysis.down, analysis.windows.size(),
+                       format_elapsed(analysis.downtime(info.end)),
+                       format_elapsed(analysis.unobserved()), format_as(analysis.verdict()),
+                       summarized ? "yes" : "no", info.url);
   }
   return out;
 }

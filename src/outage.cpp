@@ -1,74 +1,227 @@
 #include "upwatch/outage.hpp"
 
+#include <algorithm>
 #include <utility>
 
+using namespace std::chrono_literals;
+
 namespace upwatch {
+
+std::string_view format_as(RunVerdict verdict) {
+  switch (verdict) {
+    case RunVerdict::up:
+      return "up";
+    case RunVerdict::down:
+      return "down";
+    case RunVerdict::inconclusive:
+      return "inconclusive";
+  }
+  return "inconclusive";
+}
 
 std::chrono::milliseconds DowntimeWindow::duration(WallTime run_end) const {
   const auto until = end.value_or(run_end);
   return until > start ? until - start : std::chrono::milliseconds{0};
 }
 
-double RunAnalysis::availability() const {
-  const auto judged = up + down;
-  return judged == 0 ? 100.0 : 100.0 * static_cast<double>(up) / static_cast<double>(judged);
+std::uint64_t RunAnalysis::prober_network_failures() const {
+  std::uint64_t failed = 0;
+  for (const auto& window : windows) failed += window.prober_network ? window.failed : 0;
+  return failed;
+}
+
+std::optional<double> RunAnalysis::availability() const {
+  const auto service_down = down - prober_network_failures();
+  const auto judged = up + service_down;
+  if (judged == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(up) / static_cast<double>(judged);
 }
 
 std::chrono::milliseconds RunAnalysis::downtime(WallTime run_end) const {
   std::chrono::milliseconds total{0};
-  for (const auto& window : windows) total += window.duration(run_end);
+  for (const auto& window : windows)
+    total += window.prober_network ? 0ms : window.duration(run_end);
   return total;
 }
 
-OutageAnalysis::OutageAnalysis(StatusExpectation expectation)
-    : expectation_(std::move(expectation)) {}
+std::chrono::milliseconds RunAnalysis::unobserved() const {
+  std::chrono::milliseconds total{0};
+  for (const auto& gap : gaps) total += gap.duration();
+  return total;
+}
+
+std::uint64_t RunAnalysis::ticks_not_sent() const {
+  std::uint64_t ticks = 0;
+  for (const auto& gap : gaps) ticks += gap.ticks;
+  return ticks;
+}
+
+std::uint64_t RunAnalysis::overdue() const {
+  return static_cast<std::uint64_t>(std::ranges::count_if(
+      unanswered, [this](const Unanswered& probe) { return probe.waited > unanswered_limit; }));
+}
+
+RunVerdict RunAnalysis::verdict() const {
+  if (std::ranges::any_of(windows, [](const auto& window) { return !window.prober_network; })) {
+    return RunVerdict::down;
+  }
+  const bool all_observed = unobserved() == 0ms && ticks_not_sent() == 0;
+  if (!all_observed || overdue() > 0 || !availability() || !windows.empty()) {
+    return RunVerdict::inconclusive;
+  }
+  return RunVerdict::up;
+}
+
+OutageAnalysis::OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval)
+    : expectation_(std::move(expectation)), interval_(interval) {}
 
 void OutageAnalysis::add(const ProbeRecord& record) {
-  const Sample sample{record.sent, record.outcome, record.total};
-  if (record.sequence != next_sequence_) {
-    held_back_.insert_or_assign(record.sequence, sample);
+  if (record.role == Role::control) {
+    result_.control = true;
+    // Only a failure to get any answer says something about the prober's network.
+    const auto transport = record.outcome.transport;
+    if (transport != Transport::answered && transport != Transport::abandoned &&
+        transport != Transport::skipped) {
+      note_control_failure(record.sequence);
+    }
     return;
   }
-  consume(record.sequence, sample);
-  ++next_sequence_;
-  for (auto it = held_back_.begin(); it != held_back_.end() && it->first == next_sequence_;
-       it = held_back_.erase(it)) {
-    consume(it->first, it->second);
-    ++next_sequence_;
+  const Sample sample{record.sent, record.outcome, record.total};
+  if (record.sequence == next_sequence_ && held_back_.empty()) {
+    consume(record.sequence, sample);  // the common case, without the map
+    return;
+  }
+  hold({record.sequence, 1}, sample);
+}
+
+void OutageAnalysis::add_gap(const Gap& gap) { hold({gap.first_tick, 0}, gap); }
+
+void OutageAnalysis::hold(EventKey key, Event event) {
+  held_back_.insert_or_assign(key, std::move(event));
+  while (!held_back_.empty() && held_back_.begin()->first.first == next_sequence_) {
+    const auto node = held_back_.extract(held_back_.begin());
+    consume(node.key().first, node.mapped());
   }
 }
 
 RunAnalysis OutageAnalysis::finish() && {
-  for (const auto& [sequence, sample] : held_back_) consume(sequence, sample);
+  // A log cut short may have holes: what is left is analysed in order, over them.
+  for (const auto& [key, event] : held_back_) consume(key.first, event);
   held_back_.clear();
+  result_.unanswered_limit =
+      std::max(slowest_answer_, std::chrono::ceil<std::chrono::microseconds>(interval_));
+  for (auto& window : result_.windows) {
+    const bool answered = std::ranges::any_of(window.outcomes, [](const auto& entry) {
+      return entry.first.transport == Transport::answered;
+    });
+    window.prober_network =
+        !answered && control_failed_throughout(window.first_sequence, window.last_sequence);
+  }
   return std::move(result_);
 }
 
-void OutageAnalysis::consume(std::uint64_t sequence, const Sample& sample) {
+void OutageAnalysis::consume(std::uint64_t sequence, const Event& event) {
+  if (const auto* gap = std::get_if<Gap>(&event)) {
+    consume_gap(*gap);
+    next_sequence_ = std::max(next_sequence_, gap->first_tick + gap->ticks);
+  } else {
+    consume_sample(sequence, std::get<Sample>(event));
+    next_sequence_ = std::max(next_sequence_, sequence + 1);
+  }
+}
+
+void OutageAnalysis::consume_gap(const Gap& gap) {
+  auto& gaps = result_.gaps;
+  if (after_gap_ && !gaps.empty() && gaps.back().cause == gap.cause &&
+      gaps.back().first_tick + gaps.back().ticks == gap.first_tick) {
+    gaps.back().ticks += gap.ticks;
+    gaps.back().end = gap.end;
+  } else {
+    gaps.push_back(gap);
+  }
+  if (in_window_) {
+    auto& window = result_.windows.back();
+    window.end = gap.start;
+    window.ended_in_gap = true;
+    in_window_ = false;
+  }
+  after_gap_ = true;
+}
+
+void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample) {
+  const auto verdict = expectation_.judge(sample.outcome);
+  if (verdict == Verdict::unobserved) {
+    // A tick upwatch 0.1 logged as `skipped`: not sent, so a gap of one tick.
+    consume_gap({.first_tick = sequence,
+                 .ticks = 1,
+                 .start = sample.sent,
+                 .end = sample.sent + std::chrono::ceil<std::chrono::milliseconds>(interval_),
+                 .cause = GapCause::overload});
+    return;
+  }
   ++result_.outcomes[sample.outcome];
-  switch (expectation_.judge(sample.outcome)) {
+  if (sample.outcome.transport == Transport::answered) {
+    slowest_answer_ = std::max(slowest_answer_, sample.total);
+  }
+  switch (verdict) {
+    case Verdict::unobserved:
     case Verdict::abandoned:
       // Neither up nor down: it neither opens nor closes a window.
       ++result_.abandoned;
+      result_.unanswered.push_back(
+          {.sequence = sequence, .sent = sample.sent, .waited = sample.total});
       return;
     case Verdict::up:
       ++result_.up;
       result_.latency.add(sample.total);
+      if (sample.outcome.status / 100 != 2) ++result_.up_not_2xx[sample.outcome];
       if (in_window_) result_.windows.back().end = sample.sent;
       in_window_ = false;
+      after_gap_ = false;
       return;
     case Verdict::down:
       ++result_.down;
       if (!in_window_) {
-        result_.windows.push_back({.first_sequence = sequence, .start = sample.sent});
+        result_.windows.push_back(
+            {.first_sequence = sequence, .start = sample.sent, .began_in_gap = after_gap_});
         in_window_ = true;
       }
+      after_gap_ = false;
       auto& window = result_.windows.back();
       window.last_sequence = sequence;
       ++window.failed;
       ++window.outcomes[sample.outcome];
       return;
   }
+}
+
+void OutageAnalysis::note_control_failure(std::uint64_t sequence) {
+  auto after = control_failures_.upper_bound(sequence);
+  if (after != control_failures_.begin()) {
+    auto before = std::prev(after);
+    if (before->second >= sequence) return;
+    if (before->second + 1 == sequence) {
+      before->second = sequence;
+      if (after != control_failures_.end() && after->first == sequence + 1) {
+        before->second = after->second;
+        control_failures_.erase(after);
+      }
+      return;
+    }
+  }
+  if (after != control_failures_.end() && after->first == sequence + 1) {
+    const auto last = after->second;
+    control_failures_.erase(after);
+    control_failures_.emplace(sequence, last);
+    return;
+  }
+  control_failures_.emplace(sequence, sequence);
+}
+
+bool OutageAnalysis::control_failed_throughout(std::uint64_t first, std::uint64_t last) const {
+  auto after = control_failures_.upper_bound(first);
+  if (after == control_failures_.begin()) return false;
+  return std::prev(after)->second >= last;
 }
 
 }  // namespace upwatch

@@ -8,7 +8,7 @@ namespace upwatch {
 
 namespace {
 
-constexpr std::array<std::pair<Transport, std::string_view>, 11> kTransportNames{{
+constexpr std::array<std::pair<Transport, std::string_view>, 12> kTransportNames{{
     {Transport::refused, "refused"},
     {Transport::reset, "reset"},
     {Transport::timeout, "timeout"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<Transport, std::string_view>, 11> kTransportNames
     {Transport::empty, "empty"},
     {Transport::malformed, "malformed"},
     {Transport::connect, "connect"},
+    {Transport::unreachable, "unreachable"},
     {Transport::error, "error"},
     {Transport::skipped, "skipped"},
     {Transport::abandoned, "abandoned"},
@@ -91,6 +92,7 @@ std::optional<StatusExpectation> StatusExpectation::parse(std::string_view spec)
 
 Verdict StatusExpectation::judge(Outcome outcome) const {
   if (outcome.transport == Transport::abandoned) return Verdict::abandoned;
+  if (outcome.transport == Transport::skipped) return Verdict::unobserved;
   if (outcome.transport != Transport::answered) return Verdict::down;
   const bool up = outcome.status >= 0 && outcome.status < 600 && up_.test(outcome.status);
   return up ? Verdict::up : Verdict::down;

@@ -33,21 +33,40 @@ std::optional<RunHeader> parse_run(const json& object) {
       .start = *start,
       .interval = std::chrono::nanoseconds{std::llround(interval->get<double>() * 1e9)},
       .expect = string_of(object, "expect"),
+      .control = string_of(object, "control"),
       .url = string_of(object, "url"),
   };
+}
+
+std::optional<std::uint64_t> count_of(const json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<std::uint64_t>();
+}
+
+std::optional<Gap> parse_gap(const json& object) {
+  const auto start = time_of(object, "start");
+  const auto end = time_of(object, "end");
+  const auto first = count_of(object, "first");
+  const auto ticks = count_of(object, "ticks");
+  const auto cause = parse_gap_cause(string_of(object, "cause"));
+  if (!start || !end || !first || !ticks || !cause) return std::nullopt;
+  return Gap{.first_tick = *first, .ticks = *ticks, .start = *start, .end = *end, .cause = *cause};
 }
 
 std::optional<ProbeRecord> parse_probe(const json& object) {
   const auto sent = time_of(object, "sent");
   const auto outcome = parse_outcome(string_of(object, "outcome"));
-  const auto seq = object.find("seq");
+  const auto seq = count_of(object, "seq");
   const auto total = object.find("total_us");
-  if (!sent || !outcome || seq == object.end() || !seq->is_number_unsigned() ||
+  const auto role = string_of(object, "role", "target");
+  if (!sent || !outcome || !seq || (role != "target" && role != "control") ||
       total == object.end() || !total->is_number_integer() || total->get<std::int64_t>() < 0 ||
       std::chrono::microseconds{total->get<std::int64_t>()} > kMaxRecordedTotal) {
     return std::nullopt;
   }
-  ProbeRecord record{.sequence = seq->get<std::uint64_t>(),
+  ProbeRecord record{.sequence = *seq,
+                     .role = role == "control" ? Role::control : Role::target,
                      .sent = *sent,
                      .outcome = *outcome,
                      .total = std::chrono::microseconds{total->get<std::int64_t>()},
@@ -78,6 +97,7 @@ std::string format_jsonl_run(const RunHeader& header) {
                   {"start", format_iso_utc(header.start)},
                   {"interval_s", static_cast<double>(header.interval.count()) / 1e9},
                   {"expect", header.expect},
+                  {"control", header.control.empty() ? json(nullptr) : json(header.control)},
                   {"url", header.url}};
   return line.dump() + '\n';
 }
@@ -86,6 +106,7 @@ std::string format_jsonl_record(const ProbeRecord& record) {
   const bool answered = record.outcome.transport == Transport::answered;
   json line{{"type", "probe"},
             {"seq", record.sequence},
+            {"role", record.role == Role::control ? "control" : "target"},
             {"sent", format_iso_utc(record.sent)},
             {"outcome", format_as(record.outcome)},
             {"status", answered ? json(record.outcome.status) : json(nullptr)},
@@ -113,6 +134,16 @@ std::string format_jsonl_record(const ProbeRecord& record) {
   return line.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
+std::string format_jsonl_gap(const Gap& gap) {
+  const json line{{"type", "gap"},
+                  {"start", format_iso_utc(gap.start)},
+                  {"end", format_iso_utc(gap.end)},
+                  {"first", gap.first_tick},
+                  {"ticks", gap.ticks},
+                  {"cause", format_as(gap.cause)}};
+  return line.dump() + '\n';
+}
+
 std::string format_jsonl_end(WallTime end) {
   return json{{"type", "end"}, {"end", format_iso_utc(end)}}.dump() + '\n';
 }
@@ -134,6 +165,11 @@ std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
     } else if (type == "probe" && in_run) {
       if (auto record = parse_probe(object)) {
         visitor.on_record(std::move(*record));
+        continue;
+      }
+    } else if (type == "gap" && in_run) {
+      if (const auto gap = parse_gap(object)) {
+        visitor.on_gap(*gap);
         continue;
       }
     } else if (type == "end" && in_run) {

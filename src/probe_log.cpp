@@ -21,6 +21,8 @@ constexpr std::string_view kRunMarker = "# upwatch ";
 constexpr std::string_view kRecordMarker = "* ";
 constexpr std::string_view kSummaryStart = "START: ";
 constexpr std::string_view kEndMarker = "# upwatch end ";
+constexpr std::string_view kGapMarker = "# upwatch gap ";
+constexpr std::string_view kControlWord = "control";
 
 /// Splits off the text up to the first space; `rest` keeps what follows the space.
 std::string_view next_word(std::string_view& rest) {
@@ -46,6 +48,10 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
   const auto start = value_of(next_word(line), "start");
   const auto interval = value_of(next_word(line), "interval");
   const auto expect = value_of(next_word(line), "expect");
+  if (const auto control = value_of(line.substr(0, line.find(' ')), "control")) {
+    header.control = std::string{*control};
+    next_word(line);
+  }
   const auto url = value_of(line, "url");
   if (!start || !interval || !expect || !url) return std::nullopt;
   const auto start_time = parse_iso_utc(*start);
@@ -64,12 +70,13 @@ std::optional<ProbeRecord> parse_record_line(std::string_view line) {
   const auto sequence_word = next_word(line);
   const auto outcome = parse_outcome(next_word(line));
   const auto total_word = next_word(line);
-  const auto remote = line;
+  const auto remote = next_word(line);
   if (!sent || !outcome || !sequence_word.starts_with('#') || !total_word.ends_with("ms") ||
-      remote.empty() || remote.find(' ') != std::string_view::npos) {
+      remote.empty() || (!line.empty() && line != kControlWord)) {
     return std::nullopt;
   }
   ProbeRecord record;
+  record.role = line.empty() ? Role::target : Role::control;
   const auto* digits = sequence_word.data() + 1;
   const auto* digits_end = sequence_word.data() + sequence_word.size();
   const auto [end, error] = std::from_chars(digits, digits_end, record.sequence);
@@ -84,12 +91,48 @@ std::optional<ProbeRecord> parse_record_line(std::string_view line) {
   return record;
 }
 
+/// A number of `key=N`, or nullopt.
+std::optional<std::uint64_t> number_of(std::string_view word, std::string_view key) {
+  const auto value = value_of(word, key);
+  if (!value) return std::nullopt;
+  std::uint64_t number = 0;
+  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
+  if (error != std::errc{} || end != value->data() + value->size()) return std::nullopt;
+  return number;
+}
+
+std::optional<Gap> parse_gap_line(std::string_view line) {
+  line.remove_prefix(kGapMarker.size());
+  const auto start = value_of(next_word(line), "start");
+  const auto end = value_of(next_word(line), "end");
+  const auto first = number_of(next_word(line), "first");
+  const auto ticks = number_of(next_word(line), "ticks");
+  const auto cause = value_of(line, "cause");
+  if (!start || !end || !first || !ticks || !cause) return std::nullopt;
+  const auto start_time = parse_iso_utc(*start);
+  const auto end_time = parse_iso_utc(*end);
+  const auto cause_value = parse_gap_cause(*cause);
+  if (!start_time || !end_time || !cause_value) return std::nullopt;
+  return Gap{.first_tick = *first,
+             .ticks = *ticks,
+             .start = *start_time,
+             .end = *end_time,
+             .cause = *cause_value};
+}
+
 }  // namespace
 
 std::string format_run_header(const RunHeader& header) {
-  return fmt::format("{}{} run start={} interval={} expect={} url={}\n\n", kRunMarker,
+  const std::string control = header.control.empty() ? "" : " control=" + header.control;
+  return fmt::format("{}{} run start={} interval={} expect={}{} url={}\n\n", kRunMarker,
                      header.version, format_iso_utc(header.start), format_seconds(header.interval),
-                     header.expect, header.url);
+                     header.expect, control, header.url);
+}
+
+std::string format_gap(const Gap& gap) {
+  return fmt::format("{}start={} end={} first={} ticks={} cause={}\n\n", kGapMarker,
+                     format_iso_utc(gap.start), format_iso_utc(gap.end), gap.first_tick, gap.ticks,
+                     format_as(gap.cause));
 }
 
 std::string format_record(const ProbeRecord& record) {
@@ -108,6 +151,10 @@ std::string format_record(const ProbeRecord& record) {
   append_millis(text, record.total);
   text += ' ';
   text += record.remote;
+  if (record.role == Role::control) {
+    text += ' ';
+    text += kControlWord;
+  }
   text += '\n';
   for (const auto& line : record.lines) {
     // A blank line ends a record, so a line of the body is never written blank.
@@ -148,6 +195,13 @@ std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
       } else {
         bad_lines.push_back(number);
       }
+    } else if (line.starts_with(kGapMarker) && in_run) {
+      in_summary = false;
+      if (const auto gap = parse_gap_line(line)) {
+        visitor.on_gap(*gap);
+      } else {
+        bad_lines.push_back(number);
+      }
     } else if (line.starts_with(kRunMarker)) {
       in_summary = false;
       if (auto header = parse_run_header(line)) {
@@ -176,6 +230,8 @@ void LogCollector::on_run(RunHeader header) { runs.push_back({.header = std::mov
 void LogCollector::on_record(ProbeRecord record) {
   runs.back().records.push_back(std::move(record));
 }
+
+void LogCollector::on_gap(const Gap& gap) { runs.back().gaps.push_back(gap); }
 
 void LogCollector::on_end(WallTime end) { runs.back().end = end; }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,9 @@
 namespace upwatch {
 
 namespace {
+
+/// Unanswered probes listed one by one in the summary; the JSON lists them all.
+constexpr std::size_t kUnansweredListed = 10;
 
 std::string format_counts(const OutcomeCounts& counts) {
   std::string text;
@@ -26,8 +30,25 @@ std::string format_latency(std::chrono::microseconds value) {
   return text;
 }
 
+std::string format_waited(std::chrono::microseconds value) {
+  return format_elapsed(std::chrono::duration_cast<std::chrono::milliseconds>(value));
+}
+
 std::string plural(std::uint64_t count, std::string_view noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+std::uint64_t sum(const OutcomeCounts& counts) {
+  std::uint64_t total = 0;
+  for (const auto& entry : counts) total += entry.second;
+  return total;
+}
+
+/// The windows of the service, or of the prober's own network.
+std::uint64_t count_windows(const RunAnalysis& analysis, bool prober_network) {
+  return static_cast<std::uint64_t>(std::ranges::count_if(
+      analysis.windows,
+      [&](const auto& window) { return window.prober_network == prober_network; }));
 }
 
 /// Appends one formatted line to `out`, checked at compile time.
@@ -35,6 +56,87 @@ template <typename... Args>
 void append_line(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
   fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
   out += '\n';
+}
+
+/// The share of the run, in percent, that `part` is.
+double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
+  const auto length = run.end - run.start;
+  return length.count() <= 0
+             ? 0.0
+             : 100.0 * static_cast<double>(part.count()) / static_cast<double>(length.count());
+}
+
+/// Why the verdict is what it is, one reason each.
+std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& analysis) {
+  std::vector<std::string> reasons;
+  if (const auto service_windows = count_windows(analysis, false); service_windows > 0) {
+    reasons.push_back(fmt::format("{} of downtime, {} in total", plural(service_windows, "window"),
+                                  format_elapsed(analysis.downtime(run.end))));
+    return reasons;
+  }
+  if (!analysis.gaps.empty() && (analysis.unobserved().count() > 0 || analysis.ticks_not_sent())) {
+    reasons.push_back(fmt::format(
+        "{} of the run not observed ({}, {} not sent)", format_elapsed(analysis.unobserved()),
+        plural(analysis.gaps.size(), "gap"), plural(analysis.ticks_not_sent(), "tick")));
+  }
+  if (const auto overdue = analysis.overdue(); overdue > 0) {
+    reasons.push_back(fmt::format("{} left unanswered longer than {}", plural(overdue, "probe"),
+                                  format_waited(analysis.unanswered_limit)));
+  }
+  if (!analysis.availability()) reasons.emplace_back("no probe was judged");
+  if (const auto prober = count_windows(analysis, true); prober > 0) {
+    reasons.push_back(fmt::format(
+        "{} when the control failed too: probably the prober's own network, not the service",
+        plural(prober, "window")));
+  }
+  if (reasons.empty()) {
+    reasons.emplace_back("every tick was observed and every probe was answered well");
+  }
+  return reasons;
+}
+
+/// What the reader should be warned of about the probes themselves.
+std::vector<std::string> warnings(const RunAnalysis& analysis) {
+  std::vector<std::string> out;
+  if (!analysis.up_not_2xx.empty()) {
+    out.push_back(fmt::format(
+        "{} of {} answers counted as up were not 2xx ({}): the URL may not be the health "
+        "endpoint intended (--expect 2xx would count them as down)",
+        sum(analysis.up_not_2xx), analysis.up, format_counts(analysis.up_not_2xx)));
+  }
+  const auto unreachable = analysis.outcomes.find(Outcome::failure(Transport::unreachable));
+  if (unreachable != analysis.outcomes.end() && !analysis.control) {
+    out.push_back(fmt::format(
+        "{} failed as unreachable (no route from this machine): the prober's own network may "
+        "have been down; --control URL tells the two apart",
+        plural(unreachable->second, "probe")));
+  }
+  return out;
+}
+
+void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& analysis,
+                    bool prober_network) {
+  for (const auto& window : analysis.windows) {
+    if (window.prober_network != prober_network) continue;
+    std::string flags;
+    if (window.began_in_gap) flags += "; began in a gap: its true start is unknown";
+    if (window.ended_in_gap) flags += "; ended by a gap: its true end is unknown";
+    append_line(out, "  {} -> {}  {}  {} (#{}-#{}): {}{}", format_iso_utc(window.start),
+                window.end ? format_iso_utc(*window.end) : "still down at END",
+                format_elapsed(window.duration(run.end)), plural(window.failed, "failed probe"),
+                window.first_sequence, window.last_sequence, format_counts(window.outcomes), flags);
+  }
+}
+
+std::string describe_gap(const Gap& gap) {
+  if (gap.cause == GapCause::clock) {
+    const auto step = gap.end - gap.start;
+    return fmt::format("the wall clock stepped {} {}; times after it follow the new clock",
+                       step.count() < 0 ? "back" : "forward",
+                       format_elapsed(step.count() < 0 ? -step : step));
+  }
+  return fmt::format("{} not sent (#{}-#{}): {}", plural(gap.ticks, "tick"), gap.first_tick,
+                     gap.first_tick + gap.ticks - 1, describe(gap.cause));
 }
 
 }  // namespace
@@ -45,22 +147,63 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
   append_line(out, "END: {}", format_date_local(run.end));
   append_line(out, "URL: {}", run.url);
   append_line(out, "INT: {}", format_seconds(run.interval));
-  append_line(out, "PROBES: {} sent, {} up, {} down, {} abandoned; availability {:.3f}%",
+  if (!run.control.empty()) append_line(out, "CONTROL: {}", run.control);
+  const auto availability = analysis.availability();
+  append_line(out, "PROBES: {} sent, {} up, {} down, {} unanswered; availability {}",
               analysis.probes(), analysis.up, analysis.down, analysis.abandoned,
-              analysis.availability());
+              availability ? fmt::format("{:.3f}%", *availability)
+                           : std::string{"unknown (no probe was judged)"});
   append_line(out, "OUTCOMES: {}",
               analysis.outcomes.empty() ? "none" : format_counts(analysis.outcomes));
-  if (analysis.windows.empty()) {
-    append_line(out, "DOWNTIME: no downtime: every probe succeeded{}",
-                analysis.abandoned == 0 ? "" : " (abandoned probes were not judged)");
-  } else {
-    append_line(out, "DOWNTIME: {}, {} in total", plural(analysis.windows.size(), "window"),
+  const auto verdict = analysis.verdict();
+  if (verdict == RunVerdict::down) {
+    append_line(out, "DOWNTIME: {}, {} in total", plural(count_windows(analysis, false), "window"),
                 format_elapsed(analysis.downtime(run.end)));
-    for (const auto& window : analysis.windows) {
-      append_line(out, "  {} -> {}  {}  {} (#{}-#{}): {}", format_iso_utc(window.start),
-                  window.end ? format_iso_utc(*window.end) : "still down at END",
-                  format_elapsed(window.duration(run.end)), plural(window.failed, "failed probe"),
-                  window.first_sequence, window.last_sequence, format_counts(window.outcomes));
+    append_windows(out, run, analysis, false);
+  } else if (verdict == RunVerdict::up) {
+    append_line(out, "DOWNTIME: no downtime: every probe succeeded{}",
+                analysis.abandoned == 0
+                    ? ""
+                    : fmt::format(" ({} in flight at END, within {}, not judged)",
+                                  analysis.abandoned, format_waited(analysis.unanswered_limit)));
+  } else {
+    append_line(out, "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)");
+  }
+  if (const auto prober = count_windows(analysis, true); prober > 0) {
+    append_line(out,
+                "PROBER NETWORK: {} when the control failed too: probably the prober's own "
+                "network, not counted as downtime",
+                plural(prober, "window"));
+    append_windows(out, run, analysis, true);
+  }
+  if (!analysis.gaps.empty()) {
+    append_line(out,
+                "GAPS: {}, {} not observed ({:.3f}% of the run); availability is over the "
+                "probes observed",
+                plural(analysis.gaps.size(), "gap"), format_elapsed(analysis.unobserved()),
+                percent_of_run(run, analysis.unobserved()));
+    for (const auto& gap : analysis.gaps) {
+      append_line(out, "  {} -> {}  {}  {}", format_iso_utc(gap.start), format_iso_utc(gap.end),
+                  format_elapsed(gap.duration()), describe_gap(gap));
+    }
+  }
+  if (!analysis.unanswered.empty()) {
+    const auto [shortest, longest] =
+        std::ranges::minmax(analysis.unanswered, {}, &Unanswered::waited);
+    append_line(out,
+                "UNANSWERED: {} still in flight at END, waiting {} to {}; {} longer than {} "
+                "(the slowest answer, or one interval if longer)",
+                plural(analysis.unanswered.size(), "probe"), format_waited(shortest.waited),
+                format_waited(longest.waited), analysis.overdue(),
+                format_waited(analysis.unanswered_limit));
+    const auto listed = std::min(analysis.unanswered.size(), kUnansweredListed);
+    for (std::size_t i = 0; i < listed; ++i) {
+      const auto& probe = analysis.unanswered[i];
+      append_line(out, "  #{} sent {}, waited {}", probe.sequence, format_iso_utc(probe.sent),
+                  format_waited(probe.waited));
+    }
+    if (analysis.unanswered.size() > listed) {
+      append_line(out, "  ... and {} more", analysis.unanswered.size() - listed);
     }
   }
   const auto& latency = analysis.latency;
@@ -74,6 +217,12 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
                 format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
                 format_latency(latency.max()), latency.count());
   }
+  for (const auto& warning : warnings(analysis)) append_line(out, "WARNING: {}", warning);
+  std::string reasons;
+  for (const auto& reason : verdict_reasons(run, analysis)) {
+    reasons += (reasons.empty() ? "" : "; ") + reason;
+  }
+  append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(analysis), reasons);
   for (const auto& note : run.notes) append_line(out, "NOTE: {}", note);
   return out;
 }
@@ -97,7 +246,26 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
                        {"failed_probes", window.failed},
                        {"first_probe", window.first_sequence},
                        {"last_probe", window.last_sequence},
-                       {"outcomes", counts(window.outcomes)}});
+                       {"outcomes", counts(window.outcomes)},
+                       {"began_in_gap", window.began_in_gap},
+                       {"ended_in_gap", window.ended_in_gap},
+                       {"cause", window.prober_network ? "prober_network" : "service"}});
+  }
+  json gaps = json::array();
+  for (const auto& gap : analysis.gaps) {
+    gaps.push_back({{"start", format_iso_utc(gap.start)},
+                    {"end", format_iso_utc(gap.end)},
+                    {"duration_ms", gap.duration().count()},
+                    {"first_tick", gap.first_tick},
+                    {"ticks", gap.ticks},
+                    {"cause", format_as(gap.cause)}});
+  }
+  json unanswered = json::array();
+  for (const auto& probe : analysis.unanswered) {
+    unanswered.push_back({{"seq", probe.sequence},
+                          {"sent", format_iso_utc(probe.sent)},
+                          {"waited_ms", millis(probe.waited)},
+                          {"overdue", probe.waited > analysis.unanswered_limit}});
   }
   const auto& latency = analysis.latency;
   json latency_ms = nullptr;
@@ -109,27 +277,49 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
                   {"p99", millis(latency.percentile(99))},
                   {"max", millis(latency.max())}};
   }
+  const auto availability = analysis.availability();
+  const auto unobserved = analysis.unobserved();
   const json document{
       {"url", run.url},
+      {"control", run.control.empty() ? json(nullptr) : json(run.control)},
       {"interval_s", static_cast<double>(run.interval.count()) / 1e9},
       {"start", format_iso_utc(run.start)},
       {"end", format_iso_utc(run.end)},
+      {"verdict", format_as(analysis.verdict())},
+      {"verdict_reasons", verdict_reasons(run, analysis)},
       {"probes",
        {{"sent", analysis.probes()},
         {"up", analysis.up},
         {"down", analysis.down},
-        {"abandoned", analysis.abandoned}}},
-      {"availability_percent", analysis.availability()},
+        {"unanswered", analysis.abandoned}}},
+      {"availability_percent", availability ? json(*availability) : json(nullptr)},
       {"outcomes", counts(analysis.outcomes)},
       {"downtime_ms", analysis.downtime(run.end).count()},
       {"windows", windows},
+      {"unobserved_ms", unobserved.count()},
+      {"gaps", gaps},
+      {"unanswered",
+       {{"limit_ms", millis(analysis.unanswered_limit)},
+        {"overdue", analysis.overdue()},
+        {"probes", unanswered}}},
       {"latency_ms", latency_ms},
+      {"warnings", warnings(analysis)},
       {"notes", run.notes},
       {"exit_status", exit_status(analysis)},
   };
   return document.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-int exit_status(const RunAnalysis& analysis) { return analysis.down == 0 ? 0 : 1; }
+int exit_status(const RunAnalysis& analysis) {
+  switch (analysis.verdict()) {
+    case RunVerdict::up:
+      return 0;
+    case RunVerdict::down:
+      return 1;
+    case RunVerdict::inconclusive:
+      return kExitInconclusive;
+  }
+  return kExitInconclusive;
+}
 
 }  // namespace upwatch

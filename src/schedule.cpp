@@ -34,4 +34,67 @@ std::optional<std::uint64_t> tick_limit(std::optional<std::uint64_t> count,
   return limit;
 }
 
+std::chrono::nanoseconds gap_threshold(std::chrono::nanoseconds interval) {
+  return std::max<std::chrono::nanoseconds>(std::chrono::milliseconds{250}, 2 * interval);
+}
+
+ClockReading ClockReading::now() {
+  return {BootClock::now(), std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
+}
+
+namespace {
+
+std::chrono::nanoseconds boot_minus_monotonic(const ClockReading& reading) {
+  return reading.boot.time_since_epoch() - reading.monotonic.time_since_epoch();
+}
+
+}  // namespace
+
+Timekeeper::Timekeeper(const ClockReading& start, std::chrono::nanoseconds interval,
+                       std::optional<std::uint64_t> limit)
+    : schedule_(start.boot, interval, limit),
+      interval_(interval),
+      origin_{start.boot, start.wall},
+      suspended_(boot_minus_monotonic(start)) {}
+
+DueTicks Timekeeper::due(const ClockReading& now, std::uint64_t next) {
+  DueTicks result{.first = next, .end = next};
+  const auto suspended_for = boot_minus_monotonic(now) - suspended_;
+  suspended_ = boot_minus_monotonic(now);
+
+  // The boot clock never jumps; the wall clock may be stepped (NTP, by hand). Re-anchor to it
+  // so that the times stamped from now on are true, and record a large step.
+  const auto expected_wall =
+      origin_.wall +
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(now.boot - origin_.boot);
+  const auto step = std::chrono::abs(now.wall - expected_wall);
+  if (step > kReanchorThreshold) {
+    if (step >= kClockStepThreshold) {
+      result.gaps.push_back({.first_tick = next,
+                             .start = std::chrono::floor<std::chrono::milliseconds>(expected_wall),
+                             .end = std::chrono::floor<std::chrono::milliseconds>(now.wall),
+                             .cause = GapCause::clock});
+    }
+    origin_ = {now.boot, now.wall};
+  }
+
+  const auto due = schedule_.due_by(now.boot);
+  if (due <= next) return result;
+  const auto late = now.boot - schedule_.tick(next);
+  if (late <= gap_threshold(interval_)) {
+    result.end = due;
+    return result;
+  }
+  // Too late to send: the ticks missed are a gap, and the loop resumes on the grid.
+  origin_ = {now.boot, now.wall};
+  result.gaps.push_back(
+      {.first_tick = next,
+       .ticks = due - next,
+       .start = to_wall(schedule_.tick(next)),
+       .end = to_wall(schedule_.tick(due)),
+       .cause = suspended_for > late / 2 ? GapCause::suspended : GapCause::stalled});
+  result.first = result.end = due;
+  return result;
+}
+
 }  // namespace upwatch

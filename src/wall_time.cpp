@@ -1,6 +1,7 @@
 #include "upwatch/wall_time.hpp"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <array>
 #include <charconv>
@@ -76,13 +77,17 @@ std::string format_date_local(WallTime time) {
   return {buffer.data(), length};
 }
 
-ClockOrigin ClockOrigin::now() {
-  return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
+BootClock::time_point BootClock::now() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return time_point{std::chrono::seconds{now.tv_sec} + std::chrono::nanoseconds{now.tv_nsec}};
 }
 
-WallTime ClockOrigin::to_wall(std::chrono::steady_clock::time_point instant) const {
+ClockOrigin ClockOrigin::now() { return {BootClock::now(), std::chrono::system_clock::now()}; }
+
+WallTime ClockOrigin::to_wall(BootClock::time_point instant) const {
   return std::chrono::floor<std::chrono::milliseconds>(
-      wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(instant - steady));
+      wall + std::chrono::duration_cast<std::chrono::system_clock::duration>(instant - boot));
 }
 
 }  // namespace upwatch

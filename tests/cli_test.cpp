@@ -16,6 +16,7 @@
 
 #include "cli_fixture.hpp"
 #include "upwatch/probe_log.hpp"
+#include "upwatch/report.hpp"
 
 using namespace std::chrono_literals;
 using upwatch::testing::Process;
@@ -33,7 +34,7 @@ TEST_F(Cli, AllGoodProbesMeanNoDowntimeAndExitZero) {
   EXPECT_EQ(server.requests(), 10U);
   EXPECT_EQ(server.connections(), 10U);  // a fresh connection per probe
   EXPECT_EQ(summary_line("PROBES:"),
-            "PROBES: 10 sent, 10 up, 0 down, 0 abandoned; availability 100.000%");
+            "PROBES: 10 sent, 10 up, 0 down, 0 unanswered; availability 100.000%");
   EXPECT_EQ(summary_line("OUTCOMES:"), "OUTCOMES: 200 x 10");
   EXPECT_EQ(summary_line("DOWNTIME:"), "DOWNTIME: no downtime: every probe succeeded");
   EXPECT_NE(summary_line("LATENCY:").find("(10 good probes)"), std::string::npos);
@@ -59,7 +60,7 @@ TEST_F(Cli, BadGatewayWindowIsExact) {
   const auto all = records();
   EXPECT_EQ(all[3].lines[0], "HTTP/1.1 502 Bad Gateway");
   EXPECT_EQ(summary_line("PROBES:"),
-            "PROBES: 10 sent, 6 up, 4 down, 0 abandoned; availability 60.000%");
+            "PROBES: 10 sent, 6 up, 4 down, 0 unanswered; availability 60.000%");
   EXPECT_EQ(summary_line("OUTCOMES:"), "OUTCOMES: 200 x 6, 502 x 4");
   EXPECT_TRUE(summary_line("DOWNTIME:").starts_with("DOWNTIME: 1 window, ")) << out_;
   const auto windows = window_lines();
@@ -149,17 +150,34 @@ TEST_F(Cli, HungProbesTimeOutWhileLaterProbesGoOutOnTime) {
   EXPECT_TRUE(windows[0].ends_with("(#2-#3): timeout x 2")) << windows[0];
 }
 
-TEST_F(Cli, CapOnProbesInFlightRecordsSkippedTicks) {
-  TestServer server{upwatch::testing::parse_script("hang")};
-  ASSERT_EQ(run({server.url(), "0.1", "-c", "5", "-m", "1", "--parallel-max", "2"}), 1) << err_;
-  const auto names = outcomes();
-  ASSERT_EQ(names.size(), 5U);
-  EXPECT_EQ(std::count(names.begin(), names.end(), "timeout"), 2);
-  EXPECT_EQ(std::count(names.begin(), names.end(), "skipped"), 3);
-  EXPECT_EQ(names[0], "timeout");
-  EXPECT_EQ(names[1], "timeout");
-  EXPECT_EQ(server.connections(), 2U);
-  EXPECT_NE(records()[2].lines[0].find("--parallel-max"), std::string::npos);
+TEST_F(Cli, TheCapOnProbesInFlightIsAGapNotDowntime) {
+  // A healthy but slow service, and a cap it fills: the ticks not sent are upwatch's own
+  // limit, not the service's failure.
+  TestServer server{upwatch::testing::parse_script("slow:400ms")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "12", "--parallel-max", "2"}),
+            upwatch::kExitInconclusive)
+      << out_ << err_;
+  const auto written = runs();
+  ASSERT_EQ(written.size(), 1U);
+  const auto& gaps = written[0].gaps;
+  ASSERT_FALSE(gaps.empty()) << log_text();
+  std::uint64_t not_sent = 0;
+  for (const auto& gap : gaps) {
+    EXPECT_EQ(gap.cause, upwatch::GapCause::overload);
+    not_sent += gap.ticks;
+  }
+  EXPECT_LE(server.max_concurrent(), 2U);
+  EXPECT_EQ(written[0].records.size() + not_sent, 12U);  // every tick sent or in a gap
+  for (const auto& record : written[0].records) EXPECT_EQ(format_as(record.outcome), "200");
+  EXPECT_EQ(server.requests(), written[0].records.size());
+  EXPECT_EQ(summary_line("DOWNTIME:"),
+            "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)");
+  EXPECT_NE(summary_line("GAPS:").find(" not observed "), std::string::npos) << out_;
+  EXPECT_NE(out_.find("not sent: --parallel-max probes were in flight (more than upwatch could "
+                      "keep)"),
+            std::string::npos)
+      << out_;
+  EXPECT_EQ(out_.find("skipped"), std::string::npos) << out_;
 }
 
 TEST_F(Cli, SlowAnswersOverlap) {
@@ -301,7 +319,7 @@ TEST_F(Cli, AnUnwritableLogEndsWithStatusThreeAndTheSummaryOnStdout) {
   TestServer server{upwatch::testing::parse_script("ok")};
   ASSERT_EQ(run({server.url(), "0.05", "-c", "3", "-o", "/dev/full"}), 3);
   EXPECT_EQ(summary_line("PROBES:"),
-            "PROBES: 3 sent, 3 up, 0 down, 0 abandoned; availability 100.000%");
+            "PROBES: 3 sent, 3 up, 0 down, 0 unanswered; availability 100.000%");
   EXPECT_NE(err_.find("upwatch: error: cannot write log file '/dev/full'"), std::string::npos)
       << err_;
 }
@@ -316,7 +334,7 @@ TEST_F(Cli, HelpAndVersion) {
 
 class CliSignal : public Cli, public ::testing::WithParamInterface<int> {};
 
-TEST_P(CliSignal, SummaryIsWrittenPromptlyWhileProbesHang) {
+TEST_P(CliSignal, AStopWhileProbesHangIsInconclusiveAndListsThem) {
   TestServer server{upwatch::testing::parse_script("ok*3,hang")};
   auto process = start({server.url(), "0.05", "-m", "60"});
   ASSERT_TRUE(upwatch::testing::eventually([&] { return server.connections() >= 8; }, kGenerous));
@@ -325,18 +343,30 @@ TEST_P(CliSignal, SummaryIsWrittenPromptlyWhileProbesHang) {
   const int status = process->wait(kGenerous);
   const auto took = std::chrono::steady_clock::now() - signalled;
   out_ = process->out();
-  EXPECT_EQ(status, 0) << process->err();  // abandoned probes count neither up nor down
+  // Nothing failed, but the hung probes were never answered: not a "no downtime".
+  EXPECT_EQ(status, upwatch::kExitInconclusive) << process->err();
   // Well within the 60 s the hung probes would take; generous for a loaded machine.
   EXPECT_LT(took, 10s);
   const auto names = outcomes();
   ASSERT_GE(names.size(), 8U);
+  const auto unanswered = names.size() - 3;
   EXPECT_EQ(std::vector<std::string>(names.begin(), names.begin() + 3), repeat("200", 3));
   EXPECT_EQ(std::count(names.begin() + 3, names.end(), "abandoned"),
-            static_cast<std::ptrdiff_t>(names.size() - 3));
-  EXPECT_NE(
-      summary_line("PROBES:").find(fmt::format("3 up, 0 down, {} abandoned", names.size() - 3)),
-      std::string::npos)
+            static_cast<std::ptrdiff_t>(unanswered));
+  EXPECT_NE(summary_line("PROBES:").find(fmt::format("3 up, 0 down, {} unanswered", unanswered)),
+            std::string::npos)
       << out_;
+  EXPECT_TRUE(
+      summary_line("UNANSWERED:")
+          .starts_with(fmt::format("UNANSWERED: {} probes still in flight at END", unanswered)))
+      << out_;
+  EXPECT_NE(out_.find("\n  #3 sent " + upwatch::format_iso_utc(records()[3].sent) + ", waited "),
+            std::string::npos)
+      << out_;
+  // The first hung probe had waited at least four intervals: longer than any answer.
+  EXPECT_TRUE(summary_line("VERDICT:").starts_with("VERDICT: inconclusive (exit 5): "));
+  EXPECT_NE(summary_line("VERDICT:").find(" left unanswered longer than "), std::string::npos);
+  EXPECT_EQ(out_.find("every probe succeeded"), std::string::npos) << out_;
   EXPECT_TRUE(runs()[0].end);
   EXPECT_NE(log_text().find(out_), std::string::npos);
 }

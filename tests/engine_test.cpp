@@ -10,7 +10,10 @@ using upwatch::Transport;
 
 TEST(ClassifyFailure, MapsLibcurlCodesToOutcomes) {
   EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, ECONNREFUSED), Transport::refused);
-  EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, EHOSTUNREACH), Transport::connect);
+  EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, EHOSTUNREACH), Transport::unreachable);
+  EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, ENETUNREACH), Transport::unreachable);
+  EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, ENETDOWN), Transport::unreachable);
+  EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, EADDRNOTAVAIL), Transport::connect);
   EXPECT_EQ(classify_failure(CURLE_RECV_ERROR, ECONNRESET), Transport::reset);
   EXPECT_EQ(classify_failure(CURLE_SSL_CONNECT_ERROR, ECONNRESET), Transport::reset);
   EXPECT_EQ(classify_failure(CURLE_SEND_ERROR, EPIPE), Transport::reset);

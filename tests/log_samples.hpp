@@ -55,4 +55,28 @@ inline std::vector<ProbeRecord> sample_records() {
   };
 }
 
+/// A probe of the control URL, answered: the log keeps no header of it.
+inline ProbeRecord sample_control_record() {
+  return {.sequence = 4,
+          .role = Role::control,
+          .sent = kSampleStart + 200ms,
+          .outcome = Outcome::http(204),
+          .total = 388us,
+          .remote = "192.0.2.7:443"};
+}
+
+/// A gap of ticks not sent, and a step of the wall clock.
+inline std::vector<Gap> sample_gaps() {
+  return {{.first_tick = 5,
+           .ticks = 3,
+           .start = kSampleStart + 250ms,
+           .end = kSampleStart + 400ms,
+           .cause = GapCause::overload},
+          {.first_tick = 8,
+           .ticks = 0,
+           .start = kSampleStart + 450ms,
+           .end = kSampleStart + 1h + 450ms,
+           .cause = GapCause::clock}};
+}
+
 }  // namespace upwatch::testing

@@ -112,7 +112,7 @@ TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   EXPECT_EQ(document["start"], "2026-11-26T00:00:00.000Z");
   EXPECT_EQ(document["end"], "2026-11-26T00:00:01.000Z");
   EXPECT_EQ(document["probes"],
-            nlohmann::json::parse(R"({"sent":10,"up":8,"down":2,"abandoned":0})"));
+            nlohmann::json::parse(R"({"sent":10,"up":8,"down":2,"unanswered":0})"));
   EXPECT_EQ(document["availability_percent"], 80.0);
   EXPECT_EQ(document["outcomes"], nlohmann::json::parse(R"({"200":8,"502":2})"));
   EXPECT_EQ(document["downtime_ms"], 200);
@@ -128,6 +128,12 @@ TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   EXPECT_EQ(window["outcomes"], nlohmann::json::parse(R"({"502":2})"));
   EXPECT_EQ(document["latency_ms"]["count"], 8);
   EXPECT_EQ(document["latency_ms"]["p50"], 2.0);
+  EXPECT_EQ(window["cause"], "service");
+  EXPECT_EQ(window["began_in_gap"], false);
+  EXPECT_EQ(document["verdict"], "down");
+  EXPECT_EQ(document["gaps"], nlohmann::json::array());
+  EXPECT_EQ(document["unobserved_ms"], 0);
+  EXPECT_EQ(document["unanswered"]["overdue"], 0);
   EXPECT_EQ(document["exit_status"], 1);
   const auto& killed = reading.runs[1];
   const auto still_down = nlohmann::json::parse(upwatch::render_json(killed.info, killed.analysis));

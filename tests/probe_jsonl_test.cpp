@@ -99,6 +99,27 @@ TEST(ProbeJsonl, WriteRead) {
   EXPECT_EQ(result.collected.runs[0].end, kSampleStart + 1234ms);
 }
 
+TEST(ProbeJsonl, WriteReadGapsAndTheControl) {
+  auto header = sample_header();
+  header.control = "https://control.example/";
+  std::string text = upwatch::format_jsonl_run(header);
+  text += upwatch::format_jsonl_record(upwatch::testing::sample_control_record());
+  for (const auto& gap : upwatch::testing::sample_gaps()) text += upwatch::format_jsonl_gap(gap);
+  const auto gap =
+      nlohmann::json::parse(upwatch::format_jsonl_gap(upwatch::testing::sample_gaps()[0]));
+  EXPECT_EQ(gap, nlohmann::json::parse(R"({"type":"gap","start":"2026-11-26T00:00:00.250Z",
+      "end":"2026-11-26T00:00:00.400Z","first":5,"ticks":3,"cause":"overload"})"));
+  const auto control = nlohmann::json::parse(
+      upwatch::format_jsonl_record(upwatch::testing::sample_control_record()));
+  EXPECT_EQ(control["role"], "control");
+  const auto result = read(text);
+  EXPECT_TRUE(result.bad_lines.empty());
+  ASSERT_EQ(result.collected.runs.size(), 1U);
+  EXPECT_EQ(result.collected.runs[0].header, header);
+  EXPECT_EQ(result.records(), std::vector<ProbeRecord>{upwatch::testing::sample_control_record()});
+  EXPECT_EQ(result.collected.runs[0].gaps, upwatch::testing::sample_gaps());
+}
+
 TEST(ProbeJsonl, Truncate) {
   const auto records = sample_records();
   const std::string whole = write(records, false);

@@ -59,6 +59,38 @@ TEST(ProbeLog, WriteRead) {
   EXPECT_EQ(contents.runs[0].end, kSampleStart + 1234ms);
 }
 
+TEST(ProbeLog, WriteReadGapsAndTheControl) {
+  auto header = sample_header();
+  header.control = "https://***@control.example/";
+  std::string text = upwatch::format_run_header(header);
+  text += upwatch::format_record(upwatch::testing::sample_control_record());
+  for (const auto& gap : upwatch::testing::sample_gaps()) text += upwatch::format_gap(gap);
+  EXPECT_EQ(upwatch::format_gap(upwatch::testing::sample_gaps()[0]),
+            "# upwatch gap start=2026-11-26T00:00:00.250Z end=2026-11-26T00:00:00.400Z first=5 "
+            "ticks=3 cause=overload\n\n");
+  EXPECT_EQ(upwatch::format_record(upwatch::testing::sample_control_record()),
+            "* 2026-11-26T00:00:00.200Z #4 204 0.388ms 192.0.2.7:443 control\n\n");
+  EXPECT_NE(text.find(" control=https://***@control.example/ url="), std::string::npos) << text;
+  const auto contents = read(text);
+  EXPECT_TRUE(contents.bad_lines.empty());
+  ASSERT_EQ(contents.runs.size(), 1U);
+  EXPECT_EQ(contents.runs[0].header, header);
+  EXPECT_EQ(contents.runs[0].records,
+            std::vector<ProbeRecord>{upwatch::testing::sample_control_record()});
+  EXPECT_EQ(contents.runs[0].gaps, upwatch::testing::sample_gaps());
+}
+
+TEST(ProbeLog, BadGapLinesAreNamed) {
+  std::string text = upwatch::format_run_header(sample_header());
+  text += "# upwatch gap start=2026-11-26T00:00:00.250Z end=x first=5 ticks=3 cause=overload\n";
+  text +=
+      "# upwatch gap start=2026-11-26T00:00:00.250Z end=2026-11-26T00:00:00.400Z first=5 "
+      "ticks=3 cause=tea\n";
+  text += "* 2026-11-26T00:00:00.200Z #4 204 0.388ms 192.0.2.7:443 bystander\n\n";
+  const auto contents = read(text);
+  EXPECT_EQ(contents.bad_lines, (std::vector<std::size_t>{3, 4, 5}));
+}
+
 TEST(ProbeLog, RunWithoutSummaryIsMarked) {
   const auto contents = read(write_log(sample_records(), false));
   ASSERT_EQ(contents.runs.size(), 1U);

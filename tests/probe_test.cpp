@@ -10,8 +10,9 @@ using upwatch::Verdict;
 TEST(Outcome, FormatsAndParses) {
   EXPECT_EQ(format_as(Outcome::http(200)), "200");
   EXPECT_EQ(format_as(Outcome::failure(Transport::refused)), "refused");
-  for (const char* text : {"200", "502", "refused", "reset", "timeout", "dns", "tls", "empty",
-                           "malformed", "connect", "error", "skipped", "abandoned"}) {
+  for (const char* text :
+       {"200", "502", "refused", "reset", "timeout", "dns", "tls", "empty", "malformed", "connect",
+        "unreachable", "error", "skipped", "abandoned"}) {
     const auto outcome = upwatch::parse_outcome(text);
     ASSERT_TRUE(outcome) << text;
     EXPECT_EQ(format_as(*outcome), text);
@@ -36,7 +37,7 @@ TEST(StatusExpectation, DefaultCountsOnly5xxAsDown) {
   EXPECT_EQ(expectation.judge(Outcome::http(503)), Verdict::down);
   EXPECT_EQ(expectation.judge(Outcome::http(999)), Verdict::down);
   EXPECT_EQ(expectation.judge(Outcome::failure(Transport::reset)), Verdict::down);
-  EXPECT_EQ(expectation.judge(Outcome::failure(Transport::skipped)), Verdict::down);
+  EXPECT_EQ(expectation.judge(Outcome::failure(Transport::skipped)), Verdict::unobserved);
   EXPECT_EQ(expectation.judge(Outcome::failure(Transport::abandoned)), Verdict::abandoned);
 }
 

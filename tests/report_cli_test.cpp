@@ -90,10 +90,10 @@ TEST_F(Report, SeveralRunsListAndPick) {
   EXPECT_TRUE(rows[3].ends_with(" yes     " + server.url())) << rows[3];
   EXPECT_EQ(report({}), 0);
   EXPECT_EQ(summary_line("PROBES:"),
-            "PROBES: 4 sent, 4 up, 0 down, 0 abandoned; availability 100.000%");
+            "PROBES: 4 sent, 4 up, 0 down, 0 unanswered; availability 100.000%");
   EXPECT_EQ(report({"--run", "2"}), 1);
   EXPECT_EQ(summary_line("PROBES:"),
-            "PROBES: 3 sent, 2 up, 1 down, 0 abandoned; availability 66.667%");
+            "PROBES: 3 sent, 2 up, 1 down, 0 unanswered; availability 66.667%");
   EXPECT_EQ(report({"--run", "4"}), 2);
   EXPECT_EQ(err_, "upwatch: error: no run 4: the logs hold 3 runs\n");
 }

@@ -28,14 +28,17 @@ class Report : public ::testing::Test {
   }
 };
 
+/// Probe k sent at start + k x 250 ms, 0.5 ms + k x 0.1 ms long.
+ProbeRecord probe(std::uint64_t k, Outcome outcome) {
+  return {.sequence = k,
+          .sent = kStart + 250ms * static_cast<int>(k),
+          .outcome = outcome,
+          .total = std::chrono::microseconds{500 + 100 * static_cast<int>(k)}};
+}
+
 upwatch::RunAnalysis analyse(const std::vector<Outcome>& outcomes) {
-  OutageAnalysis analysis{upwatch::StatusExpectation{}};
-  for (std::size_t k = 0; k < outcomes.size(); ++k) {
-    analysis.add(ProbeRecord{.sequence = k,
-                             .sent = kStart + 250ms * static_cast<int>(k),
-                             .outcome = outcomes[k],
-                             .total = std::chrono::microseconds{500 + 100 * static_cast<int>(k)}});
-  }
+  OutageAnalysis analysis{upwatch::StatusExpectation{}, 250ms};
+  for (std::size_t k = 0; k < outcomes.size(); ++k) analysis.add(probe(k, outcomes[k]));
   return std::move(analysis).finish();
 }
 
@@ -50,20 +53,20 @@ TEST_F(Report, WindowsTotalsAndLatency) {
                              .end = kStart + 2300ms,
                              .url = "https://example.com/health",
                              .interval = 250ms};
-  EXPECT_EQ(
-      upwatch::render_summary(run, analysis),
-      "START: Thu Nov 26 10:00:00 UTC 2026\n"
-      "END: Thu Nov 26 10:00:02 UTC 2026\n"
-      "URL: https://example.com/health\n"
-      "INT: 0.25\n"
-      "PROBES: 9 sent, 4 up, 5 down, 0 abandoned; availability 44.444%\n"
-      "OUTCOMES: 200 x 4, 502 x 2, refused x 3\n"
-      "DOWNTIME: 2 windows, 1.300s in total\n"
-      "  2026-11-26T10:00:00.500Z -> 2026-11-26T10:00:01.250Z  0.750s  3 failed probes "
-      "(#2-#4): 502 x 2, refused x 1\n"
-      "  2026-11-26T10:00:01.750Z -> still down at END  0.550s  2 failed probes (#7-#8): "
-      "refused x 2\n"
-      "LATENCY: min 0.500ms p50 0.602ms p90 1.100ms p99 1.100ms max 1.100ms (4 good probes)\n");
+  EXPECT_EQ(upwatch::render_summary(run, analysis),
+            "START: Thu Nov 26 10:00:00 UTC 2026\n"
+            "END: Thu Nov 26 10:00:02 UTC 2026\n"
+            "URL: https://example.com/health\n"
+            "INT: 0.25\n"
+            "PROBES: 9 sent, 4 up, 5 down, 0 unanswered; availability 44.444%\n"
+            "OUTCOMES: 200 x 4, 502 x 2, refused x 3\n"
+            "DOWNTIME: 2 windows, 1.300s in total\n"
+            "  2026-11-26T10:00:00.500Z -> 2026-11-26T10:00:01.250Z  0.750s  3 failed probes "
+            "(#2-#4): 502 x 2, refused x 1\n"
+            "  2026-11-26T10:00:01.750Z -> still down at END  0.550s  2 failed probes (#7-#8): "
+            "refused x 2\n"
+            "LATENCY: min 0.500ms p50 0.602ms p90 1.100ms p99 1.100ms max 1.100ms (4 good probes)\n"
+            "VERDICT: down (exit 1): 2 windows of downtime, 1.300s in total\n");
   EXPECT_EQ(upwatch::exit_status(analysis), 1);
 }
 
@@ -74,14 +77,76 @@ TEST_F(Report, NoDowntimeIsSaidExplicitly) {
   EXPECT_NE(text.find("\nINT: 1\n"), std::string::npos);
   EXPECT_NE(text.find("\nDOWNTIME: no downtime: every probe succeeded\n"), std::string::npos);
   EXPECT_NE(text.find("availability 100.000%"), std::string::npos);
+  EXPECT_NE(text.find("\nVERDICT: up (exit 0): every tick was observed and every probe was "
+                      "answered well\n"),
+            std::string::npos);
   EXPECT_EQ(upwatch::exit_status(analysis), 0);
 }
 
-TEST_F(Report, NoProbesAtAll) {
+TEST_F(Report, NoProbesAtAllIsNotSuccess) {
   const auto analysis = analyse({});
   const auto text = upwatch::render_summary(
       {.start = kStart, .end = kStart, .url = "http://h/", .interval = 1s}, analysis);
   EXPECT_NE(text.find("\nOUTCOMES: none\n"), std::string::npos);
+  EXPECT_NE(text.find("availability unknown (no probe was judged)\n"), std::string::npos);
   EXPECT_NE(text.find("\nLATENCY: no good probes\n"), std::string::npos);
-  EXPECT_EQ(upwatch::exit_status(analysis), 0);
+  EXPECT_NE(text.find("\nVERDICT: inconclusive (exit 5): no probe was judged\n"),
+            std::string::npos);
+  EXPECT_EQ(text.find("every probe succeeded"), std::string::npos);
+  EXPECT_EQ(upwatch::exit_status(analysis), upwatch::kExitInconclusive);
+}
+
+TEST_F(Report, GapsUnansweredProbesTheControlAndWarnings) {
+  OutageAnalysis analysis{upwatch::StatusExpectation{}, 250ms};
+  const auto not_found = Outcome::http(404);
+  const auto refused = Outcome::failure(Transport::refused);
+  analysis.add(probe(0, not_found));
+  analysis.add(probe(1, refused));
+  auto control = probe(1, refused);
+  control.role = upwatch::Role::control;
+  analysis.add(control);
+  analysis.add(probe(2, not_found));
+  analysis.add_gap({.first_tick = 3,
+                    .ticks = 8,
+                    .start = kStart + 750ms,
+                    .end = kStart + 2750ms,
+                    .cause = upwatch::GapCause::stalled});
+  analysis.add(probe(11, not_found));
+  auto hung = probe(12, Outcome::failure(Transport::abandoned));
+  hung.total = 1200ms;
+  analysis.add(hung);
+  const auto result = std::move(analysis).finish();
+  const upwatch::RunInfo run{.start = kStart,
+                             .end = kStart + 4200ms,
+                             .url = "https://example.com/helth",
+                             .control = "https://control.example/",
+                             .interval = 250ms};
+  EXPECT_EQ(
+      upwatch::render_summary(run, result),
+      "START: Thu Nov 26 10:00:00 UTC 2026\n"
+      "END: Thu Nov 26 10:00:04 UTC 2026\n"
+      "URL: https://example.com/helth\n"
+      "INT: 0.25\n"
+      "CONTROL: https://control.example/\n"
+      "PROBES: 5 sent, 3 up, 1 down, 1 unanswered; availability 100.000%\n"
+      "OUTCOMES: 404 x 3, refused x 1, abandoned x 1\n"
+      "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)\n"
+      "PROBER NETWORK: 1 window when the control failed too: probably the prober's own "
+      "network, not counted as downtime\n"
+      "  2026-11-26T10:00:00.250Z -> 2026-11-26T10:00:00.500Z  0.250s  1 failed probe (#1-#1): "
+      "refused x 1\n"
+      "GAPS: 1 gap, 2.000s not observed (47.619% of the run); availability is over the probes "
+      "observed\n"
+      "  2026-11-26T10:00:00.750Z -> 2026-11-26T10:00:02.750Z  2.000s  8 ticks not sent "
+      "(#3-#10): upwatch did not run (stopped, or starved of CPU)\n"
+      "UNANSWERED: 1 probe still in flight at END, waiting 1.200s to 1.200s; 1 longer than "
+      "0.250s (the slowest answer, or one interval if longer)\n"
+      "  #12 sent 2026-11-26T10:00:03.000Z, waited 1.200s\n"
+      "LATENCY: min 0.500ms p50 0.702ms p90 1.600ms p99 1.600ms max 1.600ms (3 good probes)\n"
+      "WARNING: 3 of 3 answers counted as up were not 2xx (404 x 3): the URL may not be the "
+      "health endpoint intended (--expect 2xx would count them as down)\n"
+      "VERDICT: inconclusive (exit 5): 2.000s of the run not observed (1 gap, 8 ticks not "
+      "sent); 1 probe left unanswered longer than 0.250s; 1 window when the control failed "
+      "too: probably the prober's own network, not the service\n");
+  EXPECT_EQ(upwatch::exit_status(result), upwatch::kExitInconclusive);
 }

@@ -52,3 +52,148 @@ TEST(Schedule, TickLimitFromCountAndDuration) {
   EXPECT_EQ(upwatch::tick_limit(30, 10s, 1s), 10U);
   EXPECT_EQ(upwatch::tick_limit(std::nullopt, 1ms, 1s), 1U);
 }
+
+namespace {
+
+using upwatch::ClockReading;
+using upwatch::Gap;
+using upwatch::GapCause;
+using upwatch::Timekeeper;
+using upwatch::WallTime;
+
+/// Fake clocks: the boot clock, the monotonic clock (behind it by what was suspended) and
+/// the wall clock, moved by hand.
+struct FakeClocks {
+  std::chrono::nanoseconds boot = 1000s;
+  std::chrono::nanoseconds suspended = 0s;
+  std::chrono::nanoseconds wall_offset = 1'700'000'000s;
+
+  [[nodiscard]] ClockReading read() const {
+    return {
+        upwatch::BootClock::time_point{boot},
+        std::chrono::steady_clock::time_point{boot - suspended},
+        std::chrono::system_clock::time_point{
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(boot + wall_offset)}};
+  }
+  /// The wall time the probe log would show for now.
+  [[nodiscard]] WallTime wall() const {
+    return std::chrono::floor<std::chrono::milliseconds>(read().wall);
+  }
+};
+
+}  // namespace
+
+TEST(Timekeeper, OnTimeTicksAreSentAndSmallDelaysCatchUp) {
+  FakeClocks clocks;
+  Timekeeper keeper{clocks.read(), 10ms, std::nullopt};
+  auto due = keeper.due(clocks.read(), 0);
+  EXPECT_EQ(due.first, 0U);
+  EXPECT_EQ(due.end, 1U);
+  EXPECT_TRUE(due.gaps.empty());
+  // A loaded machine's hiccup of 200 ms at 10 ms: the late ticks are still sent.
+  clocks.boot += 200ms;
+  due = keeper.due(clocks.read(), 1);
+  EXPECT_EQ(due.first, 1U);
+  EXPECT_EQ(due.end, 21U);
+  EXPECT_TRUE(due.gaps.empty());
+}
+
+TEST(Timekeeper, AStoppedLoopRecordsOneGapAndResumesOnTheGrid) {
+  FakeClocks clocks;
+  const auto start = clocks.wall();
+  Timekeeper keeper{clocks.read(), 10ms, std::nullopt};
+  static_cast<void>(keeper.due(clocks.read(), 0));
+  clocks.boot += 2005ms;  // SIGSTOP, then SIGCONT 2 s later
+  const auto due = keeper.due(clocks.read(), 1);
+  // Ticks 1 .. 200 were due by now; none is sent late. Tick 201 is the next on the grid.
+  EXPECT_EQ(due.first, 201U);
+  EXPECT_EQ(due.end, 201U);
+  ASSERT_EQ(due.gaps.size(), 1U);
+  EXPECT_EQ(due.gaps[0], (Gap{.first_tick = 1,
+                              .ticks = 200,
+                              .start = start + 10ms,
+                              .end = start + 2010ms,
+                              .cause = GapCause::stalled}));
+  EXPECT_EQ(due.gaps[0].duration(), 2s);
+}
+
+TEST(Timekeeper, TheThresholdGrowsWithTheInterval) {
+  EXPECT_EQ(upwatch::gap_threshold(10ms), 250ms);
+  EXPECT_EQ(upwatch::gap_threshold(1s), 2s);
+  FakeClocks clocks;
+  Timekeeper keeper{clocks.read(), 1s, std::nullopt};
+  static_cast<void>(keeper.due(clocks.read(), 0));
+  clocks.boot += 2500ms;  // tick 1 is 1.5 s late: within two intervals
+  auto due = keeper.due(clocks.read(), 1);
+  EXPECT_EQ(due.first, 1U);
+  EXPECT_EQ(due.end, 3U);
+  EXPECT_TRUE(due.gaps.empty());
+  clocks.boot += 5s;  // tick 3 is 4.5 s late
+  due = keeper.due(clocks.read(), 3);
+  ASSERT_EQ(due.gaps.size(), 1U);
+  EXPECT_EQ(due.gaps[0].ticks, 5U);  // 3 .. 7
+  EXPECT_EQ(due.first, 8U);
+}
+
+TEST(Timekeeper, ASuspendIsAGapAndTimesStayTrue) {
+  FakeClocks clocks;
+  const auto start = clocks.wall();
+  Timekeeper keeper{clocks.read(), 100ms, std::nullopt};
+  static_cast<void>(keeper.due(clocks.read(), 0));
+  // The lid is shut for an hour: the boot and wall clocks run on, the monotonic one stops.
+  clocks.boot += 1h;
+  clocks.suspended += 1h;
+  const auto due = keeper.due(clocks.read(), 1);
+  ASSERT_EQ(due.gaps.size(), 1U);
+  EXPECT_EQ(due.gaps[0].cause, GapCause::suspended);
+  EXPECT_EQ(due.gaps[0].start, start + 100ms);
+  EXPECT_EQ(due.gaps[0].end, start + 1h + 100ms);
+  EXPECT_EQ(due.first, 36001U);
+  EXPECT_EQ(keeper.to_wall(clocks.read().boot), start + 1h);
+}
+
+TEST(Timekeeper, ASteppedWallClockIsFollowedAndALargeStepRecorded) {
+  FakeClocks clocks;
+  const auto start = clocks.wall();
+  Timekeeper keeper{clocks.read(), 100ms, std::nullopt};
+  static_cast<void>(keeper.due(clocks.read(), 0));
+  // A small step (NTP) re-anchors quietly.
+  clocks.boot += 100ms;
+  clocks.wall_offset += 300ms;
+  auto due = keeper.due(clocks.read(), 1);
+  EXPECT_TRUE(due.gaps.empty());
+  EXPECT_EQ(due.end, 2U);
+  EXPECT_EQ(keeper.to_wall(clocks.read().boot), start + 400ms);
+  // A step of an hour forward is a gap: the boot clock may not have counted a paused VM.
+  clocks.boot += 100ms;
+  clocks.wall_offset += 1h;
+  due = keeper.due(clocks.read(), 2);
+  ASSERT_EQ(due.gaps.size(), 1U);
+  EXPECT_EQ(due.gaps[0], (Gap{.first_tick = 2,
+                              .ticks = 0,
+                              .start = start + 500ms,
+                              .end = start + 1h + 500ms,
+                              .cause = GapCause::clock}));
+  EXPECT_EQ(due.first, 2U);
+  EXPECT_EQ(due.end, 3U);  // the ticks go on: the boot clock saw no delay
+  EXPECT_EQ(keeper.to_wall(clocks.read().boot), start + 1h + 500ms);
+  // A step back is followed too, and recorded, though it hides nothing.
+  clocks.boot += 100ms;
+  clocks.wall_offset -= 2h;
+  due = keeper.due(clocks.read(), 3);
+  ASSERT_EQ(due.gaps.size(), 1U);
+  EXPECT_EQ(due.gaps[0].duration(), 0ms);
+  EXPECT_EQ(keeper.to_wall(clocks.read().boot), start - 1h + 600ms);
+}
+
+TEST(Timekeeper, ALimitCapsTheGap) {
+  FakeClocks clocks;
+  Timekeeper keeper{clocks.read(), 10ms, 50};
+  static_cast<void>(keeper.due(clocks.read(), 0));
+  clocks.boot += 10s;
+  const auto due = keeper.due(clocks.read(), 1);
+  ASSERT_EQ(due.gaps.size(), 1U);
+  EXPECT_EQ(due.gaps[0].ticks, 49U);
+  EXPECT_EQ(due.first, 50U);
+  EXPECT_FALSE(keeper.schedule().contains(due.first));
+}

@@ -53,8 +53,14 @@ TEST(WallTime, FormatsLocalDateLikeDate) {
   ::tzset();
 }
 
-TEST(WallTime, OriginMapsMonotonicToWall) {
-  const upwatch::ClockOrigin origin{std::chrono::steady_clock::time_point{10s},
+TEST(WallTime, OriginMapsTheBootClockToWall) {
+  const upwatch::ClockOrigin origin{upwatch::BootClock::time_point{10s},
                                     std::chrono::system_clock::time_point{1000s}};
-  EXPECT_EQ(origin.to_wall(std::chrono::steady_clock::time_point{12500ms}), WallTime{1002500ms});
+  EXPECT_EQ(origin.to_wall(upwatch::BootClock::time_point{12500ms}), WallTime{1002500ms});
+}
+
+TEST(WallTime, TheBootClockIsNoEarlierThanTheMonotonicClock) {
+  // CLOCK_BOOTTIME is CLOCK_MONOTONIC plus the time the machine spent suspended.
+  const auto monotonic = std::chrono::steady_clock::now().time_since_epoch();
+  EXPECT_GE(upwatch::BootClock::now().time_since_epoch(), monotonic);
 }

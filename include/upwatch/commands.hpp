@@ -4,7 +4,7 @@
 
 namespace upwatch {
 
-/// Exit statuses beyond exit_status()'s 0 (no downtime) and 1 (downtime).
+/// Exit statuses beyond exit_status()'s 0 (up), 1 (down) and 5 (inconclusive).
 inline constexpr int kExitUsage = 2;     ///< bad usage, or no log that can be opened or read
 inline constexpr int kExitLogWrite = 3;  ///< the log could not be written during the run
 inline constexpr int kExitInternal = 4;  ///< libcurl or the system failed

@@ -20,6 +20,7 @@ enum class Connections : std::uint8_t { fresh, keep_alive };
 /// Everything a run needs, bound from the command line.
 struct Config {
   std::string url;
+  std::string control_url;  ///< --control: also probed at every tick, unless empty
   std::chrono::nanoseconds interval = std::chrono::seconds{1};
   std::string log_path = "testlog.log";
   bool truncate_log = false;

@@ -4,21 +4,28 @@
 #include <memory>
 
 #include "upwatch/config.hpp"
+#include "upwatch/gap.hpp"
 #include "upwatch/probe.hpp"
+#include "upwatch/schedule.hpp"
 #include "upwatch/signals.hpp"
 #include "upwatch/wall_time.hpp"
 
 namespace upwatch {
 
+/// Where the engine hands what it observes, the moment it knows it.
+struct EngineSinks {
+  std::function<void(ProbeRecord&&)> record;  ///< each probe as it finishes (in finish order)
+  std::function<void(const Gap&)> gap;        ///< each gap once it is over
+};
+
 /// Sends the probes of one run on its schedule, many in flight at once, on one thread with
-/// libcurl's multi interface, and hands each finished probe to a sink as a ProbeRecord.
+/// libcurl's multi interface: at each tick one probe to the URL and one to the control URL if
+/// any. Ticks it cannot send on time (it was stopped, the machine slept, --parallel-max probes
+/// were in flight) are handed over as gaps, never sent late in a burst.
 class Engine {
  public:
-  /// Receives each probe the moment it finishes (in the order they finish).
-  using RecordSink = std::function<void(ProbeRecord&&)>;
-
-  /// An engine for `config`'s run, whose schedule starts at `origin`.
-  Engine(const Config& config, ClockOrigin origin, RecordSink sink);
+  /// An engine for `config`'s run, whose schedule starts at `start`.
+  Engine(const Config& config, const ClockReading& start, EngineSinks sinks);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

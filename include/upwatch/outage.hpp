@@ -4,8 +4,11 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <utility>
+#include <variant>
 #include <vector>
 
+#include "upwatch/gap.hpp"
 #include "upwatch/latency.hpp"
 #include "upwatch/probe.hpp"
 #include "upwatch/wall_time.hpp"
@@ -20,10 +23,15 @@ struct DowntimeWindow {
   std::uint64_t first_sequence = 0;  ///< the first failed probe
   std::uint64_t last_sequence = 0;   ///< the last failed probe
   WallTime start;                    ///< when the first failed probe was sent
-  std::optional<WallTime> end;       ///< when the first good probe after it was sent; nullopt
-                                     ///< if the run ended still down
+  std::optional<WallTime> end;       ///< when the first good probe after it was sent, or when
+                                     ///< the gap that ended it began; nullopt if the run ended
+                                     ///< still down
   std::uint64_t failed = 0;          ///< failed probes in the window
   OutcomeCounts outcomes;            ///< what those probes saw
+  bool began_in_gap = false;         ///< it follows a gap: it may have begun earlier, unseen
+  bool ended_in_gap = false;         ///< a gap ended it: its true end is unknown
+  bool prober_network = false;       ///< no answer at all, and the control failed at every tick
+                                     ///< of it too: probably the prober's own network
 
   /// How long the window lasted; a window still open lasts until `run_end`.
   [[nodiscard]] std::chrono::milliseconds duration(WallTime run_end) const;
@@ -31,34 +39,73 @@ struct DowntimeWindow {
   bool operator==(const DowntimeWindow&) const = default;
 };
 
+/// A probe still in flight when the run stopped.
+struct Unanswered {
+  std::uint64_t sequence = 0;
+  WallTime sent;
+  std::chrono::microseconds waited{};  ///< from sending to the end of the run
+
+  bool operator==(const Unanswered&) const = default;
+};
+
+/// What a run shows, for the summary and the exit status.
+enum class RunVerdict : std::uint8_t {
+  up,            ///< every tick observed and answered well
+  down,          ///< a window of downtime was seen
+  inconclusive,  ///< none seen, but not everything was observed or answered
+};
+
+/// "up", "down", "inconclusive".
+[[nodiscard]] std::string_view format_as(RunVerdict verdict);
+
 /// Everything a summary says about one run's probes.
 struct RunAnalysis {
   std::uint64_t up = 0;
   std::uint64_t down = 0;
-  std::uint64_t abandoned = 0;
-  OutcomeCounts outcomes;               ///< every probe's outcome, abandoned ones included
-  std::vector<DowntimeWindow> windows;  ///< in time order
-  LatencyHistogram latency;             ///< total time of the probes that were up
+  std::uint64_t abandoned = 0;          ///< probes unanswered when the run stopped
+  OutcomeCounts outcomes;               ///< every probe's outcome, unanswered ones included
+  std::vector<DowntimeWindow> windows;  ///< in time order, the prober's network's ones too
+  std::vector<Gap> gaps;                ///< in time order; adjacent gaps of one cause merged
+  std::vector<Unanswered> unanswered;   ///< in sequence order
+  std::chrono::microseconds unanswered_limit{};  ///< the slowest answer, or one interval if longer
+  OutcomeCounts up_not_2xx;                      ///< answers counted as up that were not 2xx
+  bool control = false;                          ///< a control URL was probed at the same ticks
+  LatencyHistogram latency;                      ///< total time of the probes that were up
 
-  /// All probes of the run: up + down + abandoned.
+  /// All probes of the run: up + down + unanswered.
   [[nodiscard]] std::uint64_t probes() const { return up + down + abandoned; }
-  /// up / (up + down) as a percentage; 100 when no probe was judged.
-  [[nodiscard]] double availability() const;
-  /// The sum of the windows' durations.
+  /// Failed probes in windows put down to the prober's own network.
+  [[nodiscard]] std::uint64_t prober_network_failures() const;
+  /// up / (up + down) as a percentage, leaving out the prober's network's failures; nullopt
+  /// when no probe was judged.
+  [[nodiscard]] std::optional<double> availability() const;
+  /// The sum of the durations of the windows of the service (not the prober's network).
   [[nodiscard]] std::chrono::milliseconds downtime(WallTime run_end) const;
+  /// The sum of the gaps' durations.
+  [[nodiscard]] std::chrono::milliseconds unobserved() const;
+  /// Ticks not sent, in all gaps.
+  [[nodiscard]] std::uint64_t ticks_not_sent() const;
+  /// Unanswered probes that had waited longer than unanswered_limit.
+  [[nodiscard]] std::uint64_t overdue() const;
+  /// down if a window of the service was seen; else inconclusive if part of the run was not
+  /// observed (a gap), a probe was left unanswered past the limit, nothing was judged, or a
+  /// window was the prober's network's; else up.
+  [[nodiscard]] RunVerdict verdict() const;
 };
 
-/// Turns probe records into a RunAnalysis. Records may arrive in any order (probes finish
-/// out of order); they are analysed in sequence order, holding back only those that finished
-/// before an earlier probe did, so memory stays bounded by the probes in flight.
+/// Turns probe records and gaps into a RunAnalysis. Records may arrive in any order (probes
+/// finish out of order); they are analysed in sequence order, holding back only those that
+/// finished before an earlier probe did, so memory stays bounded by the probes in flight.
 class OutageAnalysis {
  public:
-  /// An analysis that judges HTTP statuses by `expectation`.
-  explicit OutageAnalysis(StatusExpectation expectation);
+  /// An analysis that judges HTTP statuses by `expectation`, of a run with this `interval`.
+  OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval);
 
-  /// Adds one finished probe.
+  /// Adds one finished probe, of the target or of the control.
   void add(const ProbeRecord& record);
-  /// Analyses the records still held back (a log cut short may have gaps) and returns the result.
+  /// Adds a gap: ticks that were not sent, or a step of the wall clock.
+  void add_gap(const Gap& gap);
+  /// Analyses the events still held back (a log cut short may have holes) and returns the result.
   [[nodiscard]] RunAnalysis finish() &&;
 
  private:
@@ -67,13 +114,26 @@ class OutageAnalysis {
     Outcome outcome;
     std::chrono::microseconds total;
   };
-  void consume(std::uint64_t sequence, const Sample& sample);
+  using Event = std::variant<Gap, Sample>;
+  /// Gaps before records of the same tick: a step of the clock comes before the tick after it.
+  using EventKey = std::pair<std::uint64_t, int>;
+
+  void hold(EventKey key, Event event);
+  void consume(std::uint64_t sequence, const Event& event);
+  void consume_sample(std::uint64_t sequence, const Sample& sample);
+  void consume_gap(const Gap& gap);
+  void note_control_failure(std::uint64_t sequence);
+  [[nodiscard]] bool control_failed_throughout(std::uint64_t first, std::uint64_t last) const;
 
   StatusExpectation expectation_;
+  std::chrono::nanoseconds interval_;
   RunAnalysis result_;
-  std::map<std::uint64_t, Sample> held_back_;
+  std::map<EventKey, Event> held_back_;
+  std::map<std::uint64_t, std::uint64_t> control_failures_;  ///< first -> last tick, merged
+  std::chrono::microseconds slowest_answer_{};
   std::uint64_t next_sequence_ = 0;
   bool in_window_ = false;
+  bool after_gap_ = false;  ///< a gap was the last event that was not an unanswered probe
 };
 
 }  // namespace upwatch

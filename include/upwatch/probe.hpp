@@ -16,17 +16,18 @@ namespace upwatch {
 /// How a probe ended at the transport level; `answered` means an HTTP status was received.
 enum class Transport : std::uint8_t {
   answered,
-  refused,    ///< connection refused (nothing listening)
-  reset,      ///< connection reset by the peer
-  timeout,    ///< --max-time or --connect-timeout expired
-  dns,        ///< the host name did not resolve
-  tls,        ///< TLS handshake or certificate failure
-  empty,      ///< the server closed the connection without answering
-  malformed,  ///< the answer was not valid HTTP
-  connect,    ///< connecting failed otherwise (unreachable network or host)
-  error,      ///< any other transport failure
-  skipped,    ///< not sent: the cap on probes in flight was reached
-  abandoned,  ///< still in flight when the run was stopped by a signal
+  refused,      ///< connection refused (nothing listening)
+  reset,        ///< connection reset by the peer
+  timeout,      ///< --max-time or --connect-timeout expired
+  dns,          ///< the host name did not resolve
+  tls,          ///< TLS handshake or certificate failure
+  empty,        ///< the server closed the connection without answering
+  malformed,    ///< the answer was not valid HTTP
+  connect,      ///< connecting failed otherwise
+  unreachable,  ///< no route from this machine (its own network is down or gone)
+  error,        ///< any other transport failure
+  skipped,      ///< not sent: the cap on probes in flight was reached (logs of upwatch 0.1)
+  abandoned,    ///< still in flight when the run was stopped by a signal
 };
 
 /// The outcome of one probe: an HTTP status, or the transport failure that prevented one.
@@ -48,7 +49,12 @@ struct Outcome {
 [[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
 
 /// What a probe means for availability.
-enum class Verdict : std::uint8_t { up, down, abandoned };
+enum class Verdict : std::uint8_t {
+  up,
+  down,
+  abandoned,   ///< still in flight when the run stopped: not judged
+  unobserved,  ///< not sent: part of a gap, never down
+};
 
 /// The set of HTTP statuses that count as up, from --expect.
 class StatusExpectation {
@@ -59,7 +65,8 @@ class StatusExpectation {
   /// ("200-399"); nullopt if any item is not one of those within 100..599.
   [[nodiscard]] static std::optional<StatusExpectation> parse(std::string_view spec);
 
-  /// The verdict on an outcome: transport failures are down, abandoned probes neither.
+  /// The verdict on an outcome: transport failures are down, abandoned and skipped probes
+  /// neither.
   [[nodiscard]] Verdict judge(Outcome outcome) const;
   /// The specification this set was parsed from, as the log's run header records it.
   [[nodiscard]] const std::string& spec() const { return spec_; }
@@ -72,9 +79,17 @@ class StatusExpectation {
 /// The longest total time a log may record for a probe; longer is taken for a corrupt record.
 inline constexpr std::chrono::microseconds kMaxRecordedTotal = std::chrono::hours{24 * 365};
 
+/// Which URL of the run a probe was sent to.
+enum class Role : std::uint8_t {
+  target,   ///< the URL under watch
+  control,  ///< --control: an independent URL probed at the same ticks, to tell the prober's
+            ///< own network from the service
+};
+
 /// One finished probe, exactly as the log records it.
 struct ProbeRecord {
-  std::uint64_t sequence = 0;         ///< probe k was scheduled at start + k x interval
+  std::uint64_t sequence = 0;  ///< probe k was scheduled at start + k x interval
+  Role role = Role::target;
   WallTime sent;                      ///< wall-clock time the probe was sent
   Outcome outcome;                    ///< HTTP status or transport failure
   std::chrono::microseconds total{};  ///< time from sending to the end of the probe

@@ -11,10 +11,12 @@
 /// line, each with a "type":
 ///
 ///   {"type":"run","version":"0.1.0","start":"2026-11-26T10:00:00.000Z","interval_s":0.05,
-///    "expect":"100-499","url":"http://127.0.0.1:8080/health"}
-///   {"type":"probe","seq":0,"sent":"2026-11-26T10:00:00.000Z","outcome":"200","status":200,
-///    "error":null,"total_us":412,"remote":"127.0.0.1:8080","http_version":"1.1",
+///    "expect":"100-499","control":null,"url":"http://127.0.0.1:8080/health"}
+///   {"type":"probe","seq":0,"role":"target","sent":"2026-11-26T10:00:00.000Z","outcome":"200",
+///    "status":200,"error":null,"total_us":412,"remote":"127.0.0.1:8080","http_version":"1.1",
 ///    "status_line":"HTTP/1.1 200 OK","headers":[["Server","nginx/1.22.1"]]}
+///   {"type":"gap","start":"2026-11-26T10:00:00.050Z","end":"2026-11-26T10:00:02.050Z",
+///    "first":1,"ticks":40,"cause":"stalled"}
 ///   {"type":"end","end":"2026-11-26T10:00:12.345Z"}
 namespace upwatch {
 
@@ -22,6 +24,8 @@ namespace upwatch {
 [[nodiscard]] std::string format_jsonl_run(const RunHeader& header);
 /// The line of one probe.
 [[nodiscard]] std::string format_jsonl_record(const ProbeRecord& record);
+/// The line of one gap.
+[[nodiscard]] std::string format_jsonl_gap(const Gap& gap);
 /// The line that records when a run ended.
 [[nodiscard]] std::string format_jsonl_end(WallTime end);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "upwatch/gap.hpp"
 #include "upwatch/probe.hpp"
 #include "upwatch/unique_fd.hpp"
 #include "upwatch/wall_time.hpp"
@@ -23,6 +24,11 @@
 ///   * 2026-11-26T10:00:00.050Z #1 refused 0.101ms 127.0.0.1:8080
 ///   curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused
 ///
+///   * 2026-11-26T10:00:00.050Z #1 200 0.388ms 192.0.2.7:443 control
+///
+///   # upwatch gap start=2026-11-26T10:00:00.100Z end=2026-11-26T10:00:02.100Z first=2 ticks=40
+///   cause=stalled
+///
 ///   START: Thu Nov 26 10:00:00 UTC 2026
 ///   END: ...            (the summary, for people; the reader skips it)
 ///   # upwatch end 2026-11-26T10:00:12.345Z
@@ -34,6 +40,7 @@ struct RunHeader {
   WallTime start;                     ///< when the run started
   std::chrono::nanoseconds interval;  ///< the schedule's interval
   std::string expect;                 ///< the StatusExpectation spec that judged the probes
+  std::string control;                ///< the control URL, credentials redacted; "" if none
   std::string url;                    ///< the probed URL, credentials redacted
 
   bool operator==(const RunHeader&) const = default;
@@ -43,6 +50,8 @@ struct RunHeader {
 [[nodiscard]] std::string format_run_header(const RunHeader& header);
 /// One record: the marker line, the status line and headers or error text, a blank line.
 [[nodiscard]] std::string format_record(const ProbeRecord& record);
+/// One gap: its line and a blank line.
+[[nodiscard]] std::string format_gap(const Gap& gap);
 /// The summary as it is appended to the log after the records, with the end marker that
 /// records when the run ended.
 [[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end);
@@ -55,6 +64,8 @@ class LogVisitor {
   virtual void on_run(RunHeader header) = 0;
   /// A complete record of the current run.
   virtual void on_record(ProbeRecord record) = 0;
+  /// A gap of the current run.
+  virtual void on_gap(const Gap& gap) = 0;
   /// The current run wrote its summary and ended at `end`.
   virtual void on_end(WallTime end) = 0;
 };
@@ -68,6 +79,7 @@ std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor);
 struct LogRun {
   RunHeader header;
   std::vector<ProbeRecord> records;  ///< in the order they were written (finish order)
+  std::vector<Gap> gaps;             ///< in the order they were written
   std::optional<WallTime> end;       ///< from the end marker; nullopt if the run never
                                      ///< wrote its summary
 };
@@ -85,6 +97,7 @@ class LogCollector final : public LogVisitor {
  public:
   void on_run(RunHeader header) override;
   void on_record(ProbeRecord record) override;
+  void on_gap(const Gap& gap) override;
   void on_end(WallTime end) override;
 
   std::vector<LogRun> runs;

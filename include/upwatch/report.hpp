@@ -14,19 +14,24 @@ struct RunInfo {
   WallTime start{};                     ///< when the run started
   WallTime end{};                       ///< when it ended
   std::string url;                      ///< the probed URL, credentials already redacted
+  std::string control;                  ///< the control URL, redacted; "" if none
   std::chrono::nanoseconds interval{};  ///< the schedule's interval
   bool latency_recorded = true;         ///< false for a log that holds no latencies
   std::vector<std::string> notes;       ///< what the reader should know about where this came from
 };
 
 /// Renders the summary: the bash script's START/END/URL/INT lines, then the totals and
-/// outcomes, the downtime windows, the latency of good probes and any notes. Ends with a newline.
+/// outcomes, the downtime windows, the gaps, the unanswered probes, the latency of good probes,
+/// warnings, the verdict and any notes. Ends with a newline.
 [[nodiscard]] std::string render_summary(const RunInfo& run, const RunAnalysis& analysis);
 
 /// Renders the same summary as one JSON document (schema in the README), ending with a newline.
 [[nodiscard]] std::string render_json(const RunInfo& run, const RunAnalysis& analysis);
 
-/// The documented exit status for a run: 0 when no probe failed, 1 when any did.
+/// The exit status of a run that was inconclusive (RunVerdict::inconclusive).
+inline constexpr int kExitInconclusive = 5;
+
+/// The documented exit status for a run's verdict: 0 up, 1 down, kExitInconclusive.
 [[nodiscard]] int exit_status(const RunAnalysis& analysis);
 
 }  // namespace upwatch

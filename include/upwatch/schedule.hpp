@@ -3,14 +3,19 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <vector>
+
+#include "upwatch/gap.hpp"
+#include "upwatch/wall_time.hpp"
 
 namespace upwatch {
 
 /// The absolute schedule of a run: probe k is due at start + k x interval, computed from the
-/// start each time (never by adding to the previous tick), so it cannot drift.
+/// start each time (never by adding to the previous tick), so it cannot drift. It runs on the
+/// boot clock, so that a suspend of the machine makes ticks late rather than vanish.
 class Schedule {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = BootClock;
 
   /// A schedule of at most `limit` ticks (unbounded if nullopt); `interval` must be positive.
   Schedule(Clock::time_point start, std::chrono::nanoseconds interval,
@@ -34,5 +39,58 @@ class Schedule {
 [[nodiscard]] std::optional<std::uint64_t> tick_limit(
     std::optional<std::uint64_t> count, std::optional<std::chrono::nanoseconds> duration,
     std::chrono::nanoseconds interval);
+
+/// How late a tick may be and still be sent: max(250 ms, 2 intervals). Later ticks are not
+/// sent but recorded as a gap, so that a loop that was stopped never sends a burst.
+[[nodiscard]] std::chrono::nanoseconds gap_threshold(std::chrono::nanoseconds interval);
+
+/// How far the wall clock may move away from the boot clock before the times stamped on
+/// probes are re-anchored to it.
+inline constexpr std::chrono::milliseconds kReanchorThreshold{100};
+/// How far the wall clock must step for the step to be recorded as a gap (`clock`).
+inline constexpr std::chrono::seconds kClockStepThreshold{1};
+
+/// The clocks, read at one instant.
+struct ClockReading {
+  BootClock::time_point boot;                       ///< runs through a suspend
+  std::chrono::steady_clock::time_point monotonic;  ///< stops during a suspend
+  std::chrono::system_clock::time_point wall;       ///< may be stepped
+
+  /// Reads the three clocks now.
+  [[nodiscard]] static ClockReading now();
+};
+
+/// The ticks the loop is to send now, and what it did not observe.
+struct DueTicks {
+  std::uint64_t first = 0;  ///< send ticks first .. end - 1
+  std::uint64_t end = 0;
+  std::vector<Gap> gaps;  ///< a step of the wall clock, then ticks too late to send
+};
+
+/// Keeps a run's schedule against the clocks: decides, each time the loop wakes, which ticks
+/// to send and which were missed (a stopped or starved process, a suspended machine), and
+/// stamps boot-clock instants with wall-clock times that stay true across a stepped clock.
+class Timekeeper {
+ public:
+  /// The keeper of a run that starts at `start`.
+  Timekeeper(const ClockReading& start, std::chrono::nanoseconds interval,
+             std::optional<std::uint64_t> limit);
+
+  /// The ticks to send at `now`, when those before `next` were sent or skipped.
+  [[nodiscard]] DueTicks due(const ClockReading& now, std::uint64_t next);
+
+  /// The schedule kept.
+  [[nodiscard]] const Schedule& schedule() const { return schedule_; }
+  /// The wall-clock time of a boot-clock instant, by the latest anchor.
+  [[nodiscard]] WallTime to_wall(BootClock::time_point instant) const {
+    return origin_.to_wall(instant);
+  }
+
+ private:
+  Schedule schedule_;
+  std::chrono::nanoseconds interval_;
+  ClockOrigin origin_;
+  std::chrono::nanoseconds suspended_{};  ///< boot clock minus monotonic clock, last read
+};
 
 }  // namespace upwatch

@@ -22,16 +22,29 @@ void append_iso_utc(std::string& out, WallTime time);
 /// Formats in local time as date(1) prints by default: "Thu Nov 26 10:00:00 UTC 2026".
 [[nodiscard]] std::string format_date_local(WallTime time);
 
-/// Pairs the monotonic clock with the wall clock at one instant, so that monotonic times
-/// (which never jump) can be stamped with the wall-clock time they correspond to.
+/// CLOCK_BOOTTIME: a monotonic clock that, unlike steady_clock, keeps counting while the
+/// machine is suspended, so a schedule on it sees a suspend as time that passed.
+struct BootClock {
+  using duration = std::chrono::nanoseconds;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<BootClock>;
+  static constexpr bool is_steady = true;
+
+  /// Reads CLOCK_BOOTTIME.
+  [[nodiscard]] static time_point now() noexcept;
+};
+
+/// Pairs the boot clock with the wall clock at one instant, so that boot-clock times (which
+/// never jump) can be stamped with the wall-clock time they correspond to.
 struct ClockOrigin {
-  std::chrono::steady_clock::time_point steady;
+  BootClock::time_point boot;
   std::chrono::system_clock::time_point wall;
 
   /// Reads both clocks now.
   [[nodiscard]] static ClockOrigin now();
-  /// The wall-clock time of a monotonic instant, truncated to milliseconds.
-  [[nodiscard]] WallTime to_wall(std::chrono::steady_clock::time_point instant) const;
+  /// The wall-clock time of a boot-clock instant, truncated to milliseconds.
+  [[nodiscard]] WallTime to_wall(BootClock::time_point instant) const;
 };
 
 }  // namespace upwatch

@@ -22,6 +22,11 @@ struct Checker final : upwatch::LogVisitor {
     static_cast<void>(upwatch::format_record(record));
     static_cast<void>(upwatch::format_jsonl_record(record));
   }
+  void on_gap(const upwatch::Gap& gap) override {
+    if (!in_run) __builtin_trap();  // a gap outside a run
+    static_cast<void>(upwatch::format_gap(gap));
+    static_cast<void>(upwatch::format_jsonl_gap(gap));
+  }
   void on_end(upwatch::WallTime end) override { static_cast<void>(upwatch::format_iso_utc(end)); }
   bool in_run = false;
 };

@@ -1,0 +1,52 @@
+#include "upwatch/gap.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::array<std::pair<GapCause, std::string_view>, 4> kCauseNames{{
+    {GapCause::stalled, "stalled"},
+    {GapCause::suspended, "suspended"},
+    {GapCause::clock, "clock"},
+    {GapCause::overload, "overload"},
+}};
+
+}  // namespace
+
+std::string_view format_as(GapCause cause) {
+  for (const auto& [known, name] : kCauseNames) {
+    if (known == cause) return name;
+  }
+  return "stalled";
+}
+
+std::optional<GapCause> parse_gap_cause(std::string_view text) {
+  for (const auto& [cause, name] : kCauseNames) {
+    if (name == text) return cause;
+  }
+  return std::nullopt;
+}
+
+std::string_view describe(GapCause cause) {
+  switch (cause) {
+    case GapCause::stalled:
+      return "upwatch did not run (stopped, or starved of CPU)";
+    case GapCause::suspended:
+      return "the machine was suspended";
+    case GapCause::clock:
+      return "the wall clock was stepped; times after it follow the new clock";
+    case GapCause::overload:
+      return "not sent: --parallel-max probes were in flight (more than upwatch could keep)";
+  }
+  return "not observed";
+}
+
+std::chrono::milliseconds Gap::duration() const {
+  return std::max(std::chrono::milliseconds{0}, end - start);
+}
+
+}  // namespace upwatch

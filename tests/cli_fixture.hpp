@@ -39,6 +39,15 @@ class Cli : public ::testing::Test {
     return status;
   }
 
+  /// Checks that `upwatch report LOG` retells the summary of the last run word for word, with
+  /// the same exit status; leaves that summary in out_.
+  void expect_report_retells(int status, const std::string& log = "testlog.log") {
+    const std::string live = out_;
+    EXPECT_EQ(run({"report", log}), status) << err_;
+    EXPECT_EQ(out_, live) << log;
+    out_ = live;
+  }
+
   [[nodiscard]] std::string log_path() const { return dir_ + "/testlog.log"; }
   [[nodiscard]] std::string log_text() const { return read_file(log_path()); }
 

@@ -148,6 +148,11 @@ std::string TestServer::last_request() const {
   return last_request_;
 }
 
+std::vector<std::chrono::steady_clock::time_point> TestServer::arrivals() const {
+  const std::lock_guard lock{mutex_};
+  return arrivals_;
+}
+
 void TestServer::listen_now() {
   // With no port asked for, one below the kernel's ephemeral range: no outgoing connection can
   // hold it while the server is away (refuse:), nor reach itself through it once it is closed.
@@ -245,6 +250,7 @@ void TestServer::serve(int fd) {
     {
       const std::lock_guard lock{mutex_};
       last_request_ = head;
+      arrivals_.push_back(std::chrono::steady_clock::now());
     }
     const bool with_body = !head.starts_with("HEAD ");
     const Step step = take_step();

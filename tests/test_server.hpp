@@ -60,6 +60,8 @@ class TestServer {
   [[nodiscard]] std::uint64_t max_concurrent() const { return max_concurrent_; }
   /// The head of the last request read, as received.
   [[nodiscard]] std::string last_request() const;
+  /// When each request was read, in order.
+  [[nodiscard]] std::vector<std::chrono::steady_clock::time_point> arrivals() const;
 
  private:
   void listen_now();
@@ -80,6 +82,7 @@ class TestServer {
   std::atomic<std::uint64_t> max_concurrent_{0};
   mutable std::mutex mutex_;
   std::string last_request_;
+  std::vector<std::chrono::steady_clock::time_point> arrivals_;
   std::thread acceptor_;
   std::vector<std::thread> workers_;
 };

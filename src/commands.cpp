@@ -25,8 +25,7 @@ namespace {
 /// A log the run appends to; a failed write is reported once and remembered.
 class RunLog {
  public:
-  RunLog(const std::string& path, LogFile::Existing existing)
-      : path_(path), file_(path, existing) {}
+  explicit RunLog(const std::string& path) : path_(path), file_(path) {}
 
   void append(std::string_view text) {
     if (!file_.append(text) && !failed_) {
@@ -37,6 +36,7 @@ class RunLog {
     }
   }
   [[nodiscard]] bool failed() const { return failed_; }
+  [[nodiscard]] LogFile& file() { return file_; }
 
  private:
   std::string path_;
@@ -64,11 +64,20 @@ void warn_bad_lines(const std::string& path, const std::vector<std::size_t>& bad
 }  // namespace
 
 int run_probes(const Config& config) {
-  const auto existing =
-      config.truncate_log ? LogFile::Existing::truncate : LogFile::Existing::append;
-  RunLog log{config.log_path, existing};
+  // Every file is opened before any is changed: a log that cannot be opened leaves the
+  // others as they were (and removes one this run created).
+  RunLog log{config.log_path};
   std::optional<RunLog> jsonl;
-  if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path, existing);
+  try {
+    if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path);
+  } catch (const UsageError&) {
+    log.file().discard_if_created();
+    throw;
+  }
+  if (config.truncate_log) {
+    log.file().truncate();
+    if (jsonl) jsonl->file().truncate();
+  }
 
   const StopSignals stop;
   const auto start = ClockReading::now();
@@ -76,11 +85,13 @@ int run_probes(const Config& config) {
                          .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
                          .interval = config.interval,
                          .expect = config.expectation.spec(),
+                         .proxy = redact_url(config.proxy),
                          .control = redact_url(config.control_url),
                          .url = redact_url(config.url)};
   log.append(format_run_header(header));
   if (jsonl) jsonl->append(format_jsonl_run(header));
-  spdlog::info("probing {} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+  spdlog::info("probing {}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+               header.proxy.empty() ? "" : " through the proxy " + header.proxy,
                format_seconds(config.interval), config.log_path);
 
   OutageAnalysis analysis{config.expectation, config.interval};
@@ -110,6 +121,7 @@ int run_probes(const Config& config) {
   const std::string summary = render_summary({.start = header.start,
                                               .end = end,
                                               .url = header.url,
+                                              .proxy = header.proxy,
                                               .control = header.control,
                                               .interval = header.interval},
                                              result);

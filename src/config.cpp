@@ -1,13 +1,20 @@
 #include "upwatch/config.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/url.hpp"
 
 namespace upwatch {
 
@@ -30,6 +37,9 @@ Exit status: 0 up: every tick observed and answered well, 1 downtime (some probe
 4 libcurl or the system failed, 5 inconclusive: no downtime seen, but part of the run was
 not observed or probes were left unanswered, 130 a second Ctrl-C.)";
 
+/// The longest interval, duration or time limit accepted: a year.
+constexpr std::chrono::hours kLongestDuration{24 * 365};
+
 std::chrono::nanoseconds positive_duration(const std::string& text, std::string_view what) {
   const auto value = parse_duration(text);
   if (!value || value->count() <= 0) {
@@ -37,34 +47,128 @@ std::chrono::nanoseconds positive_duration(const std::string& text, std::string_
         "bad {} '{}': expected a positive number of seconds such as 1 or 0.05, or 250ms, 10m, 1h",
         what, text));
   }
+  if (*value > kLongestDuration) {
+    throw UsageError(
+        fmt::format("bad {} '{}': at most {}h (a year)", what, text, kLongestDuration.count()));
+  }
   return *value;
 }
 
-void check_url(const std::string& url) {
+/// A whole number from `low` to `high`, digits only (no sign, no octal or hex).
+std::uint64_t whole_number(const std::string& text, std::string_view what, std::uint64_t low,
+                           std::uint64_t high) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      error != std::errc{} || end != text.data() + text.size() || value < low || value > high) {
+    throw UsageError(
+        fmt::format("bad {} '{}': expected a whole number from {} to {}", what, text, low, high));
+  }
+  return value;
+}
+
+/// Checks a request header: "Name: value" or curl's "Name;" for an empty one, with a name
+/// of token characters, no line break, and not a URL (an option that swallowed the URL).
+void check_header(const std::string& header) {
+  const auto bad = [&](std::string_view why) {
+    return UsageError(fmt::format("bad --header '{}': {}", redact_url(header), why));
+  };
+  if (header.starts_with("http://") || header.starts_with("https://")) {
+    throw bad("this is a URL, not a header 'Name: value'");
+  }
+  const auto end_of_name = header.find_first_of(":;");
+  constexpr std::string_view kTokenCharacters =
+      "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  if (end_of_name == 0 || end_of_name == std::string::npos ||
+      std::string_view{header}.substr(0, end_of_name).find_first_not_of(kTokenCharacters) !=
+          std::string_view::npos) {
+    throw bad("expected 'Name: value'");
+  }
+  if (header.find_first_of("\r\n") != std::string::npos) throw bad("a header is one line");
+}
+
+/// The headers of -H: each value as it is, or the lines of FILE for "@FILE" (as curl reads them).
+std::vector<std::string> read_headers(const std::vector<std::string>& values) {
+  std::vector<std::string> headers;
+  for (const auto& value : values) {
+    if (!value.starts_with('@')) {
+      headers.push_back(value);
+      continue;
+    }
+    const auto path = value.substr(1);
+    std::ifstream in{path};
+    if (!in) {
+      throw UsageError(
+          fmt::format("cannot read --header file '{}': {}", path, std::strerror(errno)));
+    }
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) headers.push_back(line);
+    }
+  }
+  for (const auto& header : headers) check_header(header);
+  return headers;
+}
+
+/// Checks a --proxy URL; returns it with the scheme libcurl is to use.
+std::string check_proxy(const std::string& proxy) {
+  const auto bad = [&](std::string_view why) {
+    return UsageError(fmt::format("bad --proxy '{}': {}", redact_url(proxy), why));
+  };
   UrlHandle handle{curl_url()};
   if (!handle) throw std::bad_alloc();
-  const auto code = curl_url_set(handle.get(), CURLUPART_URL, url.c_str(),
-                                 CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME);
-  if (code != CURLUE_OK) {
-    throw UsageError(fmt::format("bad URL '{}': {}", url, curl_url_strerror(code)));
+  if (curl_url_set(handle.get(), CURLUPART_URL, proxy.c_str(),
+                   CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    throw bad("expected [SCHEME://]HOST[:PORT]");
   }
   char* scheme_text = nullptr;
-  if (curl_url_get(handle.get(), CURLUPART_SCHEME, &scheme_text, 0) != CURLUE_OK) {
-    throw UsageError(fmt::format("bad URL '{}': no scheme", url));
-  }
+  char* host_text = nullptr;
+  curl_url_get(handle.get(), CURLUPART_SCHEME, &scheme_text, 0);
+  curl_url_get(handle.get(), CURLUPART_HOST, &host_text, 0);
   const CurlString scheme{scheme_text};
-  if (std::string_view{scheme.get()} != "http" && std::string_view{scheme.get()} != "https") {
-    throw UsageError(fmt::format("bad URL '{}': scheme '{}' is not supported, use http or https",
-                                 url, scheme.get()));
+  const CurlString host{host_text};
+  // Proxies that resolve the target's name themselves: upwatch never waits on a resolver.
+  constexpr std::array<std::string_view, 4> kSchemes{"http", "https", "socks4a", "socks5h"};
+  if (scheme == nullptr || std::ranges::find(kSchemes, scheme.get()) == kSchemes.end()) {
+    throw bad("the scheme must be http, https, socks4a or socks5h");
+  }
+  if (host == nullptr || *host == '\0') throw bad("no host");
+  return proxy;
+}
+
+/// Checks a --dns-servers list: IP[:PORT] entries, an IPv6 address with a port in brackets.
+void check_dns_servers(const std::string& servers) {
+  std::string_view list = servers;
+  while (true) {
+    const auto comma = list.find(',');
+    auto entry = list.substr(0, comma);
+    const auto bracket = entry.find(']');
+    const auto colon = entry.rfind(':');
+    // "[::1]:53", "127.0.0.1:53": the address ends where the port begins.
+    const bool has_port =
+        colon != std::string_view::npos &&
+        (entry.starts_with('[') ? colon == bracket + 1 : entry.find(':') == colon);
+    const auto address = has_port ? entry.substr(0, colon) : entry;
+    unsigned port = 53;
+    if (has_port) {
+      const auto digits = entry.substr(colon + 1);
+      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+      if (error != std::errc{} || end != digits.data() + digits.size()) port = 0;
+    }
+    if (!is_ip_address(address) || port == 0 || port > 65535) {
+      throw UsageError(fmt::format(
+          "bad --dns-servers '{}': expected IP[:PORT],... such as 127.0.0.1:5353 or [::1]:53",
+          servers));
+    }
+    if (comma == std::string_view::npos) return;
+    list.remove_prefix(comma + 1);
   }
 }
 
-void check_colon_fields(const std::vector<std::string>& items, std::string_view option,
-                        std::size_t min_colons, std::string_view form) {
-  for (const auto& item : items) {
-    if (static_cast<std::size_t>(std::count(item.begin(), item.end(), ':')) < min_colons) {
-      throw UsageError(fmt::format("bad {} '{}': expected {}", option, item, form));
-    }
+/// Checks that a file can be read.
+void check_readable(const std::string& path, std::string_view what) {
+  if (::access(path.c_str(), R_OK) != 0) {
+    throw UsageError(fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
   }
 }
 
@@ -127,12 +231,20 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   std::string connect_timeout_text;
   std::string duration_text;
   std::string expect_text;
+  std::string count_text;
+  std::string parallel_max_text = "100";
+  std::vector<std::string> header_values;
   bool http1_1 = false;
   bool http2 = false;
   bool ipv4 = false;
   bool ipv6 = false;
   bool keep_alive = false;
 
+  // Each option takes exactly one value per use, so that none can swallow URL or INTERVAL.
+  const auto one_each = [](CLI::Option* option) {
+    option->expected(1)->allow_extra_args(false)->multi_option_policy(
+        CLI::MultiOptionPolicy::TakeAll);
+  };
   app.add_option("URL", config.url, "http:// or https:// URL to probe")->required();
   auto* interval_positional = app.add_option(
       "INTERVAL", interval_text, "seconds between probes, fractions allowed (default 1)");
@@ -141,22 +253,31 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("-o,--log", config.log_path, "log file, appended to (default testlog.log)");
   app.add_flag("--truncate", config.truncate_log, "start the log file afresh instead of appending");
   app.add_option("-m,--max-time", max_time_text,
-                 "seconds a probe may take in all before it is a timeout (default 5)");
+                 "seconds a probe may take in all, name resolution included, before it fails "
+                 "(default 5)");
   app.add_option("--connect-timeout", connect_timeout_text,
                  "seconds connecting may take (default: bounded by --max-time)");
   app.add_option("-X,--request", config.method,
                  "HTTP method (default HEAD; GET discards the body)");
-  app.add_option("-H,--header", config.headers, "extra request header 'Name: value' (repeatable)");
+  one_each(app.add_option("-H,--header", header_values,
+                          "extra request header 'Name: value', or @FILE of them (repeatable)"));
   app.add_flag("-k,--insecure", config.insecure, "do not verify the server's TLS certificate");
   app.add_option("--cacert", config.cacert, "CA certificates file to verify the server with");
   auto* http1_flag = app.add_flag("--http1.1", http1_1, "use HTTP/1.1");
   app.add_flag("--http2", http2, "ask for HTTP/2")->excludes(http1_flag);
-  app.add_option("--resolve", config.resolve,
-                 "HOST:PORT:ADDR, resolve HOST:PORT to ADDR (repeatable)");
-  app.add_option("--connect-to", config.connect_to,
-                 "HOST1:PORT1:HOST2:PORT2, connect to HOST2:PORT2 instead (repeatable)");
+  one_each(app.add_option("--resolve", config.resolve,
+                          "HOST:PORT:ADDR[,ADDR]..., resolve HOST:PORT to ADDR (repeatable)"));
+  one_each(app.add_option("--connect-to", config.connect_to,
+                          "HOST1:PORT1:HOST2:PORT2, connect to HOST2:PORT2 instead (repeatable)"));
   auto* ipv4_flag = app.add_flag("-4,--ipv4", ipv4, "connect over IPv4 only");
   app.add_flag("-6,--ipv6", ipv6, "connect over IPv6 only")->excludes(ipv4_flag);
+  app.add_option("--dns-servers", config.dns_servers,
+                 "IP[:PORT],... DNS servers to ask instead of the system's");
+  app.add_option("-x,--proxy", config.proxy,
+                 "[SCHEME://]HOST[:PORT] proxy to probe through (http, https, socks4a, socks5h); "
+                 "proxy variables of the environment are ignored");
+  app.add_option("--noproxy", config.noproxy,
+                 "HOST,... hosts to reach without the proxy ('*' for all)");
   app.add_flag(
       "--keep-alive", keep_alive,
       "reuse connections and DNS answers (default: a fresh connection and look-up per probe)");
@@ -164,13 +285,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       "--expect", expect_text,
       "statuses that count as up, e.g. 2xx,3xx or 200 or 200-399 (default: any below 500)");
   app.add_option("--duration", duration_text, "stop after this long, e.g. 90s, 10m, 1h");
-  app.add_option("-c,--count", config.count, "stop after this many probes")
-      ->check(CLI::Range(std::uint64_t{1}, std::numeric_limits<std::uint64_t>::max()));
-  app.add_option("--parallel-max", config.parallel_max,
+  app.add_option("-c,--count", count_text, "stop after this many probes");
+  app.add_option("--parallel-max", parallel_max_text,
                  "most probes in flight at once; a tick that finds them in flight is not sent, "
-                 "and is part of a gap (default 100)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000}));
-
+                 "and is part of a gap (default 100)");
   app.add_option("--control", config.control_url,
                  "also probe this independent URL at every tick: a window when it fails too is "
                  "put down to the prober's own network, not to the service");
@@ -178,8 +296,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                  "also append each probe to this file as one JSON object per line");
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
 
-  check_url(config.url);
-  if (!config.control_url.empty()) check_url(config.control_url);
+  const auto target = check_url(config.url, "URL");
+  config.url = target.url;
+  std::optional<UrlParts> control;
+  if (!config.control_url.empty()) {
+    control = check_url(config.control_url, "--control");
+    config.control_url = control->url;
+  }
   const auto& interval_given = interval_option_text.empty() ? interval_text : interval_option_text;
   if (!interval_given.empty()) config.interval = positive_duration(interval_given, "interval");
   config.max_time = positive_duration(max_time_text, "--max-time");
@@ -187,6 +310,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     config.connect_timeout = positive_duration(connect_timeout_text, "--connect-timeout");
   }
   if (!duration_text.empty()) config.duration = positive_duration(duration_text, "--duration");
+  if (!count_text.empty()) {
+    config.count = whole_number(count_text, "--count", 1, std::numeric_limits<std::int64_t>::max());
+  }
+  config.parallel_max = whole_number(parallel_max_text, "--parallel-max", 1, 100000);
   if (!expect_text.empty()) {
     auto expectation = StatusExpectation::parse(expect_text);
     if (!expectation) {
@@ -202,13 +329,20 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     throw UsageError(
         fmt::format("bad --request '{}': expected a method such as HEAD or GET", config.method));
   }
-  for (const auto& header : config.headers) {
-    if (header.find_first_of(":;") == std::string::npos) {
-      throw UsageError(fmt::format("bad --header '{}': expected 'Name: value'", header));
-    }
+  config.headers = read_headers(header_values);
+  if (!config.cacert.empty()) check_readable(config.cacert, "--cacert file");
+  std::vector<ResolveEntry> resolved;
+  for (const auto& entry : config.resolve) resolved.push_back(parse_resolve(entry));
+  std::vector<ConnectTo> rules;
+  for (const auto& rule : config.connect_to) rules.push_back(parse_connect_to(rule));
+  std::optional<Endpoint> proxy;
+  if (!config.proxy.empty()) proxy = proxy_endpoint(check_proxy(config.proxy));
+  if (!config.dns_servers.empty()) check_dns_servers(config.dns_servers);
+  config.lookup = name_to_resolve(target.endpoint, rules, resolved, proxy, config.noproxy);
+  if (control) {
+    config.control_lookup =
+        name_to_resolve(control->endpoint, rules, resolved, proxy, config.noproxy);
   }
-  check_colon_fields(config.resolve, "--resolve", 2, "HOST:PORT:ADDR");
-  check_colon_fields(config.connect_to, "--connect-to", 3, "HOST1:PORT1:HOST2:PORT2");
   config.http_version = http1_1 ? HttpVersion::http1_1
                         : http2 ? HttpVersion::http2
                                 : HttpVersion::automatic;
@@ -217,27 +351,36 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   return {.config = std::move(config)};
 }
 
-std::string redact_url(const std::string& url) {
-  UrlHandle handle{curl_url()};
-  if (!handle ||
-      curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME) != CURLUE_OK) {
-    return url;
+void hide_secrets(int argc, char** argv) {
+  bool header_value = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    char* secret = nullptr;
+    if (header_value) {
+      secret = argv[i];
+    } else if (arg.starts_with("--header=")) {
+      secret = argv[i] + 9;
+    } else if (arg.starts_with("-H") && arg.size() > 2) {
+      secret = argv[i] + 2;
+    }
+    header_value = arg == "-H" || arg == "--header";
+    if (secret != nullptr) {
+      // Only a header's value is secret; @FILE names a file of them.
+      if (*secret == '@') continue;
+      if (char* colon = std::strchr(secret, ':')) secret = colon + 1;
+      std::memset(secret, '*', std::strlen(secret));
+      continue;
+    }
+    // A password in a URL: "scheme://user:password@host/..."
+    const auto authority = arg.find("://");
+    if (authority == std::string_view::npos) continue;
+    const auto end = arg.find_first_of("/?#", authority + 3);
+    const auto at = arg.substr(0, end).rfind('@');
+    if (at == std::string_view::npos || at < authority) continue;
+    const auto colon = arg.substr(0, at).find(':', authority + 3);
+    if (colon == std::string_view::npos) continue;
+    std::memset(argv[i] + colon + 1, '*', at - colon - 1);
   }
-  char* user = nullptr;
-  char* password = nullptr;
-  const bool has_user = curl_url_get(handle.get(), CURLUPART_USER, &user, 0) == CURLUE_OK;
-  const bool has_password =
-      curl_url_get(handle.get(), CURLUPART_PASSWORD, &password, 0) == CURLUE_OK;
-  const CurlString owned_user{user};
-  const CurlString owned_password{password};
-  if (!has_user && !has_password) return url;
-  char* redacted = nullptr;
-  if (curl_url_set(handle.get(), CURLUPART_USER, "***", 0) != CURLUE_OK ||
-      curl_url_set(handle.get(), CURLUPART_PASSWORD, nullptr, 0) != CURLUE_OK ||
-      curl_url_get(handle.get(), CURLUPART_URL, &redacted, 0) != CURLUE_OK) {
-    return "(URL with credentials)";
-  }
-  return CurlString{redacted}.get();
 }
 
 }  // namespace upwatch

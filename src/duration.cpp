@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <limits>
 
 namespace upwatch {
 
@@ -27,9 +28,9 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   std::size_t pos = 0;
   std::int64_t whole = 0;
   bool any_digit = false;
-  // Whole part, bounded so that whole * unit cannot overflow (10^7 hours is 1141 years).
+  // Whole part, bounded so that it fits; whole * unit is checked below.
   for (; pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])); ++pos) {
-    if (whole > 10'000'000) return std::nullopt;
+    if (whole > 100'000'000'000'000) return std::nullopt;
     whole = whole * 10 + (text[pos] - '0');
     any_digit = true;
   }
@@ -45,11 +46,12 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   if (!any_digit) return std::nullopt;
   const std::int64_t unit = unit_nanos(text.substr(pos));
   if (unit == 0) return std::nullopt;
-  // fraction (10^-18 units) * unit (ns) / 10^18 needs up to 82 bits on the way.
+  // fraction (10^-18 units) * unit (ns) / 10^18 needs up to 82 bits on the way, and
+  // whole * unit may not fit in 64 bits at all: computed wide, then checked.
   __extension__ using Wide = __int128;
-  const auto fraction_nanos =
-      static_cast<std::int64_t>(Wide{fraction} * unit / Wide{1'000'000'000'000'000'000});
-  return std::chrono::nanoseconds(whole * unit + fraction_nanos);
+  const Wide nanos = Wide{whole} * unit + Wide{fraction} * unit / Wide{1'000'000'000'000'000'000};
+  if (nanos > Wide{std::numeric_limits<std::int64_t>::max()}) return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(nanos));
 }
 
 std::string format_seconds(std::chrono::nanoseconds value) {

@@ -60,6 +60,9 @@ extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, 
 /// each answer costs more than the at most this much it can add to a probe's total time.
 constexpr auto kShortestWatchedWait = std::chrono::microseconds{100};
 
+/// The longest single wait in curl_multi_poll; a longer wait is several.
+constexpr auto kLongestPoll = std::chrono::minutes{1};
+
 long to_millis(std::chrono::nanoseconds value) {
   return static_cast<long>(
       std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(value).count()));
@@ -240,6 +243,9 @@ struct Engine::Impl {
       set(CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (!config.cacert.empty()) set(CURLOPT_CAINFO, config.cacert.c_str());
+    // "" turns off the proxy variables of the environment: only -x names a proxy.
+    set(CURLOPT_PROXY, config.proxy.c_str());
+    if (!config.noproxy.empty()) set(CURLOPT_NOPROXY, config.noproxy.c_str());
     switch (config.http_version) {
       case HttpVersion::automatic:
         break;
@@ -421,10 +427,13 @@ struct Engine::Impl {
         std::this_thread::sleep_until(wake_at);
         continue;
       }
-      // curl_multi_poll counts in whole milliseconds; the timer ends the wait on the tick.
+      // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
+      // the tick, however far off it is.
       arm_tick_timer(wake_at);
-      check(curl_multi_poll(multi.get(), also_watched.data(), also_watched.size(),
-                            static_cast<int>(to_millis(wait)), nullptr),
+      check(curl_multi_poll(
+                multi.get(), also_watched.data(), also_watched.size(),
+                static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
+                nullptr),
             "poll");
     }
     close_overload_gap(next);

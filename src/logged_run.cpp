@@ -69,6 +69,7 @@ class RunBuilder final : public LogVisitor {
     RunInfo info{.start = run.header.start,
                  .end = run.end.value_or(run.last_activity),
                  .url = std::move(run.header.url),
+                 .proxy = std::move(run.header.proxy),
                  .control = std::move(run.header.control),
                  .interval = run.header.interval};
     if (!run.end) {

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <clocale>
 #include <cstdio>
 #include <exception>
 
@@ -15,9 +16,11 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_logger_st("upwatch");
   logger->set_pattern("upwatch: %l: %v");
   spdlog::set_default_logger(logger);
+  std::setlocale(LC_CTYPE, "");  // as curl does: international names in the user's charset
   const upwatch::CurlGlobal curl;
   try {
     const auto command_line = upwatch::parse_command_line(argc, argv);
+    upwatch::hide_secrets(argc, argv);
     if (command_line.config) return upwatch::run_probes(*command_line.config);
     if (command_line.report) return upwatch::run_report(*command_line.report);
     std::fputs(command_line.output.c_str(), stdout);

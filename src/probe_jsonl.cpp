@@ -33,6 +33,7 @@ std::optional<RunHeader> parse_run(const json& object) {
       .start = *start,
       .interval = std::chrono::nanoseconds{std::llround(interval->get<double>() * 1e9)},
       .expect = string_of(object, "expect"),
+      .proxy = string_of(object, "proxy"),
       .control = string_of(object, "control"),
       .url = string_of(object, "url"),
   };
@@ -97,6 +98,7 @@ std::string format_jsonl_run(const RunHeader& header) {
                   {"start", format_iso_utc(header.start)},
                   {"interval_s", static_cast<double>(header.interval.count()) / 1e9},
                   {"expect", header.expect},
+                  {"proxy", header.proxy.empty() ? json(nullptr) : json(header.proxy)},
                   {"control", header.control.empty() ? json(nullptr) : json(header.control)},
                   {"url", header.url}};
   return line.dump() + '\n';

@@ -48,6 +48,10 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
   const auto start = value_of(next_word(line), "start");
   const auto interval = value_of(next_word(line), "interval");
   const auto expect = value_of(next_word(line), "expect");
+  if (const auto proxy = value_of(line.substr(0, line.find(' ')), "proxy")) {
+    header.proxy = std::string{*proxy};
+    next_word(line);
+  }
   if (const auto control = value_of(line.substr(0, line.find(' ')), "control")) {
     header.control = std::string{*control};
     next_word(line);
@@ -123,10 +127,11 @@ std::optional<Gap> parse_gap_line(std::string_view line) {
 }  // namespace
 
 std::string format_run_header(const RunHeader& header) {
+  const std::string proxy = header.proxy.empty() ? "" : " proxy=" + header.proxy;
   const std::string control = header.control.empty() ? "" : " control=" + header.control;
-  return fmt::format("{}{} run start={} interval={} expect={}{} url={}\n\n", kRunMarker,
+  return fmt::format("{}{} run start={} interval={} expect={}{}{} url={}\n\n", kRunMarker,
                      header.version, format_iso_utc(header.start), format_seconds(header.interval),
-                     header.expect, control, header.url);
+                     header.expect, proxy, control, header.url);
 }
 
 std::string format_gap(const Gap& gap) {
@@ -241,13 +246,25 @@ LogContents read_log(std::istream& in) {
   return {.runs = std::move(collector.runs), .bad_lines = std::move(bad_lines)};
 }
 
-LogFile::LogFile(const std::string& path, Existing existing) {
-  const int flags =
-      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (existing == Existing::truncate ? O_TRUNC : 0);
-  fd_ = UniqueFd{::open(path.c_str(), flags, 0644)};
+LogFile::LogFile(const std::string& path) : path_(path) {
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC;
+  fd_ = UniqueFd{::open(path.c_str(), kFlags)};
+  if (!fd_ && errno == ENOENT) {
+    fd_ = UniqueFd{::open(path.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
+    created_ = static_cast<bool>(fd_);
+  }
   if (!fd_) {
     throw UsageError(fmt::format("cannot open log file '{}': {}", path, std::strerror(errno)));
   }
+}
+
+void LogFile::truncate() {
+  // A pipe or a terminal cannot be truncated, and has nothing to lose.
+  static_cast<void>(::ftruncate(fd_.get(), 0));
+}
+
+void LogFile::discard_if_created() {
+  if (created_) ::unlink(path_.c_str());
 }
 
 bool LogFile::append(std::string_view text) {

@@ -147,6 +147,7 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
   append_line(out, "END: {}", format_date_local(run.end));
   append_line(out, "URL: {}", run.url);
   append_line(out, "INT: {}", format_seconds(run.interval));
+  if (!run.proxy.empty()) append_line(out, "PROXY: {}", run.proxy);
   if (!run.control.empty()) append_line(out, "CONTROL: {}", run.control);
   const auto availability = analysis.availability();
   append_line(out, "PROBES: {} sent, {} up, {} down, {} unanswered; availability {}",
@@ -281,6 +282,7 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
   const auto unobserved = analysis.unobserved();
   const json document{
       {"url", run.url},
+      {"proxy", run.proxy.empty() ? json(nullptr) : json(run.proxy)},
       {"control", run.control.empty() ? json(nullptr) : json(run.control)},
       {"interval_s", static_cast<double>(run.interval.count()) / 1e9},
       {"start", format_iso_utc(run.start)},

@@ -31,8 +31,14 @@ class Cli : public ::testing::Test {
   }
 
   /// Runs upwatch to completion; returns its exit status.
-  int run(std::vector<std::string> args) {
-    auto process = start(std::move(args));
+  int run(std::vector<std::string> args) { return run_under({}, std::move(args)); }
+
+  /// Runs `wrapper` (env, unshare...) with upwatch and `args` to completion; returns its
+  /// exit status.
+  int run_under(std::vector<std::string> wrapper, std::vector<std::string> args) {
+    args.insert(args.begin(), UPWATCH_BINARY);
+    args.insert(args.begin(), wrapper.begin(), wrapper.end());
+    auto process = std::make_unique<Process>(args, dir_);
     const int status = process->wait(kGenerous);
     out_ = process->out();
     err_ = process->err();

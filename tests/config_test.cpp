@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <initializer_list>
 
 #include "upwatch/error.hpp"
@@ -65,7 +67,7 @@ TEST(Config, BindsEveryOption) {
                          "X-B: 1",
                          "-k",
                          "--cacert",
-                         "ca.pem",
+                         "/dev/null",
                          "--http1.1",
                          "--resolve",
                          "a:443:127.0.0.1",
@@ -90,7 +92,7 @@ TEST(Config, BindsEveryOption) {
   EXPECT_EQ(c.method, "GET");
   EXPECT_EQ(c.headers, (std::vector<std::string>{"Host: a", "X-B: 1"}));
   EXPECT_TRUE(c.insecure);
-  EXPECT_EQ(c.cacert, "ca.pem");
+  EXPECT_EQ(c.cacert, "/dev/null");
   EXPECT_EQ(c.http_version, upwatch::HttpVersion::http1_1);
   EXPECT_EQ(c.resolve, std::vector<std::string>{"a:443:127.0.0.1"});
   EXPECT_EQ(c.connect_to, std::vector<std::string>{"a:443:b:8443"});
@@ -101,6 +103,10 @@ TEST(Config, BindsEveryOption) {
   EXPECT_EQ(c.count, 50U);
   EXPECT_EQ(c.parallel_max, 7U);
   EXPECT_EQ(c.interval, 500ms);
+  // a:443 is sent to b:8443, a name upwatch resolves itself.
+  EXPECT_EQ(c.lookup, (upwatch::Endpoint{"b", 8443}));
+  EXPECT_EQ(c.control_lookup, std::nullopt);
+  EXPECT_EQ(c.proxy, "");
   EXPECT_EQ(config({"--http2", "-4", "http://h/"}).http_version, upwatch::HttpVersion::http2);
   EXPECT_EQ(config({"--http2", "-4", "http://h/"}).ip_version, upwatch::IpVersion::v4);
 }
@@ -117,29 +123,56 @@ TEST(Config, HelpAndVersionPrintAndDoNotRun) {
 
 TEST(Config, BadInputIsAUsageError) {
   const std::vector<std::vector<const char*>> cases{
-      {},                                       // no URL
-      {"--no-such-option", "http://h/"},        // unknown option
-      {"http://h/", "0"},                       // interval zero
-      {"http://h/", "-1"},                      // interval negative
-      {"http://h/", "abc"},                     // interval not a number
-      {"http://h/", "1", "extra"},              // too many arguments
-      {"-i", "1", "http://h/", "2"},            // interval given twice
-      {"ftp://h/"},                             // unsupported scheme
-      {"http://"},                              // no host
-      {"http://h:99999/"},                      // bad port
-      {"-m", "0", "http://h/"},                 // max-time zero
-      {"--connect-timeout", "x", "http://h/"},  // bad connect timeout
-      {"--duration", "soon", "http://h/"},      // bad duration
-      {"-c", "0", "http://h/"},                 // count zero
-      {"-c", "many", "http://h/"},              // count not a number
-      {"--parallel-max", "0", "http://h/"},     // cap zero
-      {"--expect", "2xx,", "http://h/"},        // bad expectation
-      {"-X", "GE T", "http://h/"},              // bad method
-      {"-H", "NoColon", "http://h/"},           // bad header
-      {"--resolve", "a:1", "http://h/"},        // bad resolve
-      {"--connect-to", "a:1:b", "http://h/"},   // bad connect-to
-      {"--http1.1", "--http2", "http://h/"},    // conflicting versions
-      {"-4", "-6", "http://h/"},                // conflicting families
+      {},                                                // no URL
+      {"--no-such-option", "http://h/"},                 // unknown option
+      {"http://h/", "0"},                                // interval zero
+      {"http://h/", "-1"},                               // interval negative
+      {"http://h/", "abc"},                              // interval not a number
+      {"http://h/", "1", "extra"},                       // too many arguments
+      {"-i", "1", "http://h/", "2"},                     // interval given twice
+      {"ftp://h/"},                                      // unsupported scheme
+      {"http://"},                                       // no host
+      {"http://h:99999/"},                               // bad port
+      {"-m", "0", "http://h/"},                          // max-time zero
+      {"--connect-timeout", "x", "http://h/"},           // bad connect timeout
+      {"--duration", "soon", "http://h/"},               // bad duration
+      {"-c", "0", "http://h/"},                          // count zero
+      {"-c", "many", "http://h/"},                       // count not a number
+      {"--parallel-max", "0", "http://h/"},              // cap zero
+      {"--expect", "2xx,", "http://h/"},                 // bad expectation
+      {"-X", "GE T", "http://h/"},                       // bad method
+      {"-H", "NoColon", "http://h/"},                    // bad header
+      {"--resolve", "a:1", "http://h/"},                 // bad resolve
+      {"--connect-to", "a:1:b", "http://h/"},            // bad connect-to
+      {"--http1.1", "--http2", "http://h/"},             // conflicting versions
+      {"-4", "-6", "http://h/"},                         // conflicting families
+      {"127.1"},                                         // no scheme: an interval taken for a URL
+      {"h/health"},                                      // no scheme
+      {"http:///health"},                                // empty host
+      {"http://h:0/"},                                   // port 0
+      {"http://bücher.localhost/"},                      // an international name, in the C locale
+      {"-H", "http://u:pw@h/", "http://h/"},             // a header that is a URL
+      {"-H", "X-A: 1\r\nX-B: 2", "http://h/"},           // a header of two lines
+      {"-H", "Bad Name: 1", "http://h/"},                // not a header name
+      {"-H", "@/nonexistent/headers", "http://h/"},      // no file of headers
+      {"--cacert", "/nonexistent/ca.pem", "http://h/"},  // no CA file
+      {"--resolve", "a:0:127.0.0.1", "http://h/"},       // port 0
+      {"--resolve", "a:80:not-an-ip", "http://h/"},      // not an address
+      {"--resolve", "a:80:", "http://h/"},               // no address
+      {"--resolve", "[::1:80:127.0.0.1", "http://h/"},   // a bracket not closed
+      {"--connect-to", "a:x:b:80", "http://h/"},         // not a port
+      {"--connect-to", "a:80::", "http://h/"},           // nowhere to go
+      {"-c", "-3", "http://h/"},                         // count negative
+      {"-c", "0x10", "http://h/"},                       // count in hex
+      {"--parallel-max", "+5", "http://h/"},             // a sign
+      {"--interval", "5124096h", "http://h/"},           // overflows 64 bits of nanoseconds
+      {"--duration", "8761h", "http://h/"},              // more than a year
+      {"-m", "99999999999999999999", "http://h/"},       // overflows
+      {"-x", "socks5://127.0.0.1:1080", "http://h/"},    // resolves the target itself
+      {"-x", "http://", "http://h/"},                    // no proxy host
+      {"--dns-servers", "not-an-ip", "http://h/"},       // not an address
+      {"--dns-servers", "127.0.0.1:0", "http://h/"},     // port 0
+      {"--control", "127.0.0.1:1", "http://h/"},         // a control without scheme
   };
   for (const auto& args : cases) {
     std::vector<const char*> argv{"upwatch"};
@@ -151,9 +184,83 @@ TEST(Config, BadInputIsAUsageError) {
   }
 }
 
+TEST(Config, AnOptionBeforeTheUrlTakesOneValue) {
+  // -H, --resolve and --connect-to are repeatable, one value each: none swallows the URL.
+  const auto c = config(
+      {"-H", "Authorization: Bearer X", "http://user:pw@127.0.0.1:41600/health?token=T", "127.1"});
+  EXPECT_EQ(c.url, "http://user:pw@127.0.0.1:41600/health?token=T");
+  EXPECT_EQ(c.headers, std::vector<std::string>{"Authorization: Bearer X"});
+  EXPECT_EQ(c.interval, 127100ms);
+  EXPECT_EQ(c.lookup, std::nullopt);
+  const auto pinned = config(
+      {"--resolve", "a:80:127.0.0.1", "--connect-to", "b:80:a:80", "http://b/health", "0.5"});
+  EXPECT_EQ(pinned.url, "http://b/health");
+  EXPECT_EQ(pinned.resolve, std::vector<std::string>{"a:80:127.0.0.1"});
+  EXPECT_EQ(pinned.connect_to, std::vector<std::string>{"b:80:a:80"});
+  EXPECT_EQ(pinned.interval, 500ms);
+  EXPECT_EQ(pinned.lookup, std::nullopt);  // b goes to a, and --resolve gives a's address
+}
+
+TEST(Config, ValidOddsAndEnds) {
+  EXPECT_EQ(config({"-c", "010", "http://h/"}).count, 10U);  // decimal, not octal
+  EXPECT_EQ(config({"--duration", "8760h", "http://h/"}).duration, 8760h);
+  const auto proxied = config({"-x", "http://proxy.test:3128", "--control", "https://c.test/",
+                               "--dns-servers", "127.0.0.1:5353,[::1]:53,::1", "http://h/"});
+  EXPECT_EQ(proxied.proxy, "http://proxy.test:3128");
+  EXPECT_EQ(proxied.lookup, (upwatch::Endpoint{"proxy.test", 3128}));
+  EXPECT_EQ(proxied.control_lookup, (upwatch::Endpoint{"proxy.test", 3128}));
+  EXPECT_EQ(proxied.dns_servers, "127.0.0.1:5353,[::1]:53,::1");
+  const auto bypassed = config({"-x", "proxy.test", "--noproxy", ".h", "http://a.h/"});
+  EXPECT_EQ(bypassed.lookup, (upwatch::Endpoint{"a.h", 80}));
+}
+
+TEST(Config, HeadersFromAFile) {
+  const std::string path = ::testing::TempDir() + "/upwatch_config_test.headers";
+  {
+    std::ofstream out{path};
+    out << "Authorization: Bearer S3CRET\r\nX-Cutover: blue\n\n";
+  }
+  const std::string argument = "@" + path;
+  const auto c = config({"-H", argument.c_str(), "-H", "X-More: 1", "http://h/"});
+  EXPECT_EQ(c.headers, (std::vector<std::string>{"Authorization: Bearer S3CRET", "X-Cutover: blue",
+                                                 "X-More: 1"}));
+  std::remove(path.c_str());
+}
+
+TEST(Config, SecretsAreHiddenFromPs) {
+  std::vector<std::string> args{"upwatch",
+                                "-H",
+                                "Authorization: Bearer X",
+                                "-HX-Key: k3y",
+                                "--header=Cookie: c00kie",
+                                "-H",
+                                "@headers.txt",
+                                "http://user:pa55@127.0.0.1:8080/h?x=1",
+                                "0.5",
+                                "https://example.com/@not-a-user"};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  upwatch::hide_secrets(static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(std::string{argv[2]}, "Authorization:*********");
+  EXPECT_EQ(std::string{argv[3]}, "-HX-Key:****");
+  EXPECT_EQ(std::string{argv[4]}, "--header=Cookie:*******");
+  EXPECT_EQ(std::string{argv[6]}, "@headers.txt");
+  EXPECT_EQ(std::string{argv[7]}, "http://user:****@127.0.0.1:8080/h?x=1");
+  EXPECT_EQ(std::string{argv[8]}, "0.5");
+  EXPECT_EQ(std::string{argv[9]}, "https://example.com/@not-a-user");
+}
+
 TEST(Config, RedactsCredentials) {
   EXPECT_EQ(upwatch::redact_url("https://user:secret@example.com/health"),
             "https://***@example.com/health");
   EXPECT_EQ(upwatch::redact_url("https://user@example.com/"), "https://***@example.com/");
   EXPECT_EQ(upwatch::redact_url("http://example.com:8080/x?y=1"), "http://example.com:8080/x?y=1");
+  // Not a URL libcurl reads, but credentials all the same.
+  EXPECT_EQ(upwatch::redact_url("http://user:pw@exa mple.com/"), "http://***@exa mple.com/");
+  try {
+    static_cast<void>(parse({"http://user:s3cret@:99999/"}));
+    ADD_FAILURE() << "a bad port is a usage error";
+  } catch (const UsageError& error) {
+    EXPECT_EQ(std::string{error.what()}.find("s3cret"), std::string::npos) << error.what();
+  }
 }

@@ -101,6 +101,7 @@ TEST(ProbeJsonl, WriteRead) {
 
 TEST(ProbeJsonl, WriteReadGapsAndTheControl) {
   auto header = sample_header();
+  header.proxy = "http://127.0.0.1:3128";
   header.control = "https://control.example/";
   std::string text = upwatch::format_jsonl_run(header);
   text += upwatch::format_jsonl_record(upwatch::testing::sample_control_record());

@@ -61,6 +61,7 @@ TEST(ProbeLog, WriteRead) {
 
 TEST(ProbeLog, WriteReadGapsAndTheControl) {
   auto header = sample_header();
+  header.proxy = "socks5h://***@127.0.0.1:1080";
   header.control = "https://***@control.example/";
   std::string text = upwatch::format_run_header(header);
   text += upwatch::format_record(upwatch::testing::sample_control_record());
@@ -70,7 +71,10 @@ TEST(ProbeLog, WriteReadGapsAndTheControl) {
             "ticks=3 cause=overload\n\n");
   EXPECT_EQ(upwatch::format_record(upwatch::testing::sample_control_record()),
             "* 2026-11-26T00:00:00.200Z #4 204 0.388ms 192.0.2.7:443 control\n\n");
-  EXPECT_NE(text.find(" control=https://***@control.example/ url="), std::string::npos) << text;
+  EXPECT_NE(
+      text.find(" proxy=socks5h://***@127.0.0.1:1080 control=https://***@control.example/ url="),
+      std::string::npos)
+      << text;
   const auto contents = read(text);
   EXPECT_TRUE(contents.bad_lines.empty());
   ASSERT_EQ(contents.runs.size(), 1U);
@@ -165,23 +169,29 @@ TEST(ProbeLog, AppendsToAFileWholeRecordsAtATime) {
   const std::string path = ::testing::TempDir() + "/upwatch_probe_log_test.log";
   std::remove(path.c_str());
   {
-    upwatch::LogFile log{path, upwatch::LogFile::Existing::append};
+    upwatch::LogFile log{path};
     ASSERT_TRUE(log.append("first\n"));
   }
   {
-    upwatch::LogFile log{path, upwatch::LogFile::Existing::append};
+    upwatch::LogFile log{path};
+    log.discard_if_created();  // it did not: the file was there
     ASSERT_TRUE(log.append("second\n"));
   }
   std::ifstream in{path};
   std::string content{std::istreambuf_iterator<char>(in), {}};
   EXPECT_EQ(content, "first\nsecond\n");
   {
-    upwatch::LogFile log{path, upwatch::LogFile::Existing::truncate};
+    upwatch::LogFile log{path};
+    log.truncate();
     ASSERT_TRUE(log.append("third\n"));
   }
   std::ifstream again{path};
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(again), {}), "third\n");
   std::remove(path.c_str());
-  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log", upwatch::LogFile::Existing::append),
-               upwatch::UsageError);
+  {
+    upwatch::LogFile log{path};
+    log.discard_if_created();
+  }
+  EXPECT_FALSE(std::ifstream{path}.good());
+  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log"), upwatch::UsageError);
 }

@@ -28,8 +28,8 @@ class Unobserved : public Cli {
   std::pair<int, std::chrono::steady_clock::duration> stop_and_resume(
       const TestServer& server, std::uint64_t requests_before) {
     auto process = start({server.url(), "0.01", "-m", "2", "--jsonl", "testlog.jsonl"});
-    EXPECT_TRUE(upwatch::testing::eventually(
-        [&] { return server.requests() >= requests_before; }, kGenerous));
+    EXPECT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= requests_before; },
+                                             kGenerous));
     process->signal(SIGSTOP);
     const auto stopped = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(2s);
@@ -88,10 +88,12 @@ TEST_F(Unobserved, AStoppedProberRecordsOneGapAndSendsNoBurst) {
   for (const auto& each : written[0].gaps) not_sent += each.ticks;
   // The gap is the ticks not sent: about the time stopped, give or take two intervals, plus
   // however long a loaded machine took to run upwatch again after SIGCONT.
-  EXPECT_NEAR(static_cast<double>(gap.duration().count()),
-              static_cast<double>(gap.ticks) * 10.0, 1.0);
-  EXPECT_GE(gap.duration(), std::chrono::duration_cast<std::chrono::milliseconds>(stopped_for) - 20ms);
-  EXPECT_LE(gap.duration(), std::chrono::duration_cast<std::chrono::milliseconds>(stopped_for) + 500ms);
+  EXPECT_NEAR(static_cast<double>(gap.duration().count()), static_cast<double>(gap.ticks) * 10.0,
+              1.0);
+  EXPECT_GE(gap.duration(),
+            std::chrono::duration_cast<std::chrono::milliseconds>(stopped_for) - 20ms);
+  EXPECT_LE(gap.duration(),
+            std::chrono::duration_cast<std::chrono::milliseconds>(stopped_for) + 500ms);
   // No tick was sent late in a burst, none was skipped or counted down.
   for (const auto& record : written[0].records) {
     const auto name = format_as(record.outcome);
@@ -104,8 +106,8 @@ TEST_F(Unobserved, AStoppedProberRecordsOneGapAndSendsNoBurst) {
   EXPECT_EQ(written[0].records.size() + not_sent, last_tick.sequence + 1);
   EXPECT_EQ(summary_line("DOWNTIME:"),
             "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)");
-  EXPECT_TRUE(summary_line("GAPS:").starts_with(
-      fmt::format("GAPS: {} gap{}, ", written[0].gaps.size(), written[0].gaps.size() == 1 ? "" : "s")))
+  EXPECT_TRUE(summary_line("GAPS:").starts_with(fmt::format(
+      "GAPS: {} gap{}, ", written[0].gaps.size(), written[0].gaps.size() == 1 ? "" : "s")))
       << out_;
   EXPECT_NE(out_.find(fmt::format("  {} -> {}  ", upwatch::format_iso_utc(gap.start),
                                   upwatch::format_iso_utc(gap.end))),
@@ -197,14 +199,10 @@ TEST_F(Unobserved, AnswersCountedUpThatAreNot2xxAreWarnedOf) {
 TEST_F(Unobserved, NoRouteFromTheProberIsUnreachable) {
   // In a network namespace of its own, with no interface up, nothing has a route: the probes
   // never leave the process's namespace.
-  auto process = std::make_unique<upwatch::testing::Process>(
-      std::vector<std::string>{"/usr/bin/unshare", "--net", UPWATCH_BINARY, "http://127.0.0.1:9/", "0.05",
-                               "-c", "2"},
-      dir_);
-  const int status = process->wait(kGenerous);
-  out_ = process->out();
-  if (log_text().empty()) GTEST_SKIP() << "cannot make a network namespace: " << process->err();
-  EXPECT_EQ(status, 1) << process->err();
+  const int status =
+      run_under({"/usr/bin/unshare", "--net"}, {"http://127.0.0.1:9/", "0.05", "-c", "2"});
+  if (log_text().empty()) GTEST_SKIP() << "cannot make a network namespace: " << err_;
+  EXPECT_EQ(status, 1) << err_;
   EXPECT_EQ(outcomes(), upwatch::testing::repeat("unreachable", 2));
   EXPECT_TRUE(summary_line("WARNING:").starts_with("WARNING: 2 probes failed as unreachable"))
       << out_;

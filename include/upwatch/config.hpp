@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "upwatch/probe.hpp"
+#include "upwatch/url.hpp"
 
 namespace upwatch {
 
@@ -19,7 +20,7 @@ enum class Connections : std::uint8_t { fresh, keep_alive };
 
 /// Everything a run needs, bound from the command line.
 struct Config {
-  std::string url;
+  std::string url;          ///< checked, as libcurl is to be given it
   std::string control_url;  ///< --control: also probed at every tick, unless empty
   std::chrono::nanoseconds interval = std::chrono::seconds{1};
   std::string log_path = "testlog.log";
@@ -34,6 +35,12 @@ struct Config {
   std::vector<std::string> resolve;
   std::vector<std::string> connect_to;
   IpVersion ip_version = IpVersion::any;
+  std::string proxy;        ///< -x: "" for none (the environment's proxy variables are ignored)
+  std::string noproxy;      ///< --noproxy: hosts reached without the proxy
+  std::string dns_servers;  ///< --dns-servers: "IP[:PORT],..."; "" for the system's
+  std::optional<Endpoint> lookup;          ///< the name upwatch resolves for the URL's probes,
+                                           ///< nullopt if there is none (an address, --resolve)
+  std::optional<Endpoint> control_lookup;  ///< the same for the control URL
   Connections connections = Connections::fresh;
   StatusExpectation expectation;
   std::optional<std::chrono::nanoseconds> duration;
@@ -60,7 +67,8 @@ struct CommandLine {
 /// Parses the command line; throws UsageError with a one-line message on bad input.
 [[nodiscard]] CommandLine parse_command_line(int argc, const char* const* argv);
 
-/// The URL with any user name and password replaced by "***", for logs and summaries.
-[[nodiscard]] std::string redact_url(const std::string& url);
+/// Hides the secrets of a command line from ps, as curl does: the values of -H and the
+/// passwords of URLs are overwritten in place with '*'. Call after parse_command_line.
+void hide_secrets(int argc, char** argv);
 
 }  // namespace upwatch

@@ -8,7 +8,8 @@
 namespace upwatch {
 
 /// Parses a duration exactly (no floating point): "0.05", "2", "1.5s", "250ms", "10m", "1h".
-/// A bare number is in seconds. Returns nullopt for anything else or a negative value.
+/// A bare number is in seconds. Returns nullopt for anything else, a negative value, or one
+/// beyond what 64 bits of nanoseconds hold (292 years).
 [[nodiscard]] std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
 
 /// Formats a duration as plain seconds with no trailing zeros: 50ms -> "0.05", 5s -> "5".

@@ -11,7 +11,7 @@
 /// line, each with a "type":
 ///
 ///   {"type":"run","version":"0.1.0","start":"2026-11-26T10:00:00.000Z","interval_s":0.05,
-///    "expect":"100-499","control":null,"url":"http://127.0.0.1:8080/health"}
+///    "expect":"100-499","proxy":null,"control":null,"url":"http://127.0.0.1:8080/health"}
 ///   {"type":"probe","seq":0,"role":"target","sent":"2026-11-26T10:00:00.000Z","outcome":"200",
 ///    "status":200,"error":null,"total_us":412,"remote":"127.0.0.1:8080","http_version":"1.1",
 ///    "status_line":"HTTP/1.1 200 OK","headers":[["Server","nginx/1.22.1"]]}

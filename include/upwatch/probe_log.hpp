@@ -40,6 +40,7 @@ struct RunHeader {
   WallTime start;                     ///< when the run started
   std::chrono::nanoseconds interval;  ///< the schedule's interval
   std::string expect;                 ///< the StatusExpectation spec that judged the probes
+  std::string proxy;                  ///< the proxy probed through, redacted; "" if none
   std::string control;                ///< the control URL, credentials redacted; "" if none
   std::string url;                    ///< the probed URL, credentials redacted
 
@@ -110,17 +111,21 @@ class LogCollector final : public LogVisitor {
 /// file whole the moment it is appended, and a killed process loses nothing appended.
 class LogFile {
  public:
-  /// What to do with an existing file.
-  enum class Existing { append, truncate };
+  /// Opens `path` for appending, creating it if there is none, and changes nothing else;
+  /// throws UsageError naming the path and the reason on failure.
+  explicit LogFile(const std::string& path);
 
-  /// Opens or creates `path`; throws UsageError naming the path and the reason on failure.
-  LogFile(const std::string& path, Existing existing);
-
+  /// Empties the file (--truncate): to be done once nothing can stop the run from starting.
+  void truncate();
+  /// Removes the file if this object created it: for a run that stops before it starts.
+  void discard_if_created();
   /// Appends `text`; false (with errno set) if it could not be written whole.
   [[nodiscard]] bool append(std::string_view text);
 
  private:
+  std::string path_;
   UniqueFd fd_;
+  bool created_ = false;
 };
 
 }  // namespace upwatch

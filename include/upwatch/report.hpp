@@ -14,6 +14,7 @@ struct RunInfo {
   WallTime start{};                     ///< when the run started
   WallTime end{};                       ///< when it ended
   std::string url;                      ///< the probed URL, credentials already redacted
+  std::string proxy;                    ///< the proxy probed through, redacted; "" if none
   std::string control;                  ///< the control URL, redacted; "" if none
   std::chrono::nanoseconds interval{};  ///< the schedule's interval
   bool latency_recorded = true;         ///< false for a log that holds no latencies

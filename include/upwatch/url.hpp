@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace upwatch {
+
+/// A host and a port, as a connection is opened to them.
+struct Endpoint {
+  std::string host;  ///< a name, or an IP address (an IPv6 one without brackets)
+  std::uint16_t port = 0;
+
+  bool operator==(const Endpoint&) const = default;
+};
+
+/// The parts of a checked http or https URL.
+struct UrlParts {
+  std::string scheme;  ///< "http" or "https"
+  Endpoint endpoint;   ///< the URL's host (in punycode if it was international) and port
+  std::string url;     ///< the URL as libcurl is to be given it
+};
+
+/// Checks a URL named by `what` ("URL", "--control"): an explicit http:// or https:// scheme,
+/// a host that libcurl can use, a port from 1 to 65535. Throws UsageError, with any
+/// credentials in the URL hidden, if it is not such a URL.
+[[nodiscard]] UrlParts check_url(const std::string& url, std::string_view what);
+
+/// The URL with any user name and password replaced by "***", for logs and summaries; a
+/// text that does not parse as a URL has what looks like credentials hidden the same way.
+[[nodiscard]] std::string redact_url(const std::string& url);
+
+/// True if `host` is an IPv4 or IPv6 address (an IPv6 one with or without brackets).
+[[nodiscard]] bool is_ip_address(std::string_view host);
+
+/// One --resolve entry, curl's HOST:PORT:ADDR[,ADDR]...
+struct ResolveEntry {
+  Endpoint endpoint;
+  std::vector<std::string> addresses;
+};
+
+/// Parses a --resolve value; throws UsageError if it is not HOST:PORT:ADDR[,ADDR]... with
+/// numeric addresses and a port from 1 to 65535.
+[[nodiscard]] ResolveEntry parse_resolve(std::string_view text);
+
+/// One --connect-to rule, curl's HOST1:PORT1:HOST2:PORT2, where an empty field matches any
+/// host or port (HOST1, PORT1) or keeps the URL's (HOST2, PORT2).
+struct ConnectTo {
+  std::string from_host;
+  std::optional<std::uint16_t> from_port;
+  std::string to_host;
+  std::optional<std::uint16_t> to_port;
+};
+
+/// Parses a --connect-to value; throws UsageError if it is not such a rule.
+[[nodiscard]] ConnectTo parse_connect_to(std::string_view text);
+
+/// Where a probe of `target` connects: the first --connect-to rule that matches it, else
+/// the target itself.
+[[nodiscard]] Endpoint connect_endpoint(const Endpoint& target,
+                                        const std::vector<ConnectTo>& rules);
+
+/// The host and port of a --proxy URL (port 1080 if none is given, as curl does).
+[[nodiscard]] Endpoint proxy_endpoint(const std::string& proxy);
+
+/// True if `host` is reached without the proxy by a --noproxy list: "*", or names whose
+/// suffix (at a dot) or whole is `host`.
+[[nodiscard]] bool proxy_bypassed(std::string_view host, std::string_view noproxy);
+
+/// The name whose addresses a probe of `target` needs, after the proxy and the --connect-to
+/// rules; nullopt if none is needed (an address, or a --resolve entry gives them).
+[[nodiscard]] std::optional<Endpoint> name_to_resolve(const Endpoint& target,
+                                                      const std::vector<ConnectTo>& rules,
+                                                      const std::vector<ResolveEntry>& resolved,
+                                                      const std::optional<Endpoint>& proxy,
+                                                      std::string_view noproxy);
+
+}  // namespace upwatch

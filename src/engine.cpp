@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "upwatch/curl_handles.hpp"
+#include "upwatch/resolver.hpp"
 #include "upwatch/schedule.hpp"
 #include "upwatch/unique_fd.hpp"
 
@@ -27,7 +28,12 @@ using Clock = BootClock;
 struct Probe {
   EasyHandle easy;
   Role role = Role::target;
-  bool active = false;
+  bool active = false;        ///< resolving its name or in the multi handle
+  bool resolving = false;     ///< waiting for the resolver
+  bool in_multi = false;      ///< added to the multi handle
+  std::uint64_t lookups = 0;  ///< look-ups started: tells a late answer from the current one
+  SlistHandle resolved;       ///< CURLOPT_RESOLVE of the current probe, when it resolved
+  std::chrono::microseconds resolving_took{};  ///< from sending to the transfer's start
   std::uint64_t sequence = 0;
   Clock::time_point sent;
   std::vector<std::string> lines;
@@ -59,6 +65,9 @@ extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, 
 /// Below this, the wait for the next tick is a plain sleep: at rates this high, waking for
 /// each answer costs more than the at most this much it can add to a probe's total time.
 constexpr auto kShortestWatchedWait = std::chrono::microseconds{100};
+
+/// How long an address found for --keep-alive is used, as libcurl caches a look-up by default.
+constexpr auto kAddressesKept = std::chrono::seconds{60};
 
 /// The longest single wait in curl_multi_poll; a longer wait is several.
 constexpr auto kLongestPoll = std::chrono::minutes{1};
@@ -187,13 +196,21 @@ struct Engine::Impl {
         connect_to(make_slist(config.connect_to)),
         tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+    if (config.lookup || config.control_lookup) {
+      resolver = std::make_unique<Resolver>(config.dns_servers, config.ip_version);
+    }
     if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
   }
 
   ~Impl() {
     for (const auto& probe : probes) {
-      if (probe->active) curl_multi_remove_handle(multi.get(), probe->easy.get());
+      if (probe->in_multi) curl_multi_remove_handle(multi.get(), probe->easy.get());
     }
+  }
+
+  /// The name a probe of `role` resolves, if any.
+  [[nodiscard]] const std::optional<Endpoint>& lookup_of(Role role) const {
+    return role == Role::control ? config.control_lookup : config.lookup;
   }
 
   /// An idle probe slot for `role`, made and configured on first need.
@@ -294,9 +311,94 @@ struct Engine::Impl {
     probe.lines.clear();
     probe.error[0] = '\0';
     probe.tried.ss_family = AF_UNSPEC;
-    check(curl_multi_add_handle(multi.get(), probe.easy.get()), "add");
     probe.active = true;
     ++in_flight;
+    const auto& lookup = lookup_of(role);
+    if (!lookup) {
+      transfer(probe);
+      return;
+    }
+    auto& kept = kept_addresses[static_cast<std::size_t>(role)];
+    if (config.connections == Connections::keep_alive && kept &&
+        now - kept->found < kAddressesKept) {
+      transfer(probe, kept->entry);
+      return;
+    }
+    probe.resolving = true;
+    ++resolving;
+    const auto lookup_number = ++probe.lookups;
+    resolver->resolve(lookup->host, [this, &probe, lookup_number](Resolution&& resolution) {
+      on_resolved(probe, lookup_number, std::move(resolution));
+    });
+  }
+
+  /// Sends a probe whose name was resolved (or needs no resolving), with the time it has left.
+  void transfer(Probe& probe, const std::string& resolve_entry = {}) {
+    probe.resolving_took = {};
+    if (!resolve_entry.empty()) {
+      probe.resolving_took =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
+      probe.resolved = make_slist(config.resolve);
+      if (!slist_append(probe.resolved, resolve_entry.c_str())) throw std::bad_alloc();
+      CURL* easy = probe.easy.get();
+      check(curl_easy_setopt(easy, CURLOPT_RESOLVE, probe.resolved.get()), "option");
+      const auto left = config.max_time - (Clock::now() - probe.sent);
+      check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_millis(left)), "option");
+    }
+    check(curl_multi_add_handle(multi.get(), probe.easy.get()), "add");
+    probe.in_multi = true;
+  }
+
+  void on_resolved(Probe& probe, std::uint64_t lookup_number, Resolution&& resolution) {
+    if (!probe.resolving || probe.lookups != lookup_number) return;  // it ended meanwhile
+    probe.resolving = false;
+    --resolving;
+    const auto& lookup = *lookup_of(probe.role);
+    if (resolution.status != ARES_SUCCESS || resolution.addresses.empty()) {
+      fail(probe, resolution.failure(), resolution.error(lookup.host));
+      return;
+    }
+    std::string entry = fmt::format("{}:{}:", lookup.host, lookup.port);
+    for (const auto& address : resolution.addresses) {
+      if (entry.back() != ':') entry += ',';
+      entry += address.find(':') == std::string::npos ? address : "[" + address + "]";
+    }
+    kept_addresses[static_cast<std::size_t>(probe.role)] = KeptAddresses{entry, Clock::now()};
+    transfer(probe, entry);
+  }
+
+  /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
+  void fail(Probe& probe, Transport transport, std::string why) {
+    probe.lines.push_back(std::move(why));
+    release(probe, {.sequence = probe.sequence,
+                    .role = probe.role,
+                    .sent = timekeeper.to_wall(probe.sent),
+                    .outcome = Outcome::failure(transport),
+                    .total = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                                                   probe.sent),
+                    .lines = std::move(probe.lines)});
+  }
+
+  /// Ends the look-ups that have taken --max-time, as `dns` failures; returns when the next
+  /// one still going will have, if any.
+  std::optional<Clock::time_point> expire_lookups(Clock::time_point now) {
+    std::optional<Clock::time_point> next_deadline;
+    if (resolving == 0) return next_deadline;
+    for (const auto& probe : probes) {
+      if (!probe->resolving) continue;
+      const auto deadline = probe->sent + config.max_time;
+      if (deadline > now) {
+        next_deadline = std::min(next_deadline.value_or(deadline), deadline);
+        continue;
+      }
+      probe->resolving = false;
+      --resolving;
+      const auto& lookup = *lookup_of(probe->role);
+      fail(*probe, Transport::dns,
+           fmt::format("upwatch: resolving '{}' timed out after {} ms (--max-time)", lookup.host,
+                       to_millis(config.max_time)));
+    }
+    return next_deadline;
   }
 
   /// Hands over the ticks not sent for --parallel-max, if any, as one gap that lasted until
@@ -314,7 +416,10 @@ struct Engine::Impl {
 
   /// Hands a probe's record to the sink and returns its slot to the idle list.
   void release(Probe& probe, ProbeRecord&& record) {
-    check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
+    if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
+    probe.in_multi = false;
+    if (probe.resolving) --resolving;
+    probe.resolving = false;  // an answer that comes now is for nobody
     probe.active = false;
     --in_flight;
     idle[static_cast<std::size_t>(probe.role)].push_back(&probe);
@@ -330,7 +435,7 @@ struct Engine::Impl {
                        .lines = std::move(probe.lines)};
     curl_off_t total = 0;
     curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
-    record.total = std::chrono::microseconds{total};
+    record.total = probe.resolving_took + std::chrono::microseconds{total};
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (code == CURLE_OK && status >= 100 && status <= 999) {
@@ -377,7 +482,7 @@ struct Engine::Impl {
                        .sent = timekeeper.to_wall(probe->sent),
                        .outcome = Outcome::failure(Transport::abandoned),
                        .total = in_flight_for,
-                       .remote = remote_of(*probe),
+                       .remote = probe->in_multi ? remote_of(*probe) : "-",
                        .lines = std::move(probe->lines)});
     }
   }
@@ -397,9 +502,7 @@ struct Engine::Impl {
   WallTime run(const StopSignals& stop) {
     const auto& schedule = timekeeper.schedule();
     std::uint64_t next = 0;
-    std::array<curl_waitfd, 2> also_watched{
-        curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
-        curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}};
+    std::vector<curl_waitfd> watched;
     while (true) {
       if (stop.stop_requested()) {
         abandon_all(Clock::now());
@@ -415,26 +518,37 @@ struct Engine::Impl {
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
       collect_finished();
+      const auto lookup_deadline = expire_lookups(Clock::now());
       if (!schedule.contains(next) && in_flight == 0) break;
 
       // Until the next tick, or for at most a second while the last probes finish, watching
-      // the sockets so that each answer is taken (and timed) as it comes.
-      const auto wake_at =
+      // the sockets so that each answer is taken (and timed) as it comes; sooner if a name
+      // being resolved needs it.
+      auto wake_at =
           schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
+      if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
+      if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
+        wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
+      }
       const auto wait = wake_at - Clock::now();
       if (wait <= Clock::duration::zero()) continue;
-      if (wait < kShortestWatchedWait) {
+      if (wait < kShortestWatchedWait && resolving == 0) {
         std::this_thread::sleep_until(wake_at);
         continue;
       }
       // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
       // the tick, however far off it is.
       arm_tick_timer(wake_at);
+      watched.assign(
+          {curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
+           curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}});
+      if (resolver) resolver->watch(watched);
       check(curl_multi_poll(
-                multi.get(), also_watched.data(), also_watched.size(),
+                multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
                 static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
                 nullptr),
             "poll");
+      if (resolver) resolver->process(watched);
     }
     close_overload_gap(next);
     return timekeeper.to_wall(Clock::now());
@@ -450,6 +564,14 @@ struct Engine::Impl {
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   std::vector<std::unique_ptr<Probe>> probes;  ///< every slot made, active or idle
   std::array<std::vector<Probe*>, 2> idle;     ///< idle slots of the target and of the control
+  std::unique_ptr<Resolver> resolver;          ///< when a name is to be resolved
+  std::size_t resolving = 0;                   ///< probes waiting for the resolver
+  /// The addresses last found for the target and the control, kept with --keep-alive.
+  struct KeptAddresses {
+    std::string entry;  ///< as CURLOPT_RESOLVE takes it
+    Clock::time_point found;
+  };
+  std::array<std::optional<KeptAddresses>, 2> kept_addresses;
   std::uint64_t in_flight = 0;
   std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
   std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then

@@ -9,6 +9,8 @@
 #include <algorithm>
 
 #include "cli_fixture.hpp"
+#include "dns_server.hpp"
+#include "upwatch/report.hpp"
 
 using namespace std::chrono_literals;
 using upwatch::testing::Cli;
@@ -142,4 +144,74 @@ TEST_F(Cli, SecretsStayOutOfPsAndOutOfErrors) {
   EXPECT_NE(server.last_request().find("X-Api-Key: k3y-from-file"), std::string::npos);
   EXPECT_EQ(run({"http://alice:pa55word@127.0.0.1:0/"}), 2);
   EXPECT_EQ(err_.find("pa55word"), std::string::npos) << err_;
+}
+
+using upwatch::testing::DnsServer;
+
+TEST_F(Cli, NamesAreResolvedThroughTheDnsServersGiven) {
+  TestServer server{parse_script("ok")};
+  DnsServer dns{DnsServer::Mode::answer};
+  const auto url = fmt::format("http://upwatch.test:{}/health", server.port());
+  ASSERT_EQ(run({url, "0.05", "-c", "3", "--dns-servers", fmt::format("127.0.0.1:{}", dns.port())}),
+            0)
+      << err_ << out_;
+  EXPECT_EQ(server.requests(), 3U);
+  EXPECT_NE(server.last_request().find(fmt::format("Host: upwatch.test:{}", server.port())),
+            std::string::npos);
+  EXPECT_EQ(records()[0].remote, fmt::format("127.0.0.1:{}", server.port()));
+  EXPECT_GE(dns.questions(), 3U);  // a fresh look-up for every probe, as the bash loop's curl
+}
+
+TEST_F(Cli, ASlowDnsAnswerIsPartOfTheProbesTime) {
+  TestServer server{parse_script("ok")};
+  DnsServer dns{DnsServer::Mode::answer, 300ms};
+  const auto url = fmt::format("http://slow-dns.test:{}/health", server.port());
+  ASSERT_EQ(run({url, "0.1", "-c", "2", "-m", "5", "--dns-servers",
+                 fmt::format("127.0.0.1:{}", dns.port())}),
+            0)
+      << err_ << out_;
+  for (const auto& record : records()) EXPECT_GE(record.total, 300ms);
+  EXPECT_EQ(server.requests(), 2U);
+}
+
+TEST_F(Cli, ASilentDnsServerNeverFreezesTheSchedule) {
+  DnsServer dns{DnsServer::Mode::silent};
+  const auto servers = fmt::format("127.0.0.1:{}", dns.port());
+  ASSERT_EQ(run({"http://black-hole.test/", "0.1", "-c", "8", "-m", "1", "--dns-servers", servers}),
+            1)
+      << err_;
+  const auto all = records();
+  ASSERT_EQ(all.size(), 8U);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    EXPECT_EQ(format_as(all[k].outcome), "dns") << k;
+    // Ended by --max-time, not by the resolver's own timeouts (seconds).
+    EXPECT_GE(all[k].total, 990ms) << k;
+    EXPECT_LT(all[k].total, 2s) << k;
+    EXPECT_NE(all[k].lines.back().find("timed out after 1000 ms (--max-time)"), std::string::npos)
+        << all[k].lines.back();
+    // Sent on the schedule while the earlier look-ups hung: no tick waited for them.
+    if (k > 0) {
+      EXPECT_LT(all[k].sent - all[k - 1].sent, 400ms) << k;
+    }
+  }
+  EXPECT_GE(dns.questions(), 8U);
+  // Ctrl-C while look-ups hang ends the run at once, with the summary.
+  auto process = start({"http://black-hole.test/", "0.05", "-m", "30", "--dns-servers", servers});
+  const auto asked = dns.questions() + 4;
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return dns.questions() >= asked; }, kGenerous));
+  const auto signalled = std::chrono::steady_clock::now();
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), upwatch::kExitInconclusive) << process->err();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 2s);
+  EXPECT_NE(process->out().find("UNANSWERED: "), std::string::npos) << process->out();
+}
+
+TEST_F(Cli, NoDnsServerReachableIsUnreachable) {
+  // Nothing listens on this port over UDP either: each question is refused (ICMP).
+  const auto servers = fmt::format("127.0.0.1:{}", refusing_port());
+  ASSERT_EQ(run({"http://nowhere.test/", "0.05", "-c", "2", "-m", "2", "--dns-servers", servers}),
+            1)
+      << err_;
+  EXPECT_EQ(outcomes(), upwatch::testing::repeat("unreachable", 2));
+  EXPECT_NE(records()[0].lines.back().find("could not resolve 'nowhere.test'"), std::string::npos);
 }

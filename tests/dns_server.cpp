@@ -1,0 +1,102 @@
+#include "dns_server.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <deque>
+#include <string>
+#include <system_error>
+
+#include "test_server.hpp"
+
+namespace upwatch::testing {
+
+namespace {
+
+constexpr std::uint16_t kTypeA = 1;
+
+/// The answer to `query`: the question echoed, and 127.0.0.1 if it asked for an A record.
+std::string answer_to(const std::string& query) {
+  if (query.size() < 12) return {};
+  // The question's name ends at its zero-length label; then its type and class.
+  std::size_t end = 12;
+  while (end < query.size() && query[end] != 0) end += 1 + static_cast<unsigned char>(query[end]);
+  if (end + 5 > query.size()) return {};
+  const auto type = static_cast<std::uint16_t>(static_cast<unsigned char>(query[end + 1]) << 8 |
+                                               static_cast<unsigned char>(query[end + 2]));
+  const bool a = type == kTypeA;
+  std::string reply = query.substr(0, end + 5);
+  reply[2] = static_cast<char>(0x81 | (query[2] & 0x01));  // a response, recursion desired copied
+  reply[3] = static_cast<char>(0x80);                      // recursion available, no error
+  reply[4] = 0;                                            // one question
+  reply[5] = 1;
+  reply[6] = 0;  // answers
+  reply[7] = a ? 1 : 0;
+  for (std::size_t i = 8; i < 12; ++i) reply[i] = 0;
+  if (a) {
+    // The name by pointer to the question, A, IN, a TTL of 60 s, 4 bytes: 127.0.0.1.
+    reply += std::string{"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x7f\x00\x00\x01", 16};
+  }
+  return reply;
+}
+
+}  // namespace
+
+DnsServer::DnsServer(Mode mode, std::chrono::milliseconds delay) : mode_(mode), delay_(delay) {
+  socket_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (socket_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  // Borrow a free port below the ephemeral range from a TCP test server's choice.
+  for (int attempt = 0;; ++attempt) {
+    port_ = TestServer{parse_script("ok")}.port();
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port_);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) break;
+    if (attempt == 100) throw std::system_error(errno, std::generic_category(), "bind");
+  }
+  thread_ = std::thread([this] { serve(); });
+}
+
+DnsServer::~DnsServer() {
+  stopping_ = true;
+  thread_.join();
+  ::close(socket_);
+}
+
+void DnsServer::serve() {
+  struct Pending {
+    std::chrono::steady_clock::time_point due;
+    sockaddr_in from;
+    std::string reply;
+  };
+  std::deque<Pending> pending;
+  std::array<char, 512> buffer{};
+  while (!stopping_) {
+    const auto now = std::chrono::steady_clock::now();
+    while (!pending.empty() && pending.front().due <= now) {
+      const auto& [due, from, reply] = pending.front();
+      ::sendto(socket_, reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&from),
+               sizeof from);
+      pending.pop_front();
+    }
+    pollfd readable{.fd = socket_, .events = POLLIN, .revents = 0};
+    if (::poll(&readable, 1, 5) <= 0) continue;
+    sockaddr_in from{};
+    socklen_t length = sizeof from;
+    const ssize_t received = ::recvfrom(socket_, buffer.data(), buffer.size(), 0,
+                                        reinterpret_cast<sockaddr*>(&from), &length);
+    if (received <= 0) continue;
+    ++questions_;
+    if (mode_ == Mode::silent) continue;
+    pending.push_back({std::chrono::steady_clock::now() + delay_, from,
+                       answer_to(std::string(buffer.data(), static_cast<std::size_t>(received)))});
+  }
+}
+
+}  // namespace upwatch::testing

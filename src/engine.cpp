@@ -1,14 +1,11 @@
 #include "upwatch/engine.hpp"
 
 #include <fmt/format.h>
-#include <netdb.h>
-#include <sys/socket.h>
 #include <sys/timerfd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -16,6 +13,7 @@
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/resolver.hpp"
 #include "upwatch/schedule.hpp"
+#include "upwatch/transfer.hpp"
 #include "upwatch/unique_fd.hpp"
 
 namespace upwatch {
@@ -23,44 +21,6 @@ namespace upwatch {
 namespace {
 
 using Clock = BootClock;
-
-/// One reusable probe slot: an easy handle and the state of the probe it carries.
-struct Probe {
-  EasyHandle easy;
-  Role role = Role::target;
-  bool active = false;        ///< resolving its name or in the multi handle
-  bool resolving = false;     ///< waiting for the resolver
-  bool in_multi = false;      ///< added to the multi handle
-  std::uint64_t lookups = 0;  ///< look-ups started: tells a late answer from the current one
-  SlistHandle resolved;       ///< CURLOPT_RESOLVE of the current probe, when it resolved
-  std::chrono::microseconds resolving_took{};  ///< from sending to the transfer's start
-  std::uint64_t sequence = 0;
-  Clock::time_point sent;
-  std::vector<std::string> lines;
-  std::array<char, CURL_ERROR_SIZE> error{};
-  sockaddr_storage tried{};  ///< the last address a connection was opened to, if any
-};
-
-/// Opens the socket libcurl asks for and notes the address it is for: libcurl reports no
-/// address for a connection that failed (refused, timed out).
-extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
-  auto* probe = static_cast<Probe*>(user);
-  std::memcpy(&probe->tried, &address->addr,
-              std::min<std::size_t>(address->addrlen, sizeof probe->tried));
-  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-}
-
-extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* probe = static_cast<Probe*>(user);
-  std::string_view line{data, size * count};
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (!line.empty()) probe->lines.emplace_back(line);  // the blank line ends a header block
-  return size * count;
-}
-
-extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
-  return size * count;
-}
 
 /// Below this, the wait for the next tick is a plain sleep: at rates this high, waking for
 /// each answer costs more than the at most this much it can add to a probe's total time.
@@ -72,117 +32,7 @@ constexpr auto kAddressesKept = std::chrono::seconds{60};
 /// The longest single wait in curl_multi_poll; a longer wait is several.
 constexpr auto kLongestPoll = std::chrono::minutes{1};
 
-long to_millis(std::chrono::nanoseconds value) {
-  return static_cast<long>(
-      std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(value).count()));
-}
-
-void check(CURLMcode code, std::string_view what) {
-  if (code != CURLM_OK) {
-    throw std::runtime_error(fmt::format("libcurl {}: {}", what, curl_multi_strerror(code)));
-  }
-}
-
-void check(CURLcode code, std::string_view what) {
-  if (code != CURLE_OK) {
-    throw std::runtime_error(fmt::format("libcurl {}: {}", what, curl_easy_strerror(code)));
-  }
-}
-
-SlistHandle make_slist(const std::vector<std::string>& items) {
-  SlistHandle list;
-  for (const auto& item : items) {
-    if (!slist_append(list, item.c_str())) throw std::bad_alloc();
-  }
-  return list;
-}
-
-/// "127.0.0.1:8080" or "[::1]:8080".
-std::string format_remote(std::string_view ip, std::string_view port) {
-  const bool ipv6 = ip.find(':') != std::string_view::npos;
-  std::string remote;
-  remote.reserve(ip.size() + port.size() + 3);
-  remote += ipv6 ? "[" : "";
-  remote += ip;
-  remote += ipv6 ? "]:" : ":";
-  remote += port;
-  return remote;
-}
-
-/// The address the probe was answered from; for a connection that failed, the last one tried;
-/// "-" if none.
-std::string remote_of(const Probe& probe) {
-  char* ip = nullptr;
-  if (curl_easy_getinfo(probe.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr &&
-      *ip != '\0') {
-    long port = 0;
-    curl_easy_getinfo(probe.easy.get(), CURLINFO_PRIMARY_PORT, &port);
-    return format_remote(ip, fmt::format_int(port).c_str());
-  }
-  std::array<char, NI_MAXHOST> host{};
-  std::array<char, NI_MAXSERV> port{};
-  if (getnameinfo(reinterpret_cast<const sockaddr*>(&probe.tried), sizeof probe.tried, host.data(),
-                  host.size(), port.data(), port.size(), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-    return "-";  // nothing was tried (AF_UNSPEC)
-  }
-  return format_remote(host.data(), port.data());
-}
-
 }  // namespace
-
-Transport classify_failure(int curl_code, long os_errno) {
-  // The errno is read only for codes that set it: a reused handle keeps an old one.
-  const bool reset_by_peer = os_errno == ECONNRESET || os_errno == EPIPE;
-  switch (static_cast<CURLcode>(curl_code)) {
-    case CURLE_COULDNT_CONNECT:
-      switch (os_errno) {
-        case ECONNREFUSED:
-          return Transport::refused;
-        case ENETUNREACH:
-        case EHOSTUNREACH:
-        case ENETDOWN:
-          return Transport::unreachable;
-        default:
-          return Transport::connect;
-      }
-    case CURLE_OPERATION_TIMEDOUT:
-      return Transport::timeout;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return Transport::dns;
-    case CURLE_GOT_NOTHING:
-      return Transport::empty;
-    case CURLE_UNSUPPORTED_PROTOCOL:  // an HTTP/0.9-like answer with no status line
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_BAD_CONTENT_ENCODING:
-    case CURLE_TOO_MANY_REDIRECTS:
-      return Transport::malformed;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-      return Transport::reset;
-    case CURLE_SSL_CONNECT_ERROR:
-      return reset_by_peer ? Transport::reset : Transport::tls;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CLIENTCERT:
-      return Transport::tls;
-    default:
-      return Transport::error;
-  }
-}
 
 struct Engine::Impl {
   Impl(const Config& config_, const ClockReading& start, EngineSinks sinks_)
@@ -190,10 +40,8 @@ struct Engine::Impl {
         timekeeper(start, config.interval,
                    tick_limit(config.count, config.duration, config.interval)),
         sinks(std::move(sinks_)),
+        setup(config),
         multi(curl_multi_init()),
-        headers(make_slist(config.headers)),
-        resolve(make_slist(config.resolve)),
-        connect_to(make_slist(config.connect_to)),
         tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
     if (config.lookup || config.control_lookup) {
@@ -214,81 +62,15 @@ struct Engine::Impl {
   }
 
   /// An idle probe slot for `role`, made and configured on first need.
-  Probe& acquire(Role role) {
+  Transfer& acquire(Role role) {
     auto& spare = idle[static_cast<std::size_t>(role)];
     if (!spare.empty()) {
-      Probe* probe = spare.back();
+      Transfer* probe = spare.back();
       spare.pop_back();
       return *probe;
     }
-    auto probe = std::make_unique<Probe>();
-    probe->role = role;
-    probe->easy.reset(curl_easy_init());
-    if (!probe->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
-    configure(*probe);
-    probes.push_back(std::move(probe));
+    probes.push_back(setup.make(role));
     return *probes.back();
-  }
-
-  void configure(Probe& probe) {
-    CURL* easy = probe.easy.get();
-    auto set = [easy](CURLoption option, auto value) {
-      check(curl_easy_setopt(easy, option, value), "option");
-    };
-    set(CURLOPT_URL, probe.role == Role::control ? config.control_url.c_str() : config.url.c_str());
-    set(CURLOPT_PRIVATE, static_cast<void*>(&probe));
-    set(CURLOPT_NOSIGNAL, 1L);
-    set(CURLOPT_ERRORBUFFER, probe.error.data());
-    set(CURLOPT_HEADERFUNCTION, on_header);
-    set(CURLOPT_HEADERDATA, static_cast<void*>(&probe));
-    set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(&probe));
-    set(CURLOPT_WRITEFUNCTION, discard_body);
-    set(CURLOPT_USERAGENT, "upwatch/" UPWATCH_VERSION);
-    set(CURLOPT_TIMEOUT_MS, to_millis(config.max_time));
-    if (config.connect_timeout) set(CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config.connect_timeout));
-    if (config.method == "HEAD") {
-      set(CURLOPT_NOBODY, 1L);
-    } else if (config.method != "GET") {
-      set(CURLOPT_CUSTOMREQUEST, config.method.c_str());
-    }
-    if (headers) set(CURLOPT_HTTPHEADER, headers.get());
-    if (resolve) set(CURLOPT_RESOLVE, resolve.get());
-    if (connect_to) set(CURLOPT_CONNECT_TO, connect_to.get());
-    if (config.insecure) {
-      set(CURLOPT_SSL_VERIFYPEER, 0L);
-      set(CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (!config.cacert.empty()) set(CURLOPT_CAINFO, config.cacert.c_str());
-    // "" turns off the proxy variables of the environment: only -x names a proxy.
-    set(CURLOPT_PROXY, config.proxy.c_str());
-    if (!config.noproxy.empty()) set(CURLOPT_NOPROXY, config.noproxy.c_str());
-    switch (config.http_version) {
-      case HttpVersion::automatic:
-        break;
-      case HttpVersion::http1_1:
-        set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-        break;
-      case HttpVersion::http2:
-        set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
-        break;
-    }
-    switch (config.ip_version) {
-      case IpVersion::any:
-        break;
-      case IpVersion::v4:
-        set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V4));
-        break;
-      case IpVersion::v6:
-        set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V6));
-        break;
-    }
-    if (config.connections == Connections::fresh) {
-      // As each curl process of the bash loop did: a new connection and a new look-up.
-      set(CURLOPT_FRESH_CONNECT, 1L);
-      set(CURLOPT_FORBID_REUSE, 1L);
-      set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-    }
   }
 
   /// Sends tick `sequence` to every URL of the run, unless --parallel-max probes are in
@@ -305,7 +87,7 @@ struct Engine::Impl {
   }
 
   void launch(Role role, std::uint64_t sequence, Clock::time_point now) {
-    Probe& probe = acquire(role);
+    Transfer& probe = acquire(role);
     probe.sequence = sequence;
     probe.sent = now;
     probe.lines.clear();
@@ -333,7 +115,7 @@ struct Engine::Impl {
   }
 
   /// Sends a probe whose name was resolved (or needs no resolving), with the time it has left.
-  void transfer(Probe& probe, const std::string& resolve_entry = {}) {
+  void transfer(Transfer& probe, const std::string& resolve_entry = {}) {
     probe.resolving_took = {};
     if (!resolve_entry.empty()) {
       probe.resolving_took =
@@ -349,7 +131,7 @@ struct Engine::Impl {
     probe.in_multi = true;
   }
 
-  void on_resolved(Probe& probe, std::uint64_t lookup_number, Resolution&& resolution) {
+  void on_resolved(Transfer& probe, std::uint64_t lookup_number, Resolution&& resolution) {
     if (!probe.resolving || probe.lookups != lookup_number) return;  // it ended meanwhile
     probe.resolving = false;
     --resolving;
@@ -368,7 +150,7 @@ struct Engine::Impl {
   }
 
   /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
-  void fail(Probe& probe, Transport transport, std::string why) {
+  void fail(Transfer& probe, Transport transport, std::string why) {
     probe.lines.push_back(std::move(why));
     release(probe, {.sequence = probe.sequence,
                     .role = probe.role,
@@ -415,7 +197,7 @@ struct Engine::Impl {
   }
 
   /// Hands a probe's record to the sink and returns its slot to the idle list.
-  void release(Probe& probe, ProbeRecord&& record) {
+  void release(Transfer& probe, ProbeRecord&& record) {
     if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.in_multi = false;
     if (probe.resolving) --resolving;
@@ -426,52 +208,24 @@ struct Engine::Impl {
     sinks.record(std::move(record));
   }
 
-  void finish(Probe& probe, CURLcode code) {
-    CURL* easy = probe.easy.get();
-    ProbeRecord record{.sequence = probe.sequence,
-                       .role = probe.role,
-                       .sent = timekeeper.to_wall(probe.sent),
-                       .remote = remote_of(probe),
-                       .lines = std::move(probe.lines)};
-    curl_off_t total = 0;
-    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
-    record.total = probe.resolving_took + std::chrono::microseconds{total};
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    if (code == CURLE_OK && status >= 100 && status <= 999) {
-      record.outcome = Outcome::http(static_cast<int>(status));
-      // The control only tells whether the network carried an answer: its headers would
-      // only crowd the log and its greps.
-      if (probe.role == Role::control) record.lines.clear();
-    } else {
-      long os_errno = 0;
-      curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-      record.outcome = Outcome::failure(code == CURLE_OK ? Transport::malformed
-                                                         : classify_failure(code, os_errno));
-      record.lines.push_back(
-          fmt::format("curl: ({}) {}", static_cast<int>(code),
-                      probe.error[0] != '\0' ? probe.error.data() : curl_easy_strerror(code)));
-    }
-    release(probe, std::move(record));
-  }
-
   void collect_finished() {
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
       void* owner = nullptr;
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
-      finish(*static_cast<Probe*>(owner), message->data.result);
+      auto& probe = *static_cast<Transfer*>(owner);
+      release(probe, finished_record(probe, message->data.result, timekeeper.to_wall(probe.sent)));
     }
   }
 
   void abandon_all(Clock::time_point now) {
-    std::vector<Probe*> active;
+    std::vector<Transfer*> active;
     for (const auto& probe : probes) {
       if (probe->active) active.push_back(probe.get());
     }
-    std::ranges::sort(active, {}, &Probe::sequence);
-    for (Probe* probe : active) {
+    std::ranges::sort(active, {}, &Transfer::sequence);
+    for (Transfer* probe : active) {
       const auto in_flight_for =
           std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
       probe->lines.push_back(
@@ -557,15 +311,13 @@ struct Engine::Impl {
   const Config& config;
   Timekeeper timekeeper;
   EngineSinks sinks;
+  TransferSetup setup;
   MultiHandle multi;
-  SlistHandle headers;
-  SlistHandle resolve;
-  SlistHandle connect_to;
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
-  std::vector<std::unique_ptr<Probe>> probes;  ///< every slot made, active or idle
-  std::array<std::vector<Probe*>, 2> idle;     ///< idle slots of the target and of the control
-  std::unique_ptr<Resolver> resolver;          ///< when a name is to be resolved
-  std::size_t resolving = 0;                   ///< probes waiting for the resolver
+  std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
+  std::array<std::vector<Transfer*>, 2> idle;     ///< idle slots of the target and of the control
+  std::unique_ptr<Resolver> resolver;             ///< when a name is to be resolved
+  std::size_t resolving = 0;                      ///< probes waiting for the resolver
   /// The addresses last found for the target and the control, kept with --keep-alive.
   struct KeptAddresses {
     std::string entry;  ///< as CURLOPT_RESOLVE takes it

@@ -1,8 +1,14 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <fmt/format.h>
 
 #include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace upwatch {
 
@@ -52,6 +58,29 @@ class CurlGlobal {
   static_cast<void>(list.release());
   list.reset(grown);
   return true;
+}
+
+/// A curl_slist of `items`; throws std::bad_alloc if libcurl could not allocate.
+[[nodiscard]] inline SlistHandle make_slist(const std::vector<std::string>& items) {
+  SlistHandle list;
+  for (const auto& item : items) {
+    if (!slist_append(list, item.c_str())) throw std::bad_alloc();
+  }
+  return list;
+}
+
+/// Throws std::runtime_error naming `what` if an easy call failed.
+inline void check(CURLcode code, std::string_view what) {
+  if (code != CURLE_OK) {
+    throw std::runtime_error(fmt::format("libcurl {}: {}", what, curl_easy_strerror(code)));
+  }
+}
+
+/// Throws std::runtime_error naming `what` if a multi call failed.
+inline void check(CURLMcode code, std::string_view what) {
+  if (code != CURLM_OK) {
+    throw std::runtime_error(fmt::format("libcurl {}: {}", what, curl_multi_strerror(code)));
+  }
 }
 
 }  // namespace upwatch

@@ -40,7 +40,4 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
-/// The transport failure a libcurl result code (with the OS errno it saw) stands for.
-[[nodiscard]] Transport classify_failure(int curl_code, long os_errno);
-
 }  // namespace upwatch

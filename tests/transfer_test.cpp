@@ -1,4 +1,4 @@
-#include "upwatch/engine.hpp"
+#include "upwatch/transfer.hpp"
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>

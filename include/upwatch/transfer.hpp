@@ -1,0 +1,69 @@
+#pragma once
+
+#include <sys/socket.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "upwatch/config.hpp"
+#include "upwatch/curl_handles.hpp"
+#include "upwatch/probe.hpp"
+#include "upwatch/wall_time.hpp"
+
+namespace upwatch {
+
+/// One reusable probe slot: an easy handle configured for one URL of the run, and the state
+/// of the probe it carries.
+struct Transfer {
+  EasyHandle easy;
+  Role role = Role::target;
+  bool active = false;        ///< resolving its name or in the multi handle
+  bool resolving = false;     ///< waiting for the resolver
+  bool in_multi = false;      ///< added to the multi handle
+  std::uint64_t lookups = 0;  ///< look-ups started: tells a late answer from the current one
+  SlistHandle resolved;       ///< CURLOPT_RESOLVE of the current probe, when it resolved
+  std::chrono::microseconds resolving_took{};  ///< from sending to the transfer's start
+  std::uint64_t sequence = 0;
+  BootClock::time_point sent;
+  std::vector<std::string> lines;  ///< the status line and headers received so far
+  std::array<char, CURL_ERROR_SIZE> error{};
+  sockaddr_storage tried{};  ///< the last address a connection was opened to, if any
+};
+
+/// What the transfers of a run share, owned for the life of the run (libcurl keeps pointers
+/// to these lists), and the making of their slots.
+class TransferSetup {
+ public:
+  /// The setup of `config`'s transfers; `config` must outlive it.
+  explicit TransferSetup(const Config& config);
+
+  /// A new slot for `role`, its easy handle configured for the run; throws
+  /// std::runtime_error if libcurl fails.
+  [[nodiscard]] std::unique_ptr<Transfer> make(Role role) const;
+
+ private:
+  const Config& config_;
+  SlistHandle headers_;
+  SlistHandle resolve_;
+  SlistHandle connect_to_;
+};
+
+/// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`; the
+/// lines are moved out of `transfer`.
+[[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent);
+
+/// The address the probe was answered from; for a connection that failed, the last one
+/// tried; "-" if none.
+[[nodiscard]] std::string remote_of(const Transfer& transfer);
+
+/// The transport failure a libcurl result code (with the OS errno it saw) stands for.
+[[nodiscard]] Transport classify_failure(int curl_code, long os_errno);
+
+/// A time as libcurl's millisecond options take it: rounded up, at least 1.
+[[nodiscard]] long to_millis(std::chrono::nanoseconds value);
+
+}  // namespace upwatch

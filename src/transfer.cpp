@@ -1,0 +1,229 @@
+#include "upwatch/transfer.hpp"
+
+#include <fmt/format.h>
+#include <netdb.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace upwatch {
+
+namespace {
+
+/// Opens the socket libcurl asks for and notes the address it is for: libcurl reports no
+/// address for a connection that failed (refused, timed out).
+extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::memcpy(&transfer->tried, &address->addr,
+              std::min<std::size_t>(address->addrlen, sizeof transfer->tried));
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::string_view line{data, size * count};
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (!line.empty()) transfer->lines.emplace_back(line);  // the blank line ends a header block
+  return size * count;
+}
+
+extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, void*) {
+  return size * count;
+}
+
+/// "127.0.0.1:8080" or "[::1]:8080".
+std::string format_remote(std::string_view ip, std::string_view port) {
+  const bool ipv6 = ip.find(':') != std::string_view::npos;
+  std::string remote;
+  remote.reserve(ip.size() + port.size() + 3);
+  remote += ipv6 ? "[" : "";
+  remote += ip;
+  remote += ipv6 ? "]:" : ":";
+  remote += port;
+  return remote;
+}
+
+}  // namespace
+
+long to_millis(std::chrono::nanoseconds value) {
+  return static_cast<long>(
+      std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::milliseconds>(value).count()));
+}
+
+TransferSetup::TransferSetup(const Config& config)
+    : config_(config),
+      headers_(make_slist(config.headers)),
+      resolve_(make_slist(config.resolve)),
+      connect_to_(make_slist(config.connect_to)) {}
+
+std::unique_ptr<Transfer> TransferSetup::make(Role role) const {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->role = role;
+  transfer->easy.reset(curl_easy_init());
+  if (!transfer->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
+  CURL* easy = transfer->easy.get();
+  auto set = [easy](CURLoption option, auto value) {
+    check(curl_easy_setopt(easy, option, value), "option");
+  };
+  set(CURLOPT_URL,
+      transfer->role == Role::control ? config_.control_url.c_str() : config_.url.c_str());
+  set(CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
+  set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_ERRORBUFFER, transfer->error.data());
+  set(CURLOPT_HEADERFUNCTION, on_header);
+  set(CURLOPT_HEADERDATA, static_cast<void*>(transfer.get()));
+  set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
+  set(CURLOPT_WRITEFUNCTION, discard_body);
+  set(CURLOPT_USERAGENT, "upwatch/" UPWATCH_VERSION);
+  set(CURLOPT_TIMEOUT_MS, to_millis(config_.max_time));
+  if (config_.connect_timeout) set(CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config_.connect_timeout));
+  if (config_.method == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
+  } else if (config_.method != "GET") {
+    set(CURLOPT_CUSTOMREQUEST, config_.method.c_str());
+  }
+  if (headers_) set(CURLOPT_HTTPHEADER, headers_.get());
+  if (resolve_) set(CURLOPT_RESOLVE, resolve_.get());
+  if (connect_to_) set(CURLOPT_CONNECT_TO, connect_to_.get());
+  if (config_.insecure) {
+    set(CURLOPT_SSL_VERIFYPEER, 0L);
+    set(CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!config_.cacert.empty()) set(CURLOPT_CAINFO, config_.cacert.c_str());
+  // "" turns off the proxy variables of the environment: only -x names a proxy.
+  set(CURLOPT_PROXY, config_.proxy.c_str());
+  if (!config_.noproxy.empty()) set(CURLOPT_NOPROXY, config_.noproxy.c_str());
+  switch (config_.http_version) {
+    case HttpVersion::automatic:
+      break;
+    case HttpVersion::http1_1:
+      set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+      break;
+    case HttpVersion::http2:
+      set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
+      break;
+  }
+  switch (config_.ip_version) {
+    case IpVersion::any:
+      break;
+    case IpVersion::v4:
+      set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V4));
+      break;
+    case IpVersion::v6:
+      set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V6));
+      break;
+  }
+  if (config_.connections == Connections::fresh) {
+    // As each curl process of the bash loop did: a new connection and a new look-up.
+    set(CURLOPT_FRESH_CONNECT, 1L);
+    set(CURLOPT_FORBID_REUSE, 1L);
+    set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+  }
+  return transfer;
+}
+
+ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
+  CURL* easy = transfer.easy.get();
+  ProbeRecord record{.sequence = transfer.sequence,
+                     .role = transfer.role,
+                     .sent = sent,
+                     .remote = remote_of(transfer),
+                     .lines = std::move(transfer.lines)};
+  curl_off_t total = 0;
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+  record.total = transfer.resolving_took + std::chrono::microseconds{total};
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  if (code == CURLE_OK && status >= 100 && status <= 999) {
+    record.outcome = Outcome::http(static_cast<int>(status));
+    // The control only tells whether the network carried an answer: its headers would
+    // only crowd the log and its greps.
+    if (transfer.role == Role::control) record.lines.clear();
+  } else {
+    long os_errno = 0;
+    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+    record.outcome = Outcome::failure(code == CURLE_OK ? Transport::malformed
+                                                       : classify_failure(code, os_errno));
+    record.lines.push_back(
+        fmt::format("curl: ({}) {}", static_cast<int>(code),
+                    transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
+  }
+  return record;
+}
+
+std::string remote_of(const Transfer& transfer) {
+  char* ip = nullptr;
+  if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+      ip != nullptr && *ip != '\0') {
+    long port = 0;
+    curl_easy_getinfo(transfer.easy.get(), CURLINFO_PRIMARY_PORT, &port);
+    return format_remote(ip, fmt::format_int(port).c_str());
+  }
+  std::array<char, NI_MAXHOST> host{};
+  std::array<char, NI_MAXSERV> port{};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&transfer.tried), sizeof transfer.tried,
+                  host.data(), host.size(), port.data(), port.size(),
+                  NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return "-";  // nothing was tried (AF_UNSPEC)
+  }
+  return format_remote(host.data(), port.data());
+}
+
+Transport classify_failure(int curl_code, long os_errno) {
+  // The errno is read only for codes that set it: a reused handle keeps an old one.
+  const bool reset_by_peer = os_errno == ECONNRESET || os_errno == EPIPE;
+  switch (static_cast<CURLcode>(curl_code)) {
+    case CURLE_COULDNT_CONNECT:
+      switch (os_errno) {
+        case ECONNREFUSED:
+          return Transport::refused;
+        case ENETUNREACH:
+        case EHOSTUNREACH:
+        case ENETDOWN:
+          return Transport::unreachable;
+        default:
+          return Transport::connect;
+      }
+    case CURLE_OPERATION_TIMEDOUT:
+      return Transport::timeout;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Transport::dns;
+    case CURLE_GOT_NOTHING:
+      return Transport::empty;
+    case CURLE_UNSUPPORTED_PROTOCOL:  // an HTTP/0.9-like answer with no status line
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_TOO_MANY_REDIRECTS:
+      return Transport::malformed;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+      return Transport::reset;
+    case CURLE_SSL_CONNECT_ERROR:
+      return reset_by_peer ? Transport::reset : Transport::tls;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+      return Transport::tls;
+    default:
+      return Transport::error;
+  }
+}
+
+}  // namespace upwatch

@@ -215,3 +215,21 @@ TEST_F(Cli, NoDnsServerReachableIsUnreachable) {
   EXPECT_EQ(outcomes(), upwatch::testing::repeat("unreachable", 2));
   EXPECT_NE(records()[0].lines.back().find("could not resolve 'nowhere.test'"), std::string::npos);
 }
+
+TEST_F(Cli, AnInternationalNameIsPunycodeOrAUsageError) {
+  TestServer server{parse_script("ok")};
+  const auto url = fmt::format("http://bücher.localhost:{}/health", server.port());
+  const auto pin = fmt::format("xn--bcher-kva.localhost:{}:127.0.0.1", server.port());
+  // Where the locale cannot say what the bytes of the name are, nothing is probed.
+  EXPECT_EQ(run_under({"/usr/bin/env", "LC_ALL=C"}, {url, "-c", "1", "--resolve", pin}), 2);
+  EXPECT_NE(err_.find("write it in punycode"), std::string::npos) << err_;
+  EXPECT_EQ(server.requests(), 0U);
+  // In a UTF-8 locale it is converted, as curl converts it.
+  ASSERT_EQ(run_under({"/usr/bin/env", "LC_ALL=C.UTF-8"}, {url, "-c", "1", "--resolve", pin}), 0)
+      << err_;
+  EXPECT_EQ(server.requests(), 1U);
+  EXPECT_NE(
+      server.last_request().find(fmt::format("Host: xn--bcher-kva.localhost:{}", server.port())),
+      std::string::npos)
+      << server.last_request();
+}

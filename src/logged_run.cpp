@@ -7,6 +7,7 @@
 #include <string>
 
 #include "upwatch/duration.hpp"
+#include "upwatch/log_lines.hpp"
 #include "upwatch/probe_jsonl.hpp"
 #include "upwatch/probe_log.hpp"
 #include "upwatch/script_log.hpp"
@@ -123,7 +124,8 @@ LogFormat detect_format(std::string_view first_line) {
 
 LogReading read_runs(std::istream& in) {
   std::string first_line;
-  while (std::getline(in, first_line) && first_line.empty()) {
+  LineReader lines{in};
+  while (lines.next(first_line) && first_line.empty()) {
   }
   in.clear();
   in.seekg(0);

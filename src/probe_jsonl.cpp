@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "upwatch/duration.hpp"
+#include "upwatch/log_lines.hpp"
 
 namespace upwatch {
 
@@ -154,7 +155,9 @@ std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
   std::vector<std::size_t> bad_lines;
   bool in_run = false;
   std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
+  LineReader lines{in};
+  while (lines.next(line)) {
+    const auto number = lines.number();
     if (line.empty()) continue;
     const json object = json::parse(line, nullptr, /*allow_exceptions=*/false);
     const auto type = object.is_object() ? string_of(object, "type") : std::string{};

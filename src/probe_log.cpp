@@ -12,6 +12,7 @@
 
 #include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/log_lines.hpp"
 
 namespace upwatch {
 
@@ -163,7 +164,11 @@ std::string format_record(const ProbeRecord& record) {
   text += '\n';
   for (const auto& line : record.lines) {
     // A blank line ends a record, so a line of the body is never written blank.
-    text += line.empty() ? " " : line;
+    if (line.empty()) {
+      text += ' ';
+    } else {
+      append_escaped(text, line);
+    }
     text += '\n';
   }
   text += '\n';
@@ -181,13 +186,19 @@ std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
   bool in_run = false;
   bool in_summary = false;
   std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
+  LineReader lines{in};
+  while (lines.next(line)) {
+    const auto number = lines.number();
+    if (lines.cut()) {
+      bad_lines.push_back(number);  // nothing upwatch wrote: skipped whole
+      continue;
+    }
     if (record) {
       if (line.empty()) {
         visitor.on_record(std::move(*record));
         record.reset();
       } else {
-        record->lines.push_back(line);
+        record->lines.push_back(line == " " ? std::string{} : unescape(line));
       }
       continue;
     }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "upwatch/duration.hpp"
+#include "upwatch/log_lines.hpp"
 
 namespace upwatch {
 
@@ -66,8 +67,9 @@ std::vector<std::size_t> read_script_log(std::istream& in, LogVisitor& visitor) 
   bool has_trailer = false;
   bool in_block = false;
   std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  LineReader lines{in};
+  while (lines.next(line)) {
+    const auto number = lines.number();
     if (line.empty()) {
       in_block = false;
       continue;

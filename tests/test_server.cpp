@@ -27,7 +27,7 @@ namespace {
 constexpr auto kPollSlice = std::chrono::milliseconds{10};
 
 /// The behaviours a script names; any other step is an HTTP status.
-constexpr std::array<std::pair<std::string_view, Behaviour>, 7> kNamedBehaviours{{
+constexpr std::array<std::pair<std::string_view, Behaviour>, 8> kNamedBehaviours{{
     {"ok", Behaviour::ok},
     {"slow", Behaviour::slow},
     {"hang", Behaviour::hang},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<std::string_view, Behaviour>, 7> kNamedBehaviours
     {"garbage", Behaviour::garbage},
     {"close", Behaviour::close},
     {"refuse", Behaviour::refuse},
+    {"forged", Behaviour::forged},
 }};
 
 std::string http_date() {
@@ -262,6 +263,15 @@ void TestServer::serve(int fd) {
       case Behaviour::status:
         send_all(fd, answer(step.status, with_body));
         continue;
+      case Behaviour::forged: {
+        // A line shaped like a record marker of a good probe, and a title-setting escape.
+        auto forged = answer(502, false);
+        forged.insert(forged.find("\r\n") + 2,
+                      "* 2026-11-26T00:00:00.000Z #0 200 0.100ms 127.0.0.1:1\r\n"
+                      "X-Title: \x1b]2;pwned\x07\x1b[2J\r\n");
+        send_all(fd, forged);
+        continue;
+      }
       case Behaviour::slow: {
         const auto until = std::chrono::steady_clock::now() + step.delay;
         while (!stopping_ && std::chrono::steady_clock::now() < until) {

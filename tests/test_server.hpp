@@ -21,6 +21,7 @@ enum class Behaviour {
   garbage,  ///< answer with bytes that are not HTTP, then close
   close,    ///< read the request and close without answering
   refuse,   ///< stop listening for the step's delay, so connections are refused
+  forged,   ///< 502 with headers that hold a forged record marker and terminal escapes
 };
 
 /// One step of a script: a behaviour for `count` requests (0 = every request from then on).

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <string_view>
+
+namespace upwatch {
+
+/// The longest line a log reader keeps; the rest of a longer line is skipped, and the line
+/// counts as unreadable. upwatch never writes a line this long (see kMaxKeptLine).
+inline constexpr std::size_t kMaxLogLine = 64 * 1024;
+
+/// Reads a log line by line, whatever its line endings (LF or CRLF), in bounded memory: a line
+/// longer than kMaxLogLine is cut (and said to be), so that no input can make a reader grow.
+class LineReader {
+ public:
+  /// Reads from `in` (a file or a pipe: no seeking).
+  explicit LineReader(std::istream& in) : in_(in) {}
+
+  /// Reads the next line into `line`, without its ending; false at the end of the input.
+  bool next(std::string& line);
+  /// The 1-based number of the line last read.
+  [[nodiscard]] std::size_t number() const { return number_; }
+  /// True if the line last read was longer than kMaxLogLine and was cut.
+  [[nodiscard]] bool cut() const { return cut_; }
+
+ private:
+  std::istream& in_;
+  std::size_t number_ = 0;
+  bool cut_ = false;
+};
+
+/// The text of a status line, header or error as the text log writes it: every byte outside
+/// printable ASCII, and the backslash, as \xNN (and \\), and a leading '*' or '#' as \x2a or
+/// \x23, so that nothing from the network can end a record, forge a marker line, or reach a
+/// terminal that shows the log as a control sequence.
+void append_escaped(std::string& out, std::string_view text);
+/// The original text of what append_escaped wrote.
+[[nodiscard]] std::string unescape(std::string_view text);
+
+}  // namespace upwatch

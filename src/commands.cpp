@@ -11,6 +11,7 @@
 #include "upwatch/duration.hpp"
 #include "upwatch/engine.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/log_file.hpp"
 #include "upwatch/logged_run.hpp"
 #include "upwatch/outage.hpp"
 #include "upwatch/probe_jsonl.hpp"
@@ -22,26 +23,49 @@ namespace upwatch {
 
 namespace {
 
-/// A log the run appends to; a failed write is reported once and remembered.
+/// A log the run appends to: when writes start to fail, and when they work again, the user
+/// is told once; what was lost is remembered for the summary.
 class RunLog {
  public:
-  explicit RunLog(const std::string& path) : path_(path), file_(path) {}
+  RunLog(const std::string& path, LogFile::LostFormat lost_format)
+      : path_(path), file_(path, lost_format) {}
 
   void append(std::string_view text) {
-    if (!file_.append(text) && !failed_) {
+    const auto was_lost = file_.lost();
+    if (!file_.append(text)) {
+      if (!was_lost) {
+        spdlog::error(
+            "cannot write log file '{}': {}; probing goes on, and what is lost will be "
+            "recorded in it once it can be written again",
+            path_, std::strerror(errno));
+      }
       failed_ = true;
-      spdlog::error(
-          "cannot write log file '{}': {}; probing goes on, the summary follows on stdout", path_,
-          std::strerror(errno));
+      return;
+    }
+    if (was_lost) {
+      spdlog::warn("log file '{}' can be written again: {} records were lost from {} to {}", path_,
+                   was_lost->records, format_iso_utc(was_lost->start),
+                   format_iso_utc(was_lost->end));
+      lost_records_ += was_lost->records;
     }
   }
   [[nodiscard]] bool failed() const { return failed_; }
   [[nodiscard]] LogFile& file() { return file_; }
+  /// A note for the summary on records this log lost, if it lost any.
+  [[nodiscard]] std::optional<std::string> loss_note() const {
+    const auto lost = lost_records_ + (file_.lost() ? file_.lost()->records : 0);
+    if (lost == 0) return std::nullopt;
+    return fmt::format(
+        "{} records could not be written to log file '{}': the log misses them, "
+        "this summary does not",
+        lost, path_);
+  }
 
  private:
   std::string path_;
   LogFile file_;
   bool failed_ = false;
+  std::uint64_t lost_records_ = 0;  ///< lost, and recorded as such in the log
 };
 
 void print(std::string_view text) {
@@ -66,10 +90,10 @@ void warn_bad_lines(const std::string& path, const std::vector<std::size_t>& bad
 int run_probes(const Config& config) {
   // Every file is opened before any is changed: a log that cannot be opened leaves the
   // others as they were (and removes one this run created).
-  RunLog log{config.log_path};
+  RunLog log{config.log_path, format_lost};
   std::optional<RunLog> jsonl;
   try {
-    if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path);
+    if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path, format_jsonl_lost);
   } catch (const UsageError&) {
     log.file().discard_if_created();
     throw;
@@ -118,13 +142,17 @@ int run_probes(const Config& config) {
   Engine engine{config, start, {.record = on_record, .gap = on_gap}};
   const WallTime end = engine.run(stop);
   const RunAnalysis result = std::move(analysis).finish();
-  const std::string summary = render_summary({.start = header.start,
-                                              .end = end,
-                                              .url = header.url,
-                                              .proxy = header.proxy,
-                                              .control = header.control,
-                                              .interval = header.interval},
-                                             result);
+  RunInfo info{.start = header.start,
+               .end = end,
+               .url = header.url,
+               .proxy = header.proxy,
+               .control = header.control,
+               .interval = header.interval};
+  for (const RunLog* each : {&log, jsonl ? &*jsonl : nullptr}) {
+    if (each == nullptr) continue;
+    if (auto note = each->loss_note()) info.notes.push_back(std::move(*note));
+  }
+  const std::string summary = render_summary(info, result);
   log.append(format_summary_block(summary, end));
   if (jsonl) jsonl->append(format_jsonl_end(end));
   print(summary);

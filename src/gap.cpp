@@ -8,11 +8,12 @@ namespace upwatch {
 
 namespace {
 
-constexpr std::array<std::pair<GapCause, std::string_view>, 4> kCauseNames{{
+constexpr std::array<std::pair<GapCause, std::string_view>, 5> kCauseNames{{
     {GapCause::stalled, "stalled"},
     {GapCause::suspended, "suspended"},
     {GapCause::clock, "clock"},
     {GapCause::overload, "overload"},
+    {GapCause::missing, "missing"},
 }};
 
 }  // namespace
@@ -41,6 +42,8 @@ std::string_view describe(GapCause cause) {
       return "the wall clock was stepped; times after it follow the new clock";
     case GapCause::overload:
       return "not sent: --parallel-max probes were in flight (more than upwatch could keep)";
+    case GapCause::missing:
+      return "not in this log: records lost, or written to another file";
   }
   return "not observed";
 }

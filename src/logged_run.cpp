@@ -47,6 +47,14 @@ class RunBuilder final : public LogVisitor {
     run.analysis.add_gap(gap);
   }
 
+  void on_lost(const LostRecords& lost) override {
+    current_->notes.push_back(fmt::format(
+        "{} could not be written to this log from {} to {} (it was full, or its reader fell "
+        "behind): the probes missing from it are gaps, not uptime",
+        lost.records == 1 ? "1 record" : fmt::format("{} records", lost.records),
+        format_iso_utc(lost.start), format_iso_utc(lost.end)));
+  }
+
   void on_end(WallTime end) override { current_->end = end; }
 
   std::vector<LoggedRun> finish() && {
@@ -62,6 +70,7 @@ class RunBuilder final : public LogVisitor {
     std::optional<WallTime> end;
     WallTime last_activity;
     std::uint64_t records = 0;
+    std::vector<std::string> notes;
   };
 
   void close() {
@@ -73,6 +82,7 @@ class RunBuilder final : public LogVisitor {
                  .proxy = std::move(run.header.proxy),
                  .control = std::move(run.header.control),
                  .interval = run.header.interval};
+    info.notes = std::move(run.notes);
     if (!run.end) {
       info.notes.push_back(
           "this run ended without writing its summary (killed?): END is the end of its last "

@@ -1,9 +1,12 @@
 // upwatch: probe a URL on a fixed schedule, log every probe, report downtime on exit.
 
+#include <fcntl.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <clocale>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -12,7 +15,24 @@
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/error.hpp"
 
+namespace {
+
+/// Opens /dev/null on any of stdin, stdout and stderr that is closed, so that no file opened
+/// later (a log) takes its number and receives what is meant for it.
+void keep_standard_streams() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      static_cast<void>(open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY));
+    }
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  keep_standard_streams();
+  // A log or stdout whose reader is gone is a failed write (EPIPE), never a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   auto logger = spdlog::stderr_logger_st("upwatch");
   logger->set_pattern("upwatch: %l: %v");
   spdlog::set_default_logger(logger);

@@ -105,8 +105,22 @@ void OutageAnalysis::hold(EventKey key, Event event) {
 }
 
 RunAnalysis OutageAnalysis::finish() && {
-  // A log cut short may have holes: what is left is analysed in order, over them.
-  for (const auto& [key, event] : held_back_) consume(key.first, event);
+  // Probes a log does not hold (records lost, a log cut short) leave holes in the sequence:
+  // each is a gap, never uptime.
+  for (const auto& [key, event] : held_back_) {
+    if (key.first > next_sequence_) {
+      const auto* gap = std::get_if<Gap>(&event);
+      const auto next_time = gap != nullptr ? gap->start : std::get<Sample>(event).sent;
+      const auto ticks = key.first - next_sequence_;
+      consume_gap({.first_tick = next_sequence_,
+                   .ticks = ticks,
+                   .start = next_time - std::chrono::ceil<std::chrono::milliseconds>(
+                                            interval_ * static_cast<std::int64_t>(ticks)),
+                   .end = next_time,
+                   .cause = GapCause::missing});
+    }
+    consume(key.first, event);
+  }
   held_back_.clear();
   result_.unanswered_limit =
       std::max(slowest_answer_, std::chrono::ceil<std::chrono::microseconds>(interval_));

@@ -147,6 +147,14 @@ std::string format_jsonl_gap(const Gap& gap) {
   return line.dump() + '\n';
 }
 
+std::string format_jsonl_lost(const LostRecords& lost) {
+  const json line{{"type", "lost"},
+                  {"start", format_iso_utc(lost.start)},
+                  {"end", format_iso_utc(lost.end)},
+                  {"records", lost.records}};
+  return line.dump() + '\n';
+}
+
 std::string format_jsonl_end(WallTime end) {
   return json{{"type", "end"}, {"end", format_iso_utc(end)}}.dump() + '\n';
 }
@@ -175,6 +183,14 @@ std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
     } else if (type == "gap" && in_run) {
       if (const auto gap = parse_gap(object)) {
         visitor.on_gap(*gap);
+        continue;
+      }
+    } else if (type == "lost" && in_run) {
+      const auto start = time_of(object, "start");
+      const auto end = time_of(object, "end");
+      const auto records = count_of(object, "records");
+      if (start && end && records) {
+        visitor.on_lost({.start = *start, .end = *end, .records = *records});
         continue;
       }
     } else if (type == "end" && in_run) {

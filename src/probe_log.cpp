@@ -1,8 +1,6 @@
 #include "upwatch/probe_log.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
@@ -23,6 +21,7 @@ constexpr std::string_view kRecordMarker = "* ";
 constexpr std::string_view kSummaryStart = "START: ";
 constexpr std::string_view kEndMarker = "# upwatch end ";
 constexpr std::string_view kGapMarker = "# upwatch gap ";
+constexpr std::string_view kLostMarker = "# upwatch lost ";
 constexpr std::string_view kControlWord = "control";
 
 /// Splits off the text up to the first space; `rest` keeps what follows the space.
@@ -125,7 +124,24 @@ std::optional<Gap> parse_gap_line(std::string_view line) {
              .cause = *cause_value};
 }
 
+std::optional<LostRecords> parse_lost_line(std::string_view line) {
+  line.remove_prefix(kLostMarker.size());
+  const auto start = value_of(next_word(line), "start");
+  const auto end = value_of(next_word(line), "end");
+  const auto records = number_of(line, "records");
+  if (!start || !end || !records) return std::nullopt;
+  const auto start_time = parse_iso_utc(*start);
+  const auto end_time = parse_iso_utc(*end);
+  if (!start_time || !end_time) return std::nullopt;
+  return LostRecords{.start = *start_time, .end = *end_time, .records = *records};
+}
+
 }  // namespace
+
+std::string format_lost(const LostRecords& lost) {
+  return fmt::format("{}start={} end={} records={}\n\n", kLostMarker, format_iso_utc(lost.start),
+                     format_iso_utc(lost.end), lost.records);
+}
 
 std::string format_run_header(const RunHeader& header) {
   const std::string proxy = header.proxy.empty() ? "" : " proxy=" + header.proxy;
@@ -211,6 +227,13 @@ std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
       } else {
         bad_lines.push_back(number);
       }
+    } else if (line.starts_with(kLostMarker) && in_run) {
+      in_summary = false;
+      if (const auto lost = parse_lost_line(line)) {
+        visitor.on_lost(*lost);
+      } else {
+        bad_lines.push_back(number);
+      }
     } else if (line.starts_with(kGapMarker) && in_run) {
       in_summary = false;
       if (const auto gap = parse_gap_line(line)) {
@@ -249,45 +272,14 @@ void LogCollector::on_record(ProbeRecord record) {
 
 void LogCollector::on_gap(const Gap& gap) { runs.back().gaps.push_back(gap); }
 
+void LogCollector::on_lost(const LostRecords& lost) { runs.back().lost.push_back(lost); }
+
 void LogCollector::on_end(WallTime end) { runs.back().end = end; }
 
 LogContents read_log(std::istream& in) {
   LogCollector collector;
   auto bad_lines = read_log(in, collector);
   return {.runs = std::move(collector.runs), .bad_lines = std::move(bad_lines)};
-}
-
-LogFile::LogFile(const std::string& path) : path_(path) {
-  constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC;
-  fd_ = UniqueFd{::open(path.c_str(), kFlags)};
-  if (!fd_ && errno == ENOENT) {
-    fd_ = UniqueFd{::open(path.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
-    created_ = static_cast<bool>(fd_);
-  }
-  if (!fd_) {
-    throw UsageError(fmt::format("cannot open log file '{}': {}", path, std::strerror(errno)));
-  }
-}
-
-void LogFile::truncate() {
-  // A pipe or a terminal cannot be truncated, and has nothing to lose.
-  static_cast<void>(::ftruncate(fd_.get(), 0));
-}
-
-void LogFile::discard_if_created() {
-  if (created_) ::unlink(path_.c_str());
-}
-
-bool LogFile::append(std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd_.get(), text.data(), text.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
 }
 
 }  // namespace upwatch

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli_fixture.hpp"
+#include "upwatch/commands.hpp"
 #include "upwatch/probe_log.hpp"
 #include "upwatch/report.hpp"
 
@@ -387,6 +388,15 @@ bool in_signal_mask(pid_t pid, std::string_view field, int signal) {
   return false;
 }
 
+/// Fills the pipe `fd` (non-blocking) to the last byte.
+void fill(int fd) {
+  const std::string page(4096, 'x');
+  while (::write(fd, page.data(), page.size()) > 0) {
+  }
+  while (::write(fd, page.data(), 1) > 0) {
+  }
+}
+
 /// A file descriptor, closed when it goes out of scope.
 struct OwnedFd {
   int fd;
@@ -400,27 +410,78 @@ struct OwnedFd {
 
 }  // namespace
 
-TEST_F(Cli, ASecondCtrlCEndsARunStuckWritingItsLog) {
-  // The log is a full pipe that nobody reads: upwatch blocks in its first write(2), as it would
-  // on a hung network file system, and can never write its summary.
+TEST_F(Cli, AStalledLogReaderHoldsUpNeitherTheProbesNorCtrlC) {
+  // The log is a full pipe that nobody reads: records are lost, counted, and the first
+  // Ctrl-C ends the run with its summary on stdout.
   TestServer server{upwatch::testing::parse_script("ok")};
-  const auto fifo = dir_ + "/stuck.log";
+  const auto fifo = dir_ + "/stalled.log";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const OwnedFd pipe{::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)};
   ASSERT_GE(pipe.fd, 0);
-  const std::string page(4096, 'x');
-  while (::write(pipe.fd, page.data(), page.size()) > 0) {
-  }
-  while (::write(pipe.fd, page.data(), 1) > 0) {
-  }
-  ASSERT_EQ(errno, EAGAIN);
+  fill(pipe.fd);
   auto process = start({server.url(), "0.01", "-o", fifo});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 20; }, kGenerous));
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), upwatch::kExitLogWrite) << process->err();
+  out_ = process->out();
+  EXPECT_NE(summary_line("PROBES:").find(" up, 0 down"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("\nNOTE: "), std::string::npos) << out_;
+  EXPECT_NE(out_.find(" records could not be written to log file '" + fifo + "'"),
+            std::string::npos)
+      << out_;
+  EXPECT_NE(process->err().find("upwatch: error: cannot write log file"), std::string::npos);
+}
+
+TEST_F(Cli, AReaderThatGoesAwayDoesNotKillTheRun) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  const auto fifo = dir_ + "/gone.log";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto reader = std::make_unique<OwnedFd>(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  ASSERT_GE(reader->fd, 0);
+  auto process = start({server.url(), "0.01", "-o", fifo});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 5; }, kGenerous));
+  reader.reset();  // the reader exits: the next write is EPIPE, not SIGPIPE
+  const auto after = server.requests() + 5;
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= after; }, kGenerous));
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), upwatch::kExitLogWrite) << process->err();
+  EXPECT_NE(process->out().find("\nPROBES: "), std::string::npos) << process->out();
+}
+
+TEST_F(Cli, ALogNeverTakesTheNumberOfAClosedStdout) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  ASSERT_EQ(
+      run_under({"/bin/sh", "-c", "exec \"$0\" \"$@\" >&-"}, {server.url(), "0.05", "-c", "2"}), 0)
+      << err_;
+  const auto text = log_text();
+  std::size_t summaries = 0;
+  for (auto at = text.find("\nSTART: "); at != std::string::npos;
+       at = text.find("\nSTART: ", at + 1)) {
+    ++summaries;
+  }
+  EXPECT_EQ(summaries, 1U) << text;
+}
+
+TEST_F(Cli, ASecondCtrlCEndsARunStuckWritingItsSummary) {
+  // stdout is a full pipe that nobody reads: upwatch blocks printing its summary, as it would
+  // on a stalled pager, and only a second Ctrl-C ends it.
+  TestServer server{upwatch::testing::parse_script("ok")};
+  const auto fifo = dir_ + "/stuck.out";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const OwnedFd pipe{::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)};
+  ASSERT_GE(pipe.fd, 0);
+  fill(pipe.fd);
+  auto process = std::make_unique<Process>(
+      std::vector<std::string>{"/bin/sh", "-c", "exec \"$0\" \"$@\" > " + fifo, UPWATCH_BINARY,
+                               server.url(), "0.01"},
+      dir_);
   const pid_t pid = process->pid();
   // Until upwatch catches SIGINT, a Ctrl-C would end it by default, with the same status 130.
   ASSERT_TRUE(upwatch::testing::eventually([&] { return in_signal_mask(pid, "SigCgt:", SIGINT); },
                                            kGenerous));
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 3; }, kGenerous));
   process->signal(SIGINT);
-  // The first Ctrl-C was taken: upwatch now waits to write a summary it never can.
+  // The first Ctrl-C was taken: upwatch now waits to print a summary it never can.
   ASSERT_TRUE(upwatch::testing::eventually(
       [&] {
         return !in_signal_mask(pid, "SigPnd:", SIGINT) && !in_signal_mask(pid, "ShdPnd:", SIGINT);

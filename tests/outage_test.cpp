@@ -135,18 +135,6 @@ TEST(OutageAnalysis, OrderOfArrivalDoesNotMatter) {
   EXPECT_GT(in_order.windows.size(), 5U);
 }
 
-TEST(OutageAnalysis, GapsOfALogCutShortAreSkipped) {
-  OutageAnalysis analysis{upwatch::StatusExpectation{}, 100ms};
-  analysis.add(probe(0, kOk));
-  analysis.add(probe(2, k502));  // probe 1 never finished before the process died
-  analysis.add(probe(3, kOk));
-  const auto result = std::move(analysis).finish();
-  EXPECT_EQ(result.probes(), 3U);
-  ASSERT_EQ(result.windows.size(), 1U);
-  EXPECT_EQ(result.windows[0].first_sequence, 2U);
-  EXPECT_EQ(result.windows[0].end, kStart + 300ms);
-}
-
 TEST(OutageAnalysis, ExpectationDecidesWhatIsDown) {
   OutageAnalysis analysis{*upwatch::StatusExpectation::parse("2xx"), 100ms};
   analysis.add(probe(0, kOk));
@@ -349,4 +337,22 @@ TEST(OutageAnalysis, AClockStepForwardIsUnobservedAndBackIsNot) {
   ASSERT_EQ(back.gaps.size(), 1U);
   EXPECT_EQ(back.unobserved(), 0ms);
   EXPECT_EQ(back.verdict(), RunVerdict::up);
+}
+
+TEST(OutageAnalysis, HolesInALogAreMissingNeverUp) {
+  OutageAnalysis analysis{upwatch::StatusExpectation{}, 100ms};
+  analysis.add(probe(0, kOk));
+  analysis.add(probe(2, k502));  // probe 1 never reached the log
+  analysis.add(probe(3, kOk));
+  analysis.add(probe(7, kOk));  // nor did 4 to 6
+  const auto result = std::move(analysis).finish();
+  EXPECT_EQ(result.probes(), 4U);
+  ASSERT_EQ(result.windows.size(), 1U);
+  EXPECT_EQ(result.windows[0].first_sequence, 2U);
+  EXPECT_TRUE(result.windows[0].began_in_gap);
+  EXPECT_EQ(result.windows[0].end, kStart + 300ms);
+  ASSERT_EQ(result.gaps.size(), 2U);
+  EXPECT_EQ(result.gaps[0], gap(1, 1, upwatch::GapCause::missing));
+  EXPECT_EQ(result.gaps[1], gap(4, 3, upwatch::GapCause::missing));
+  EXPECT_EQ(result.verdict(), upwatch::RunVerdict::down);
 }

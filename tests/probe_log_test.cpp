@@ -164,34 +164,3 @@ TEST(ProbeLog, MalformedRecordLinesAreRejected) {
     EXPECT_TRUE(contents.runs[0].records.empty()) << bad;
   }
 }
-
-TEST(ProbeLog, AppendsToAFileWholeRecordsAtATime) {
-  const std::string path = ::testing::TempDir() + "/upwatch_probe_log_test.log";
-  std::remove(path.c_str());
-  {
-    upwatch::LogFile log{path};
-    ASSERT_TRUE(log.append("first\n"));
-  }
-  {
-    upwatch::LogFile log{path};
-    log.discard_if_created();  // it did not: the file was there
-    ASSERT_TRUE(log.append("second\n"));
-  }
-  std::ifstream in{path};
-  std::string content{std::istreambuf_iterator<char>(in), {}};
-  EXPECT_EQ(content, "first\nsecond\n");
-  {
-    upwatch::LogFile log{path};
-    log.truncate();
-    ASSERT_TRUE(log.append("third\n"));
-  }
-  std::ifstream again{path};
-  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(again), {}), "third\n");
-  std::remove(path.c_str());
-  {
-    upwatch::LogFile log{path};
-    log.discard_if_created();
-  }
-  EXPECT_FALSE(std::ifstream{path}.good());
-  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log"), upwatch::UsageError);
-}

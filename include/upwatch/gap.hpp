@@ -15,6 +15,7 @@ enum class GapCause : std::uint8_t {
   suspended,  ///< the machine was suspended (or the VM paused)
   clock,      ///< the wall clock was stepped; times after it follow the new clock
   overload,   ///< --parallel-max probes were already in flight: the rate was more than upwatch held
+  missing,    ///< probes the log does not hold (records lost, or written to another file)
 };
 
 /// The log's name of a cause: "stalled", "suspended", "clock", "overload".

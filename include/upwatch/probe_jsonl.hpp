@@ -17,6 +17,8 @@
 ///    "status_line":"HTTP/1.1 200 OK","headers":[["Server","nginx/1.22.1"]]}
 ///   {"type":"gap","start":"2026-11-26T10:00:00.050Z","end":"2026-11-26T10:00:02.050Z",
 ///    "first":1,"ticks":40,"cause":"stalled"}
+///   {"type":"lost","start":"2026-11-26T10:00:03.000Z","end":"2026-11-26T10:00:04.100Z",
+///    "records":22}
 ///   {"type":"end","end":"2026-11-26T10:00:12.345Z"}
 namespace upwatch {
 
@@ -26,6 +28,8 @@ namespace upwatch {
 [[nodiscard]] std::string format_jsonl_record(const ProbeRecord& record);
 /// The line of one gap.
 [[nodiscard]] std::string format_jsonl_gap(const Gap& gap);
+/// The line that records lost records, once the log can be written again.
+[[nodiscard]] std::string format_jsonl_lost(const LostRecords& lost);
 /// The line that records when a run ended.
 [[nodiscard]] std::string format_jsonl_end(WallTime end);
 

@@ -10,7 +10,6 @@
 
 #include "upwatch/gap.hpp"
 #include "upwatch/probe.hpp"
-#include "upwatch/unique_fd.hpp"
 #include "upwatch/wall_time.hpp"
 
 /// The log format, written and read here and nowhere else.
@@ -25,6 +24,8 @@
 ///   curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused
 ///
 ///   * 2026-11-26T10:00:00.050Z #1 200 0.388ms 192.0.2.7:443 control
+///
+///   # upwatch lost start=2026-11-26T10:00:03.000Z end=2026-11-26T10:00:04.100Z records=22
 ///
 ///   # upwatch gap start=2026-11-26T10:00:00.100Z end=2026-11-26T10:00:02.100Z first=2 ticks=40
 ///   cause=stalled
@@ -47,12 +48,23 @@ struct RunHeader {
   bool operator==(const RunHeader&) const = default;
 };
 
+/// Records a run could not write to its log (a full disk, a pipe nobody read in time).
+struct LostRecords {
+  WallTime start;             ///< when the first could not be written
+  WallTime end;               ///< when the last could not be written
+  std::uint64_t records = 0;  ///< how many appends were lost
+
+  bool operator==(const LostRecords&) const = default;
+};
+
 /// The run header line and the blank line after it.
 [[nodiscard]] std::string format_run_header(const RunHeader& header);
 /// One record: the marker line, the status line and headers or error text, a blank line.
 [[nodiscard]] std::string format_record(const ProbeRecord& record);
 /// One gap: its line and a blank line.
 [[nodiscard]] std::string format_gap(const Gap& gap);
+/// The line that records lost records, once the log can be written again, and a blank line.
+[[nodiscard]] std::string format_lost(const LostRecords& lost);
 /// The summary as it is appended to the log after the records, with the end marker that
 /// records when the run ended.
 [[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end);
@@ -67,6 +79,8 @@ class LogVisitor {
   virtual void on_record(ProbeRecord record) = 0;
   /// A gap of the current run.
   virtual void on_gap(const Gap& gap) = 0;
+  /// Records of the current run that could not be written to this log.
+  virtual void on_lost(const LostRecords& lost) = 0;
   /// The current run wrote its summary and ended at `end`.
   virtual void on_end(WallTime end) = 0;
 };
@@ -81,6 +95,7 @@ struct LogRun {
   RunHeader header;
   std::vector<ProbeRecord> records;  ///< in the order they were written (finish order)
   std::vector<Gap> gaps;             ///< in the order they were written
+  std::vector<LostRecords> lost;     ///< records this log says it lost
   std::optional<WallTime> end;       ///< from the end marker; nullopt if the run never
                                      ///< wrote its summary
 };
@@ -99,6 +114,7 @@ class LogCollector final : public LogVisitor {
   void on_run(RunHeader header) override;
   void on_record(ProbeRecord record) override;
   void on_gap(const Gap& gap) override;
+  void on_lost(const LostRecords& lost) override;
   void on_end(WallTime end) override;
 
   std::vector<LogRun> runs;
@@ -106,26 +122,5 @@ class LogCollector final : public LogVisitor {
 
 /// Reads a whole log into memory with a LogCollector.
 [[nodiscard]] LogContents read_log(std::istream& in);
-
-/// A log file opened for appending; each append is one write(2), so a record reaches the
-/// file whole the moment it is appended, and a killed process loses nothing appended.
-class LogFile {
- public:
-  /// Opens `path` for appending, creating it if there is none, and changes nothing else;
-  /// throws UsageError naming the path and the reason on failure.
-  explicit LogFile(const std::string& path);
-
-  /// Empties the file (--truncate): to be done once nothing can stop the run from starting.
-  void truncate();
-  /// Removes the file if this object created it: for a run that stops before it starts.
-  void discard_if_created();
-  /// Appends `text`; false (with errno set) if it could not be written whole.
-  [[nodiscard]] bool append(std::string_view text);
-
- private:
-  std::string path_;
-  UniqueFd fd_;
-  bool created_ = false;
-};
 
 }  // namespace upwatch

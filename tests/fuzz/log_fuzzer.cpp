@@ -27,6 +27,11 @@ struct Checker final : upwatch::LogVisitor {
     static_cast<void>(upwatch::format_gap(gap));
     static_cast<void>(upwatch::format_jsonl_gap(gap));
   }
+  void on_lost(const upwatch::LostRecords& lost) override {
+    if (!in_run) __builtin_trap();  // lost records outside a run
+    static_cast<void>(upwatch::format_lost(lost));
+    static_cast<void>(upwatch::format_jsonl_lost(lost));
+  }
   void on_end(upwatch::WallTime end) override { static_cast<void>(upwatch::format_iso_utc(end)); }
   bool in_run = false;
 };

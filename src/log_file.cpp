@@ -1,0 +1,82 @@
+#include "upwatch/log_file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "upwatch/error.hpp"
+
+namespace upwatch {
+
+LogFile::LogFile(const std::string& path, LostFormat lost_format)
+    : path_(path), lost_format_(lost_format) {
+  // Non-blocking: opening a FIFO nobody reads fails at once (ENXIO) rather than hanging, and
+  // writing to a pipe never waits (a regular file ignores the flag).
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK;
+  fd_ = UniqueFd{::open(path.c_str(), kFlags)};
+  if (!fd_ && errno == ENOENT) {
+    fd_ = UniqueFd{::open(path.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
+    created_ = static_cast<bool>(fd_);
+  }
+  if (!fd_) {
+    throw UsageError(
+        fmt::format("cannot open log file '{}': {}", path,
+                    errno == ENXIO ? "a FIFO that nobody reads" : std::strerror(errno)));
+  }
+  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    throw UsageError(fmt::format(
+        "log file '{}' is in use by another upwatch run: give this run its own with -o", path));
+  }
+}
+
+void LogFile::truncate() {
+  // A pipe or a terminal cannot be truncated, and has nothing to lose.
+  static_cast<void>(::ftruncate(fd_.get(), 0));
+}
+
+void LogFile::discard_if_created() {
+  if (created_) ::unlink(path_.c_str());
+}
+
+bool LogFile::write_all(std::string_view text) {
+  bool any = false;
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd_.get(), text.data(), text.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      torn_ = torn_ || any;
+      return false;
+    }
+    any = true;
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+bool LogFile::append(std::string_view text) {
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto lose = [&] {
+    const int saved = errno;
+    if (!lost_) lost_ = LostRecords{.start = now};
+    lost_->end = now;
+    ++lost_->records;
+    errno = saved;
+    return false;
+  };
+  if (torn_ || lost_) {
+    // A blank line ends the record a failed write left torn (the first ends its last line).
+    std::string recovery = torn_ ? "\n\n" : "";
+    if (lost_) recovery += lost_format_(*lost_);
+    torn_ = false;
+    if (!write_all(recovery)) return lose();
+    lost_.reset();
+  }
+  return write_all(text) || lose();
+}
+
+}  // namespace upwatch

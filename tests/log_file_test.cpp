@@ -1,0 +1,121 @@
+#include "upwatch/log_file.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "upwatch/error.hpp"
+
+namespace {
+
+std::string contents(const std::string& path) {
+  std::ifstream in{path};
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+/// A fresh path in the test's temporary directory.
+std::string temp_path(const char* name) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::remove(path.c_str());
+  return path;
+}
+
+/// The records that the lost lines of `text` count, in all.
+std::size_t log_lost_total(const std::string& text) {
+  std::size_t total = 0;
+  for (auto at = text.find(" records="); at != std::string::npos;
+       at = text.find(" records=", at + 1)) {
+    total += std::stoul(text.substr(at + 9));
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST(LogFile, AppendsToAFileWholeRecordsAtATime) {
+  const auto path = temp_path("upwatch_log_file_test.log");
+  {
+    upwatch::LogFile log{path, upwatch::format_lost};
+    ASSERT_TRUE(log.append("first\n"));
+  }
+  {
+    upwatch::LogFile log{path, upwatch::format_lost};
+    log.discard_if_created();  // it did not: the file was there
+    ASSERT_TRUE(log.append("second\n"));
+  }
+  EXPECT_EQ(contents(path), "first\nsecond\n");
+  {
+    upwatch::LogFile log{path, upwatch::format_lost};
+    log.truncate();
+    ASSERT_TRUE(log.append("third\n"));
+  }
+  EXPECT_EQ(contents(path), "third\n");
+  std::remove(path.c_str());
+  {
+    upwatch::LogFile log{path, upwatch::format_lost};
+    log.discard_if_created();
+  }
+  EXPECT_FALSE(std::ifstream{path}.good());
+  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log", upwatch::format_lost),
+               upwatch::UsageError);
+}
+
+TEST(LogFile, OneRunAtATime) {
+  const auto path = temp_path("upwatch_log_file_lock.log");
+  const upwatch::LogFile first{path, upwatch::format_lost};
+  try {
+    const upwatch::LogFile second{path, upwatch::format_lost};
+    ADD_FAILURE() << "a second run on the same log";
+  } catch (const upwatch::UsageError& error) {
+    EXPECT_NE(std::string{error.what()}.find("in use by another upwatch run"), std::string::npos);
+  }
+  std::remove(path.c_str());
+}
+
+TEST(LogFile, AFifoNobodyReadsIsAnErrorNotAHang) {
+  const auto path = temp_path("upwatch_log_file.fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  EXPECT_THROW(upwatch::LogFile(path, upwatch::format_lost), upwatch::UsageError);
+  std::remove(path.c_str());
+}
+
+TEST(LogFile, WhatWasLostIsRecordedOnceTheLogCanBeWrittenAgain) {
+  // A pipe whose reader falls behind: appends fail without blocking, then work again.
+  const auto path = temp_path("upwatch_log_file_stall.fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(reader, 0);
+  upwatch::LogFile log{path, upwatch::format_lost};
+  const std::string record(1000, 'r');
+  std::size_t failed = 0;
+  while (log.append(record + "\n")) {
+  }
+  ++failed;  // the pipe is full
+  ASSERT_TRUE(log.lost());
+  EXPECT_EQ(log.lost()->records, 1U);
+  for (int i = 0; i < 3; ++i) failed += log.append(record + "\n") ? 0 : 1;
+  // The reader catches up: the next append first says what was lost.
+  std::string drained;
+  std::array<char, 65536> buffer{};
+  const auto drain = [&] {
+    for (ssize_t n; (n = ::read(reader, buffer.data(), buffer.size())) > 0;) {
+      drained.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+  };
+  drain();
+  ASSERT_TRUE(log.append("after\n"));
+  EXPECT_FALSE(log.lost());
+  drain();
+  // Every append that failed is counted in the lost lines, and the one after them follows.
+  EXPECT_EQ(log_lost_total(drained), failed) << drained.substr(drained.rfind('#'));
+  EXPECT_TRUE(drained.ends_with("\n\nafter\n")) << drained.substr(drained.rfind('#'));
+  ::close(reader);
+  std::remove(path.c_str());
+}

@@ -91,6 +91,7 @@ struct Engine::Impl {
     probe.sequence = sequence;
     probe.sent = now;
     probe.lines.clear();
+    probe.kept_bytes = probe.dropped_lines = probe.dropped_bytes = 0;
     probe.error[0] = '\0';
     probe.tried.ss_family = AF_UNSPEC;
     probe.active = true;

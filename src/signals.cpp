@@ -39,7 +39,10 @@ StopSignals::StopSignals() {
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   for (std::size_t i = 0; i < kStopSignals.size(); ++i) {
-    sigaction(kStopSignals[i], &action, &g_previous[i]);
+    sigaction(kStopSignals[i], nullptr, &g_previous[i]);
+    // A hangup ignored by who started us (nohup) stays ignored: the run goes on.
+    if (kStopSignals[i] == SIGHUP && g_previous[i].sa_handler == SIG_IGN) continue;
+    sigaction(kStopSignals[i], &action, nullptr);
   }
 }
 

@@ -25,7 +25,17 @@ extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count
   auto* transfer = static_cast<Transfer*>(user);
   std::string_view line{data, size * count};
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (!line.empty()) transfer->lines.emplace_back(line);  // the blank line ends a header block
+  if (line.empty()) return size * count;  // the blank line ends a header block
+  // A hostile server may send hundreds of kilobytes of headers: the log keeps what fits.
+  line = line.substr(0, kMaxKeptLine);
+  if (transfer->lines.size() < kMaxKeptLines &&
+      transfer->kept_bytes + line.size() <= kMaxKeptBytes) {
+    transfer->lines.emplace_back(line);
+    transfer->kept_bytes += line.size();
+  } else {
+    ++transfer->dropped_lines;
+    transfer->dropped_bytes += size * count;
+  }
   return size * count;
 }
 
@@ -127,6 +137,12 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role) const {
 
 ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
   CURL* easy = transfer.easy.get();
+  const bool head_received = !transfer.lines.empty();
+  if (transfer.dropped_lines > 0) {
+    transfer.lines.push_back(fmt::format(
+        "upwatch: {} more header lines ({} bytes) not kept: at most {} lines, {} bytes a probe",
+        transfer.dropped_lines, transfer.dropped_bytes, kMaxKeptLines, kMaxKeptBytes));
+  }
   ProbeRecord record{.sequence = transfer.sequence,
                      .role = transfer.role,
                      .sent = sent,
@@ -145,8 +161,11 @@ ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
   } else {
     long os_errno = 0;
     curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-    record.outcome = Outcome::failure(code == CURLE_OK ? Transport::malformed
-                                                       : classify_failure(code, os_errno));
+    const std::string_view message =
+        transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code);
+    record.outcome = Outcome::failure(
+        code == CURLE_OK ? Transport::malformed
+                         : classify_failure(code, os_errno, message, head_received));
     record.lines.push_back(
         fmt::format("curl: ({}) {}", static_cast<int>(code),
                     transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
@@ -172,7 +191,8 @@ std::string remote_of(const Transfer& transfer) {
   return format_remote(host.data(), port.data());
 }
 
-Transport classify_failure(int curl_code, long os_errno) {
+Transport classify_failure(int curl_code, long os_errno, std::string_view message,
+                           bool head_received) {
   // The errno is read only for codes that set it: a reused handle keeps an old one.
   const bool reset_by_peer = os_errno == ECONNRESET || os_errno == EPIPE;
   switch (static_cast<CURLcode>(curl_code)) {
@@ -204,7 +224,12 @@ Transport classify_failure(int curl_code, long os_errno) {
       return Transport::malformed;
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
-      return Transport::reset;
+      // A body libcurl could not decode is the answer's fault, not the connection's.
+      return message.find("chunk") != std::string_view::npos ? Transport::malformed
+                                                             : Transport::reset;
+    case CURLE_OUT_OF_MEMORY:
+      // libcurl 7.88 reports a header too large to take as running out of memory.
+      return head_received ? Transport::malformed : Transport::error;
     case CURLE_SSL_CONNECT_ERROR:
       return reset_by_peer ? Transport::reset : Transport::tls;
     case CURLE_PEER_FAILED_VERIFICATION:

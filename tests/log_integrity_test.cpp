@@ -62,3 +62,34 @@ TEST_F(Cli, WhatAServerSendsCannotForgeARecordOrReachTheTerminal) {
   expect_report_retells(1);
   EXPECT_EQ(summary_line("OUTCOMES:"), "OUTCOMES: 502 x 3");
 }
+
+TEST_F(Cli, AFloodOfHeadersIsCappedAndSaidToBe) {
+  TestServer server{parse_script("flood")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2"}), 0) << err_;
+  // 300 KB of headers a probe would be 110 GB an hour at 100 probes/s.
+  EXPECT_LT(log_text().size(), 2 * 20 * 1024U);
+  const auto all = records();
+  ASSERT_EQ(all.size(), 2U);
+  EXPECT_EQ(all[0].lines.size(), 101U);
+  EXPECT_TRUE(all[0].lines.back().starts_with("upwatch: ")) << all[0].lines.back();
+  EXPECT_NE(all[0].lines.back().find(" more header lines ("), std::string::npos);
+}
+
+TEST_F(Cli, AnAnswerLibcurlCannotTakeIsMalformedNotReset) {
+  TestServer server{parse_script("huge*2,badchunk")};
+  ASSERT_EQ(run({server.url(), "0.1", "-c", "3", "-X", "GET"}), 1) << err_;
+  EXPECT_EQ(outcomes(), upwatch::testing::repeat("malformed", 3));
+}
+
+TEST_F(Cli, UnderNohupAHangupDoesNotStopTheRun) {
+  TestServer server{parse_script("ok")};
+  auto process = std::make_unique<upwatch::testing::Process>(
+      std::vector<std::string>{"/usr/bin/nohup", UPWATCH_BINARY, server.url(), "0.02"}, dir_);
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 5; }, kGenerous));
+  process->signal(SIGHUP);
+  const auto after = server.requests() + 20;
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= after; }, kGenerous));
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();
+  EXPECT_NE(process->out().find("\nPROBES: "), std::string::npos);
+}

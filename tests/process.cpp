@@ -25,6 +25,8 @@ Process::Process(const std::vector<std::string>& argv, const std::string& direct
         ::chdir(directory.c_str()) != 0) {
       ::_exit(127);
     }
+    // A test's child starts with the default hangup, whatever ran the tests (nohup, CI).
+    ::signal(SIGHUP, SIG_DFL);
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);

@@ -27,7 +27,7 @@ namespace {
 constexpr auto kPollSlice = std::chrono::milliseconds{10};
 
 /// The behaviours a script names; any other step is an HTTP status.
-constexpr std::array<std::pair<std::string_view, Behaviour>, 8> kNamedBehaviours{{
+constexpr std::array<std::pair<std::string_view, Behaviour>, 11> kNamedBehaviours{{
     {"ok", Behaviour::ok},
     {"slow", Behaviour::slow},
     {"hang", Behaviour::hang},
@@ -36,6 +36,9 @@ constexpr std::array<std::pair<std::string_view, Behaviour>, 8> kNamedBehaviours
     {"close", Behaviour::close},
     {"refuse", Behaviour::refuse},
     {"forged", Behaviour::forged},
+    {"flood", Behaviour::flood},
+    {"huge", Behaviour::huge},
+    {"badchunk", Behaviour::badchunk},
 }};
 
 std::string http_date() {
@@ -263,6 +266,27 @@ void TestServer::serve(int fd) {
       case Behaviour::status:
         send_all(fd, answer(step.status, with_body));
         continue;
+      case Behaviour::flood: {
+        std::string headers;
+        for (int i = 0; i < 3000; ++i)
+          headers += fmt::format("X-Flood-{:04}: {}\r\n", i, std::string(80, 'f'));
+        auto flooded = answer(200, with_body);
+        flooded.insert(flooded.find("\r\n") + 2, headers);
+        send_all(fd, flooded);
+        continue;
+      }
+      case Behaviour::huge: {
+        auto bloated = answer(200, with_body);
+        bloated.insert(bloated.find("\r\n") + 2,
+                       "X-Huge: " + std::string(200 * 1024, 'h') + "\r\n");
+        send_all(fd, bloated);
+        break;
+      }
+      case Behaviour::badchunk:
+        send_all(fd,
+                 "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "zz\r\nnot a chunk\r\n0\r\n\r\n");
+        break;
       case Behaviour::forged: {
         // A line shaped like a record marker of a good probe, and a title-setting escape.
         auto forged = answer(502, false);

@@ -13,15 +13,18 @@ namespace upwatch::testing {
 
 /// What the test server does with a request.
 enum class Behaviour {
-  ok,       ///< 200 with headers like nginx's
-  status,   ///< the step's status (502, 503, ...) with headers like nginx's
-  slow,     ///< 200 after the step's delay
-  hang,     ///< read the request and never answer
-  reset,    ///< read the request and reset the connection
-  garbage,  ///< answer with bytes that are not HTTP, then close
-  close,    ///< read the request and close without answering
-  refuse,   ///< stop listening for the step's delay, so connections are refused
-  forged,   ///< 502 with headers that hold a forged record marker and terminal escapes
+  ok,        ///< 200 with headers like nginx's
+  status,    ///< the step's status (502, 503, ...) with headers like nginx's
+  slow,      ///< 200 after the step's delay
+  hang,      ///< read the request and never answer
+  reset,     ///< read the request and reset the connection
+  garbage,   ///< answer with bytes that are not HTTP, then close
+  close,     ///< read the request and close without answering
+  refuse,    ///< stop listening for the step's delay, so connections are refused
+  forged,    ///< 502 with headers that hold a forged record marker and terminal escapes
+  flood,     ///< 200 with 3,000 headers of 100 bytes (300 KB), as a hostile server may send
+  huge,      ///< 200 with one header of 200 KB, more than libcurl takes
+  badchunk,  ///< 200, chunked, with a chunk size that is not hexadecimal
 };
 
 /// One step of a script: a behaviour for `count` requests (0 = every request from then on).

@@ -29,7 +29,10 @@ struct Transfer {
   std::chrono::microseconds resolving_took{};  ///< from sending to the transfer's start
   std::uint64_t sequence = 0;
   BootClock::time_point sent;
-  std::vector<std::string> lines;  ///< the status line and headers received so far
+  std::vector<std::string> lines;  ///< the status line and headers kept so far
+  std::size_t kept_bytes = 0;      ///< the bytes of `lines`
+  std::size_t dropped_lines = 0;   ///< header lines beyond the caps, not kept
+  std::size_t dropped_bytes = 0;
   std::array<char, CURL_ERROR_SIZE> error{};
   sockaddr_storage tried{};  ///< the last address a connection was opened to, if any
 };
@@ -60,8 +63,17 @@ class TransferSetup {
 /// tried; "-" if none.
 [[nodiscard]] std::string remote_of(const Transfer& transfer);
 
-/// The transport failure a libcurl result code (with the OS errno it saw) stands for.
-[[nodiscard]] Transport classify_failure(int curl_code, long os_errno);
+/// The most header lines kept per probe; the rest are counted, not kept.
+inline constexpr std::size_t kMaxKeptLines = 100;
+/// The most bytes of header lines kept per probe.
+inline constexpr std::size_t kMaxKeptBytes = 16 * 1024;
+/// The longest header line kept whole; a longer one is cut there.
+inline constexpr std::size_t kMaxKeptLine = 8 * 1024;
+
+/// The transport failure a libcurl result code stands for, with the OS errno it saw, its
+/// error text, and whether any of the answer's head had arrived.
+[[nodiscard]] Transport classify_failure(int curl_code, long os_errno, std::string_view message,
+                                         bool head_received);
 
 /// A time as libcurl's millisecond options take it: rounded up, at least 1.
 [[nodiscard]] long to_millis(std::chrono::nanoseconds value);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <optional>
 
 #include "upwatch/duration.hpp"
@@ -28,7 +29,7 @@ namespace {
 class RunLog {
  public:
   RunLog(const std::string& path, LogFile::LostFormat lost_format)
-      : path_(path), file_(path, lost_format) {}
+      : path_(path), file_(path, std::move(lost_format)) {}
 
   void append(std::string_view text) {
     const auto was_lost = file_.lost();
@@ -73,16 +74,15 @@ void print(std::string_view text) {
   std::fflush(stdout);
 }
 
-void warn_bad_lines(const std::string& path, const std::vector<std::size_t>& bad_lines) {
-  if (bad_lines.empty()) return;
-  constexpr std::size_t kShown = 20;
+void warn_bad_lines(const std::string& path, const LogReading& reading) {
+  if (reading.bad_line_count == 0) return;
   std::string numbers;
-  for (std::size_t i = 0; i < std::min(bad_lines.size(), kShown); ++i) {
-    numbers += (i == 0 ? "" : ", ") + std::to_string(bad_lines[i]);
+  for (const auto number : reading.bad_lines) {
+    numbers += (numbers.empty() ? "" : ", ") + std::to_string(number);
   }
-  if (bad_lines.size() > kShown) numbers += ", ...";
-  spdlog::warn("{}: skipped {} line{} that could not be read: {}", path, bad_lines.size(),
-               bad_lines.size() == 1 ? "" : "s", numbers);
+  if (reading.bad_line_count > reading.bad_lines.size()) numbers += ", ...";
+  spdlog::warn("{}: skipped {} line{} that could not be read: {}", path, reading.bad_line_count,
+               reading.bad_line_count == 1 ? "" : "s", numbers);
 }
 
 }  // namespace
@@ -90,10 +90,15 @@ void warn_bad_lines(const std::string& path, const std::vector<std::size_t>& bad
 int run_probes(const Config& config) {
   // Every file is opened before any is changed: a log that cannot be opened leaves the
   // others as they were (and removes one this run created).
-  RunLog log{config.log_path, format_lost};
+  // Every line of the run names it, so that no reader can take it for another.
+  const std::string run_id = make_run_id();
+  RunLog log{config.log_path, [&](const LostRecords& lost) { return format_lost(lost, run_id); }};
   std::optional<RunLog> jsonl;
   try {
-    if (!config.jsonl_path.empty()) jsonl.emplace(config.jsonl_path, format_jsonl_lost);
+    if (!config.jsonl_path.empty()) {
+      jsonl.emplace(config.jsonl_path,
+                    [&](const LostRecords& lost) { return format_jsonl_lost(lost, run_id); });
+    }
   } catch (const UsageError&) {
     log.file().discard_if_created();
     throw;
@@ -105,7 +110,8 @@ int run_probes(const Config& config) {
 
   const StopSignals stop;
   const auto start = ClockReading::now();
-  const RunHeader header{.version = UPWATCH_VERSION,
+  const RunHeader header{.id = run_id,
+                         .version = UPWATCH_VERSION,
                          .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
                          .interval = config.interval,
                          .expect = config.expectation.spec(),
@@ -121,8 +127,8 @@ int run_probes(const Config& config) {
   OutageAnalysis analysis{config.expectation, config.interval};
   bool warned_not_2xx = false;
   const auto on_record = [&](ProbeRecord&& record) {
-    log.append(format_record(record));
-    if (jsonl) jsonl->append(format_jsonl_record(record));
+    log.append(format_record(record, run_id));
+    if (jsonl) jsonl->append(format_jsonl_record(record, run_id));
     analysis.add(record);
     if (!warned_not_2xx && record.role == Role::target &&
         config.expectation.judge(record.outcome) == Verdict::up &&
@@ -135,8 +141,8 @@ int run_probes(const Config& config) {
     }
   };
   const auto on_gap = [&](const Gap& gap) {
-    log.append(format_gap(gap));
-    if (jsonl) jsonl->append(format_jsonl_gap(gap));
+    log.append(format_gap(gap, run_id));
+    if (jsonl) jsonl->append(format_jsonl_gap(gap, run_id));
     analysis.add_gap(gap);
   };
   Engine engine{config, start, {.record = on_record, .gap = on_gap}};
@@ -153,43 +159,58 @@ int run_probes(const Config& config) {
     if (auto note = each->loss_note()) info.notes.push_back(std::move(*note));
   }
   const std::string summary = render_summary(info, result);
-  log.append(format_summary_block(summary, end));
-  if (jsonl) jsonl->append(format_jsonl_end(end));
+  log.append(format_summary_block(summary, end, run_id));
+  if (jsonl) jsonl->append(format_jsonl_end(end, run_id));
   print(summary);
   const bool log_failed = log.failed() || (jsonl && jsonl->failed());
   return log_failed ? kExitLogWrite : exit_status(result);
 }
 
 int run_report(const ReportConfig& report) {
-  std::vector<LoggedRun> runs;
+  // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
+  std::size_t number = 0;
+  std::optional<LoggedRun> chosen;
+  if (report.list) print(render_run_list_header());
+  const auto on_run = [&](LoggedRun&& run) {
+    ++number;
+    if (report.list) {
+      print(render_run_row(number, run));
+    } else if (!report.run || *report.run == number) {
+      chosen = std::move(run);
+    }
+  };
   for (const auto& path : report.logs) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
-    if (in.peek() == std::ifstream::traits_type::eof()) {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (path == "-") {
+      std::ios::sync_with_stdio(false);  // read stdin through its own buffer, not byte by byte
+    } else {
+      file.open(path, std::ios::binary);
+      if (!file)
+        throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+      in = &file;
+    }
+    if (in->peek() == std::istream::traits_type::eof()) {
       throw UsageError(fmt::format("log '{}' is empty", path));
     }
-    auto reading = read_runs(in);
-    if (in.bad())
+    const auto reading = read_runs(*in, on_run);
+    if (in->bad()) {
       throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
-    warn_bad_lines(path, reading.bad_lines);
-    if (reading.runs.empty()) {
+    }
+    warn_bad_lines(path, reading);
+    if (reading.runs == 0) {
       throw UsageError(
           fmt::format("no run found in '{}' (read as {})", path, format_as(reading.format)));
     }
-    std::move(reading.runs.begin(), reading.runs.end(), std::back_inserter(runs));
   }
-  if (report.list) {
-    print(render_run_list(runs));
-    return 0;
+  if (report.list) return 0;
+  if (!chosen) {
+    throw UsageError(fmt::format("no run {}: the logs hold {} run{}", report.run.value_or(0),
+                                 number, number == 1 ? "" : "s"));
   }
-  const std::size_t index = report.run.value_or(runs.size());
-  if (index < 1 || index > runs.size()) {
-    throw UsageError(fmt::format("no run {}: the logs hold {} run{}", index, runs.size(),
-                                 runs.size() == 1 ? "" : "s"));
-  }
-  const auto& run = runs[index - 1];
-  print(report.json ? render_json(run.info, run.analysis) : render_summary(run.info, run.analysis));
-  return exit_status(run.analysis);
+  print(report.json ? render_json(chosen->info, chosen->analysis)
+                    : render_summary(chosen->info, chosen->analysis));
+  return exit_status(chosen->analysis);
 }
 
 }  // namespace upwatch

@@ -8,13 +8,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "upwatch/error.hpp"
 
 namespace upwatch {
 
 LogFile::LogFile(const std::string& path, LostFormat lost_format)
-    : path_(path), lost_format_(lost_format) {
+    : path_(path), lost_format_(std::move(lost_format)) {
   // Non-blocking: opening a FIFO nobody reads fails at once (ENXIO) rather than hanging, and
   // writing to a pipe never waits (a regular file ignores the flag).
   constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK;

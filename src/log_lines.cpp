@@ -17,9 +17,20 @@ int hex_value(char c) {
 
 }  // namespace
 
+void LineReader::push_back(std::string line) {
+  pushed_back_ = std::move(line);
+  --number_;
+}
+
 bool LineReader::next(std::string& line) {
   line.clear();
   cut_ = false;
+  if (pushed_back_) {
+    line = std::move(*pushed_back_);
+    pushed_back_.reset();
+    ++number_;
+    return true;
+  }
   auto* buffer = in_.rdbuf();
   if (buffer == nullptr) return false;
   bool any = false;

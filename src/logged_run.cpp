@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,54 +17,89 @@ namespace upwatch {
 
 namespace {
 
-/// Builds one LoggedRun per run as the reader hands over headers, records and ends.
+/// The most runs of a log kept open at once (begun, not ended); when another begins, the
+/// one begun first is closed as it stands. Memory stays bounded whatever the log.
+constexpr std::size_t kOpenRunsKept = 16;
+/// The line numbers kept for the warning about lines that could not be read.
+constexpr std::size_t kBadLinesKept = 20;
+
+/// Builds one LoggedRun per run as the readers hand over headers, records and ends, and hands
+/// each to `on_closed` the moment it ends, so that a log of any number of runs is read in
+/// bounded memory. Lines of a run are told apart by its identifier, not by their position.
 class RunBuilder final : public LogVisitor {
  public:
-  explicit RunBuilder(LogFormat format) : format_(format) {}
+  RunBuilder(const std::function<void(LoggedRun&&)>& on_closed, LogReading& reading)
+      : on_closed_(on_closed), reading_(reading) {}
+  RunBuilder(const RunBuilder&) = delete;
+  RunBuilder& operator=(const RunBuilder&) = delete;
+  ~RunBuilder() override = default;
 
   void on_run(RunHeader header) override {
-    close();
+    if (!header.id.empty() && find(header.id) != nullptr) return;  // a log reopened mid-run
+    if (header.id.empty()) {
+      if (auto* unnamed = find_named("")) close(*unnamed);  // runs without id follow each other
+    }
+    if (open_.size() == kOpenRunsKept) close(open_.front());
     auto expectation = StatusExpectation::parse(header.expect);
     const auto interval = header.interval;
-    current_.emplace(
-        Current{.header = std::move(header),
-                .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval},
-                .expectation_known = expectation.has_value()});
-    current_->last_activity = current_->header.start;
+    const auto start = header.start;
+    open_.push_back(
+        {.header = std::move(header),
+         .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval},
+         .expectation_known = expectation.has_value(),
+         .last_activity = start});
   }
 
-  void on_record(ProbeRecord record) override {
-    auto& run = *current_;
-    run.last_activity =
-        std::max(run.last_activity,
+  void on_header(const RunHeader& header) override {
+    if (auto* run = find(header.id)) run->header = header;
+  }
+
+  void on_record(std::string_view id, ProbeRecord record) override {
+    auto* run = find(id);
+    if (run == nullptr) return;  // of no run this log begins
+    run->last_activity =
+        std::max(run->last_activity,
                  record.sent + std::chrono::duration_cast<std::chrono::milliseconds>(record.total));
-    run.analysis.add(record);
-    ++run.records;
+    run->analysis.add(record);
+    ++run->records;
   }
 
-  void on_gap(const Gap& gap) override {
-    auto& run = *current_;
-    run.last_activity = std::max(run.last_activity, gap.end);
-    run.analysis.add_gap(gap);
+  void on_gap(std::string_view id, const Gap& gap) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->last_activity = std::max(run->last_activity, gap.end);
+    run->analysis.add_gap(gap);
   }
 
-  void on_lost(const LostRecords& lost) override {
-    current_->notes.push_back(fmt::format(
+  void on_lost(std::string_view id, const LostRecords& lost) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->notes.push_back(fmt::format(
         "{} could not be written to this log from {} to {} (it was full, or its reader fell "
         "behind): the probes missing from it are gaps, not uptime",
         lost.records == 1 ? "1 record" : fmt::format("{} records", lost.records),
         format_iso_utc(lost.start), format_iso_utc(lost.end)));
   }
 
-  void on_end(WallTime end) override { current_->end = end; }
+  void on_end(std::string_view id, WallTime end) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->end = end;
+    close(*run);
+  }
 
-  std::vector<LoggedRun> finish() && {
-    close();
-    return std::move(runs_);
+  void on_bad_line(std::size_t number) override {
+    ++reading_.bad_line_count;
+    if (reading_.bad_lines.size() < kBadLinesKept) reading_.bad_lines.push_back(number);
+  }
+
+  /// Closes the runs still open at the end of the log, in the order they began.
+  void finish() {
+    while (!open_.empty()) close(open_.front());
   }
 
  private:
-  struct Current {
+  struct Open {
     RunHeader header;
     OutageAnalysis analysis;
     bool expectation_known = true;
@@ -73,9 +109,19 @@ class RunBuilder final : public LogVisitor {
     std::vector<std::string> notes;
   };
 
-  void close() {
-    if (!current_) return;
-    auto& run = *current_;
+  Open* find_named(std::string_view id) {
+    const auto it =
+        std::ranges::find_if(open_, [&](const Open& run) { return run.header.id == id; });
+    return it == open_.end() ? nullptr : &*it;
+  }
+
+  /// The open run named `id`, or for "" the last begun.
+  Open* find(std::string_view id) {
+    if (id.empty()) return open_.empty() ? nullptr : &open_.back();
+    return find_named(id);
+  }
+
+  void close(Open& run) {
     RunInfo info{.start = run.header.start,
                  .end = run.end.value_or(run.last_activity),
                  .url = std::move(run.header.url),
@@ -92,23 +138,25 @@ class RunBuilder final : public LogVisitor {
       info.notes.push_back("the log's --expect '" + run.header.expect +
                            "' is unreadable: statuses below 500 were counted as up");
     }
-    if (format_ == LogFormat::script) {
+    if (run.header.version == kScriptLogVersion) {
       info.latency_recorded = false;
       info.notes.push_back(
           "read from the bash loop's log: times come from the servers' date: headers, to the "
           "second, and it cannot show refused, reset or timed-out probes, which curl never wrote "
           "to it");
     }
-    runs_.push_back({.info = std::move(info),
+    LoggedRun closed{.info = std::move(info),
                      .analysis = std::move(run.analysis).finish(),
                      .records = run.records,
-                     .summarized = run.end.has_value()});
-    current_.reset();
+                     .summarized = run.end.has_value()};
+    open_.erase(open_.begin() + (&run - open_.data()));
+    ++reading_.runs;
+    on_closed_(std::move(closed));
   }
 
-  LogFormat format_;
-  std::optional<Current> current_;
-  std::vector<LoggedRun> runs_;
+  const std::function<void(LoggedRun&&)>& on_closed_;
+  LogReading& reading_;
+  std::vector<Open> open_;  ///< in the order they began
 };
 
 }  // namespace
@@ -132,43 +180,61 @@ LogFormat detect_format(std::string_view first_line) {
   return LogFormat::text;
 }
 
-LogReading read_runs(std::istream& in) {
-  std::string first_line;
+LogReading read_runs(std::istream& in, const std::function<void(LoggedRun&&)>& on_run) {
   LineReader lines{in};
+  std::string first_line;
   while (lines.next(first_line) && first_line.empty()) {
   }
-  in.clear();
-  in.seekg(0);
   LogReading reading{.format = detect_format(first_line)};
-  RunBuilder builder{reading.format};
-  switch (reading.format) {
-    case LogFormat::text:
-      reading.bad_lines = read_log(in, builder);
-      break;
-    case LogFormat::jsonl:
-      reading.bad_lines = read_jsonl(in, builder);
-      break;
-    case LogFormat::script:
-      reading.bad_lines = read_script_log(in, builder);
-      break;
+  if (lines.number() > 0) lines.push_back(std::move(first_line));
+  RunBuilder builder{on_run, reading};
+  if (reading.format == LogFormat::jsonl) {
+    read_jsonl(lines, builder);
+  } else {
+    // The bash loop's log and upwatch's may follow each other in one file (both default to
+    // testlog.log): each reader stops where the other's lines begin.
+    auto format = reading.format;
+    for (std::string line; lines.next(line);) {
+      lines.push_back(std::move(line));
+      if (format == LogFormat::script) {
+        read_script_log(lines, builder);
+        format = LogFormat::text;
+      } else {
+        read_log(lines, builder);
+        format = LogFormat::script;
+      }
+    }
   }
-  reading.runs = std::move(builder).finish();
+  builder.finish();
   return reading;
 }
 
+LogReading read_runs(std::istream& in) {
+  std::vector<LoggedRun> runs;
+  auto reading = read_runs(in, [&](LoggedRun&& run) { runs.push_back(std::move(run)); });
+  reading.all = std::move(runs);
+  return reading;
+}
+
+std::string render_run_list_header() {
+  return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", "RUN",
+                     "START", "END", "PROBES", "FAILED", "WINDOWS", "DOWNTIME", "UNOBSERVED",
+                     "VERDICT", "SUMMARY", "URL");
+}
+
+std::string render_run_row(std::size_t number, const LoggedRun& run) {
+  const auto& [info, analysis, records, summarized] = run;
+  return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
+                     number, format_iso_utc(info.start), format_iso_utc(info.end),
+                     analysis.probes(), analysis.down, analysis.windows.size(),
+                     format_elapsed(analysis.downtime(info.end)),
+                     format_elapsed(analysis.unobserved()), format_as(analysis.verdict()),
+                     summarized ? "yes" : "no", info.url);
+}
+
 std::string render_run_list(const std::vector<LoggedRun>& runs) {
-  std::string out = fmt::format(
-      "{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", "RUN", "START",
-      "END", "PROBES", "FAILED", "WINDOWS", "DOWNTIME", "UNOBSERVED", "VERDICT", "SUMMARY", "URL");
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& [info, analysis, records, summarized] = runs[i];
-    out += fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
-                       i + 1, format_iso_utc(info.start), format_iso_utc(info.end),
-                       analysis.probes(), analysis.down, analysis.windows.size(),
-                       format_elapsed(analysis.downtime(info.end)),
-                       format_elapsed(analysis.unobserved()), format_as(analysis.verdict()),
-                       summarized ? "yes" : "no", info.url);
-  }
+  std::string out = render_run_list_header();
+  for (std::size_t i = 0; i < runs.size(); ++i) out += render_run_row(i + 1, runs[i]);
   return out;
 }
 

@@ -30,6 +30,7 @@ std::optional<RunHeader> parse_run(const json& object) {
     return std::nullopt;
   }
   return RunHeader{
+      .id = string_of(object, "run"),
       .version = string_of(object, "version"),
       .start = *start,
       .interval = std::chrono::nanoseconds{std::llround(interval->get<double>() * 1e9)},
@@ -91,21 +92,31 @@ std::optional<ProbeRecord> parse_probe(const json& object) {
   return record;
 }
 
+/// `line` with the run it belongs to after its type, if the run has an identifier.
+json with_run(json line, std::string_view run) {
+  if (run.empty()) return line;
+  json out{{"type", line["type"]}, {"run", std::string{run}}};
+  for (auto& [key, value] : line.items()) {
+    if (key != "type") out[key] = std::move(value);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_jsonl_run(const RunHeader& header) {
-  const json line{{"type", "run"},
-                  {"version", header.version},
-                  {"start", format_iso_utc(header.start)},
-                  {"interval_s", static_cast<double>(header.interval.count()) / 1e9},
-                  {"expect", header.expect},
-                  {"proxy", header.proxy.empty() ? json(nullptr) : json(header.proxy)},
-                  {"control", header.control.empty() ? json(nullptr) : json(header.control)},
-                  {"url", header.url}};
-  return line.dump() + '\n';
+  json line{{"type", "run"},
+            {"version", header.version},
+            {"start", format_iso_utc(header.start)},
+            {"interval_s", static_cast<double>(header.interval.count()) / 1e9},
+            {"expect", header.expect},
+            {"proxy", header.proxy.empty() ? json(nullptr) : json(header.proxy)},
+            {"control", header.control.empty() ? json(nullptr) : json(header.control)},
+            {"url", header.url}};
+  return with_run(std::move(line), header.id).dump() + '\n';
 }
 
-std::string format_jsonl_record(const ProbeRecord& record) {
+std::string format_jsonl_record(const ProbeRecord& record, std::string_view run) {
   const bool answered = record.outcome.transport == Transport::answered;
   json line{{"type", "probe"},
             {"seq", record.sequence},
@@ -134,41 +145,40 @@ std::string format_jsonl_record(const ProbeRecord& record) {
     }
   }
   // Replace rather than fail on bytes that are not UTF-8 (a server may send any header bytes).
-  return line.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+  return with_run(std::move(line), run).dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-std::string format_jsonl_gap(const Gap& gap) {
-  const json line{{"type", "gap"},
-                  {"start", format_iso_utc(gap.start)},
-                  {"end", format_iso_utc(gap.end)},
-                  {"first", gap.first_tick},
-                  {"ticks", gap.ticks},
-                  {"cause", format_as(gap.cause)}};
-  return line.dump() + '\n';
+std::string format_jsonl_gap(const Gap& gap, std::string_view run) {
+  json line{{"type", "gap"},
+            {"start", format_iso_utc(gap.start)},
+            {"end", format_iso_utc(gap.end)},
+            {"first", gap.first_tick},
+            {"ticks", gap.ticks},
+            {"cause", format_as(gap.cause)}};
+  return with_run(std::move(line), run).dump() + '\n';
 }
 
-std::string format_jsonl_lost(const LostRecords& lost) {
-  const json line{{"type", "lost"},
-                  {"start", format_iso_utc(lost.start)},
-                  {"end", format_iso_utc(lost.end)},
-                  {"records", lost.records}};
-  return line.dump() + '\n';
+std::string format_jsonl_lost(const LostRecords& lost, std::string_view run) {
+  json line{{"type", "lost"},
+            {"start", format_iso_utc(lost.start)},
+            {"end", format_iso_utc(lost.end)},
+            {"records", lost.records}};
+  return with_run(std::move(line), run).dump() + '\n';
 }
 
-std::string format_jsonl_end(WallTime end) {
-  return json{{"type", "end"}, {"end", format_iso_utc(end)}}.dump() + '\n';
+std::string format_jsonl_end(WallTime end, std::string_view run) {
+  json line{{"type", "end"}, {"end", format_iso_utc(end)}};
+  return with_run(std::move(line), run).dump() + '\n';
 }
 
-std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
-  std::vector<std::size_t> bad_lines;
+void read_jsonl(LineReader& lines, LogVisitor& visitor) {
   bool in_run = false;
   std::string line;
-  LineReader lines{in};
   while (lines.next(line)) {
-    const auto number = lines.number();
     if (line.empty()) continue;
     const json object = json::parse(line, nullptr, /*allow_exceptions=*/false);
     const auto type = object.is_object() ? string_of(object, "type") : std::string{};
+    const auto run = object.is_object() ? string_of(object, "run") : std::string{};
     if (type == "run") {
       if (auto header = parse_run(object)) {
         in_run = true;
@@ -177,12 +187,12 @@ std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
       }
     } else if (type == "probe" && in_run) {
       if (auto record = parse_probe(object)) {
-        visitor.on_record(std::move(*record));
+        visitor.on_record(run, std::move(*record));
         continue;
       }
     } else if (type == "gap" && in_run) {
       if (const auto gap = parse_gap(object)) {
-        visitor.on_gap(*gap);
+        visitor.on_gap(run, *gap);
         continue;
       }
     } else if (type == "lost" && in_run) {
@@ -190,18 +200,17 @@ std::vector<std::size_t> read_jsonl(std::istream& in, LogVisitor& visitor) {
       const auto end = time_of(object, "end");
       const auto records = count_of(object, "records");
       if (start && end && records) {
-        visitor.on_lost({.start = *start, .end = *end, .records = *records});
+        visitor.on_lost(run, {.start = *start, .end = *end, .records = *records});
         continue;
       }
     } else if (type == "end" && in_run) {
       if (const auto end = time_of(object, "end")) {
-        visitor.on_end(*end);
+        visitor.on_end(run, *end);
         continue;
       }
     }
-    bad_lines.push_back(number);
+    visitor.on_bad_line(lines.number());
   }
-  return bad_lines;
 }
 
 }  // namespace upwatch

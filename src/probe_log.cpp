@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <optional>
+#include <random>
 #include <utility>
 
 #include "upwatch/duration.hpp"
@@ -40,11 +42,25 @@ std::optional<std::string_view> value_of(std::string_view word, std::string_view
   return word.substr(key.size() + 1);
 }
 
+/// Takes a trailing " run=ID" off `line`; returns the ID, or "" if there is none.
+std::string_view take_run_id(std::string_view& line) {
+  const auto space = line.rfind(' ');
+  if (space == std::string_view::npos) return {};
+  const auto id = value_of(line.substr(space + 1), "run");
+  if (!id) return {};
+  line = line.substr(0, space);
+  return *id;
+}
+
 std::optional<RunHeader> parse_run_header(std::string_view line) {
   line.remove_prefix(kRunMarker.size());
   RunHeader header;
   header.version = std::string{next_word(line)};
   if (header.version.empty() || next_word(line) != "run") return std::nullopt;
+  if (const auto id = value_of(line.substr(0, line.find(' ')), "id")) {
+    header.id = std::string{*id};
+    next_word(line);
+  }
   const auto start = value_of(next_word(line), "start");
   const auto interval = value_of(next_word(line), "interval");
   const auto expect = value_of(next_word(line), "expect");
@@ -138,26 +154,37 @@ std::optional<LostRecords> parse_lost_line(std::string_view line) {
 
 }  // namespace
 
-std::string format_lost(const LostRecords& lost) {
-  return fmt::format("{}start={} end={} records={}\n\n", kLostMarker, format_iso_utc(lost.start),
-                     format_iso_utc(lost.end), lost.records);
+/// " run=ID", or nothing for a run without one.
+std::string run_suffix(std::string_view run) {
+  return run.empty() ? std::string{} : fmt::format(" run={}", run);
+}
+
+std::string make_run_id() {
+  std::random_device random;
+  return fmt::format("{:08x}", random());
+}
+
+std::string format_lost(const LostRecords& lost, std::string_view run) {
+  return fmt::format("{}start={} end={} records={}{}\n\n", kLostMarker, format_iso_utc(lost.start),
+                     format_iso_utc(lost.end), lost.records, run_suffix(run));
 }
 
 std::string format_run_header(const RunHeader& header) {
   const std::string proxy = header.proxy.empty() ? "" : " proxy=" + header.proxy;
   const std::string control = header.control.empty() ? "" : " control=" + header.control;
-  return fmt::format("{}{} run start={} interval={} expect={}{}{} url={}\n\n", kRunMarker,
-                     header.version, format_iso_utc(header.start), format_seconds(header.interval),
-                     header.expect, proxy, control, header.url);
+  const std::string id = header.id.empty() ? "" : " id=" + header.id;
+  return fmt::format("{}{} run{} start={} interval={} expect={}{}{} url={}\n\n", kRunMarker,
+                     header.version, id, format_iso_utc(header.start),
+                     format_seconds(header.interval), header.expect, proxy, control, header.url);
 }
 
-std::string format_gap(const Gap& gap) {
-  return fmt::format("{}start={} end={} first={} ticks={} cause={}\n\n", kGapMarker,
+std::string format_gap(const Gap& gap, std::string_view run) {
+  return fmt::format("{}start={} end={} first={} ticks={} cause={}{}\n\n", kGapMarker,
                      format_iso_utc(gap.start), format_iso_utc(gap.end), gap.first_tick, gap.ticks,
-                     format_as(gap.cause));
+                     format_as(gap.cause), run_suffix(run));
 }
 
-std::string format_record(const ProbeRecord& record) {
+std::string format_record(const ProbeRecord& record, std::string_view run) {
   // Built by appending, without format strings: this runs for every probe.
   std::size_t size = 96 + record.remote.size();
   for (const auto& line : record.lines) size += line.size() + 1;
@@ -177,6 +204,10 @@ std::string format_record(const ProbeRecord& record) {
     text += ' ';
     text += kControlWord;
   }
+  if (!run.empty()) {
+    text += " run=";
+    text += run;
+  }
   text += '\n';
   for (const auto& line : record.lines) {
     // A blank line ends a record, so a line of the body is never written blank.
@@ -191,55 +222,61 @@ std::string format_record(const ProbeRecord& record) {
   return text;
 }
 
-std::string format_summary_block(std::string_view summary, WallTime end) {
-  return fmt::format("{}{}{}\n\n", summary, kEndMarker, format_iso_utc(end));
+std::string format_summary_block(std::string_view summary, WallTime end, std::string_view run) {
+  return fmt::format("{}{}{}{}\n\n", summary, kEndMarker, format_iso_utc(end), run_suffix(run));
 }
 
-std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
-  std::vector<std::size_t> bad_lines;
+void read_log(LineReader& lines, LogVisitor& visitor) {
   std::optional<ProbeRecord> record;  // the record being read, until its blank line
+  std::string record_run;             // the run it belongs to
   std::size_t record_line = 0;
   bool in_run = false;
   bool in_summary = false;
   std::string line;
-  LineReader lines{in};
   while (lines.next(line)) {
     const auto number = lines.number();
     if (lines.cut()) {
-      bad_lines.push_back(number);  // nothing upwatch wrote: skipped whole
+      visitor.on_bad_line(number);  // nothing upwatch wrote: skipped whole
       continue;
     }
     if (record) {
       if (line.empty()) {
-        visitor.on_record(std::move(*record));
+        visitor.on_record(record_run, std::move(*record));
         record.reset();
       } else {
         record->lines.push_back(line == " " ? std::string{} : unescape(line));
       }
       continue;
     }
+    std::string_view rest = line;
+    const auto run = take_run_id(rest);
+    const auto bad = [&] { visitor.on_bad_line(number); };
     if (line.empty()) {
       in_summary = false;
+    } else if (line.starts_with("HTTP/")) {
+      // A status line outside any record: the bash loop's log, appended to this file.
+      lines.push_back(std::move(line));
+      return;
     } else if (line.starts_with(kEndMarker) && in_run) {
       in_summary = false;
-      if (const auto end = parse_iso_utc(std::string_view{line}.substr(kEndMarker.size()))) {
-        visitor.on_end(*end);
+      if (const auto end = parse_iso_utc(rest.substr(kEndMarker.size()))) {
+        visitor.on_end(run, *end);
       } else {
-        bad_lines.push_back(number);
+        bad();
       }
     } else if (line.starts_with(kLostMarker) && in_run) {
       in_summary = false;
-      if (const auto lost = parse_lost_line(line)) {
-        visitor.on_lost(*lost);
+      if (const auto lost = parse_lost_line(rest)) {
+        visitor.on_lost(run, *lost);
       } else {
-        bad_lines.push_back(number);
+        bad();
       }
     } else if (line.starts_with(kGapMarker) && in_run) {
       in_summary = false;
-      if (const auto gap = parse_gap_line(line)) {
-        visitor.on_gap(*gap);
+      if (const auto gap = parse_gap_line(rest)) {
+        visitor.on_gap(run, *gap);
       } else {
-        bad_lines.push_back(number);
+        bad();
       }
     } else if (line.starts_with(kRunMarker)) {
       in_summary = false;
@@ -247,39 +284,60 @@ std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor) {
         in_run = true;
         visitor.on_run(std::move(*header));
       } else {
-        bad_lines.push_back(number);
+        bad();
       }
     } else if (line.starts_with(kRecordMarker) && in_run) {
       in_summary = false;
-      record = parse_record_line(line);
+      record = parse_record_line(rest);
+      record_run = run;
       record_line = number;
-      if (!record) bad_lines.push_back(number);
+      if (!record) bad();
     } else if (in_run && (in_summary || line.starts_with(kSummaryStart))) {
       in_summary = true;
     } else {
-      bad_lines.push_back(number);
+      bad();
     }
   }
-  if (record) bad_lines.push_back(record_line);  // cut off before its blank line
-  return bad_lines;
+  if (record) visitor.on_bad_line(record_line);  // cut off before its blank line
 }
 
 void LogCollector::on_run(RunHeader header) { runs.push_back({.header = std::move(header)}); }
 
-void LogCollector::on_record(ProbeRecord record) {
-  runs.back().records.push_back(std::move(record));
+LogRun* LogCollector::find(std::string_view id) {
+  if (runs.empty()) return nullptr;
+  if (id.empty()) return &runs.back();
+  const auto it =
+      std::ranges::find_if(runs, [&](const LogRun& run) { return run.header.id == id; });
+  return it == runs.end() ? nullptr : &*it;
 }
 
-void LogCollector::on_gap(const Gap& gap) { runs.back().gaps.push_back(gap); }
+void LogCollector::on_header(const RunHeader& header) {
+  if (auto* run = find(header.id)) run->header = header;
+}
 
-void LogCollector::on_lost(const LostRecords& lost) { runs.back().lost.push_back(lost); }
+void LogCollector::on_record(std::string_view run, ProbeRecord record) {
+  if (auto* found = find(run)) found->records.push_back(std::move(record));
+}
 
-void LogCollector::on_end(WallTime end) { runs.back().end = end; }
+void LogCollector::on_gap(std::string_view run, const Gap& gap) {
+  if (auto* found = find(run)) found->gaps.push_back(gap);
+}
+
+void LogCollector::on_lost(std::string_view run, const LostRecords& lost) {
+  if (auto* found = find(run)) found->lost.push_back(lost);
+}
+
+void LogCollector::on_end(std::string_view run, WallTime end) {
+  if (auto* found = find(run)) found->end = end;
+}
+
+void LogCollector::on_bad_line(std::size_t number) { bad_lines.push_back(number); }
 
 LogContents read_log(std::istream& in) {
   LogCollector collector;
-  auto bad_lines = read_log(in, collector);
-  return {.runs = std::move(collector.runs), .bad_lines = std::move(bad_lines)};
+  LineReader lines{in};
+  read_log(lines, collector);
+  return {.runs = std::move(collector.runs), .bad_lines = std::move(collector.bad_lines)};
 }
 
 }  // namespace upwatch

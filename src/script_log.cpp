@@ -55,23 +55,106 @@ std::optional<std::string> value_after(const std::string& line, std::string_view
 
 }  // namespace
 
-std::vector<std::size_t> read_script_log(std::istream& in, LogVisitor& visitor) {
-  std::vector<std::size_t> bad_lines;
-  std::vector<ProbeRecord> records;  // held until the trailer names the run
+namespace {
+
+/// Records before the first `date:` header that are held to be given its time; beyond this
+/// many, they go on with the time known (none), so that memory stays bounded.
+constexpr std::size_t kUndatedHeld = 10'000;
+
+/// Streams the records of one run of the bash loop's log to a visitor as its blocks end.
+class ScriptRun {
+ public:
+  explicit ScriptRun(LogVisitor& visitor) : visitor_(visitor) {}
+
+  /// A status line begins a probe.
+  void begin_probe(Outcome outcome) {
+    end_probe();
+    probe_ = ProbeRecord{
+        .sequence = sequence_++, .sent = last_time_.value_or(WallTime{}), .outcome = outcome};
+  }
+  [[nodiscard]] bool in_probe() const { return probe_.has_value(); }
+  /// The probe's `date:` header: when it was answered, to the second.
+  void dated(WallTime time) {
+    probe_->sent = time;
+    if (!last_time_) {
+      for (auto& held : undated_) {
+        held.sent = time;  // a probe before the first date
+        emit(std::move(held));
+      }
+      undated_.clear();
+    }
+    last_time_ = time;
+  }
+  /// The blank line after a probe's headers.
+  void end_probe() {
+    if (!probe_) return;
+    if (!last_time_ && undated_.size() < kUndatedHeld) {
+      undated_.push_back(std::move(*probe_));
+    } else {
+      emit(std::move(*probe_));
+    }
+    probe_.reset();
+  }
+
   RunHeader header{.version = std::string{kScriptLogVersion},
                    .interval = std::chrono::seconds{1},
                    .expect = StatusExpectation{}.spec(),
                    .url = "(not recorded)"};
-  std::optional<WallTime> start;
-  std::optional<WallTime> end;
+  std::optional<WallTime> start;  ///< from the trailer's START
+  std::optional<WallTime> end;    ///< from the trailer's END
   bool has_trailer = false;
-  bool in_block = false;
+
+  /// The end of the run's part of the log: what is held goes out, and the trailer names it.
+  void finish() {
+    end_probe();
+    for (auto& held : undated_) emit(std::move(held));
+    undated_.clear();
+    if (!begun_ && !start) return;  // nothing of a run
+    begin();
+    if (start) header.start = *start;
+    visitor_.on_header(header);
+    // The trailer's END in a zone we cannot read: the last probe is the best we know.
+    if (has_trailer) visitor_.on_end({}, end.value_or(last_sent_.value_or(header.start)));
+  }
+
+ private:
+  void begin() {
+    if (begun_) return;
+    begun_ = true;
+    header.start = start.value_or(first_sent_.value_or(WallTime{}));
+    visitor_.on_run(header);
+  }
+
+  void emit(ProbeRecord&& record) {
+    if (!first_sent_) first_sent_ = record.sent;
+    last_sent_ = record.sent;
+    begin();
+    visitor_.on_record({}, std::move(record));
+  }
+
+  LogVisitor& visitor_;
+  std::optional<ProbeRecord> probe_;
+  std::vector<ProbeRecord> undated_;
+  std::optional<WallTime> last_time_;
+  std::optional<WallTime> first_sent_;
+  std::optional<WallTime> last_sent_;
+  std::uint64_t sequence_ = 0;
+  bool begun_ = false;
+};
+
+}  // namespace
+
+void read_script_log(LineReader& lines, LogVisitor& visitor) {
+  ScriptRun run{visitor};
   std::string line;
-  LineReader lines{in};
   while (lines.next(line)) {
     const auto number = lines.number();
+    if (line.starts_with("# upwatch ")) {
+      lines.push_back(std::move(line));  // upwatch's own log, appended to this one
+      break;
+    }
     if (line.empty()) {
-      in_block = false;
+      run.end_probe();
       continue;
     }
     if (line.starts_with("HTTP/")) {
@@ -79,58 +162,37 @@ std::vector<std::size_t> read_script_log(std::istream& in, LogVisitor& visitor) 
       const auto status =
           space == std::string::npos ? std::nullopt : parse_outcome(line.substr(space + 1, 3));
       if (!status || status->transport != Transport::answered) {
-        bad_lines.push_back(number);
+        visitor.on_bad_line(number);
         continue;
       }
-      records.push_back({.sequence = records.size(),
-                         .sent = records.empty() ? WallTime{} : records.back().sent,
-                         .outcome = *status});
-      in_block = true;
-    } else if (in_block && line.find(':') != std::string::npos && line.front() != ' ') {
+      run.begin_probe(*status);
+    } else if (run.in_probe() && line.find(':') != std::string::npos && line.front() != ' ') {
       if (strncasecmp(line.c_str(), "date:", 5) == 0) {
         const auto value_start = line.find_first_not_of(' ', 5);
         if (const auto sent = parse_http_date(line.substr(std::min(value_start, line.size())))) {
-          records.back().sent = *sent;
+          run.dated(*sent);
         }
       }
     } else if (const auto start_text = value_after(line, "START: ")) {
-      start = parse_date_output(*start_text);
+      run.end_probe();
+      run.start = parse_date_output(*start_text);
     } else if (const auto end_text = value_after(line, "END: ")) {
-      end = parse_date_output(*end_text);
-      has_trailer = true;
+      run.end = parse_date_output(*end_text);
+      run.has_trailer = true;
     } else if (const auto url = value_after(line, "URL: ")) {
-      header.url = *url;
+      run.header.url = *url;
     } else if (const auto interval_text = value_after(line, "INT: ")) {
       const auto interval = parse_duration(*interval_text);
       if (interval && interval->count() > 0) {
-        header.interval = *interval;
+        run.header.interval = *interval;
       } else {
-        bad_lines.push_back(number);
+        visitor.on_bad_line(number);
       }
     } else {
-      bad_lines.push_back(number);
+      visitor.on_bad_line(number);
     }
   }
-  // A probe before the first date: header takes the first time known.
-  WallTime first_known{};
-  for (const auto& record : records) {
-    if (record.sent != WallTime{}) {
-      first_known = record.sent;
-      break;
-    }
-  }
-  for (auto& record : records) {
-    if (record.sent != WallTime{}) break;
-    record.sent = first_known;
-  }
-  header.start = start.value_or(records.empty() ? WallTime{} : records.front().sent);
-  if (records.empty() && !start) return bad_lines;
-  visitor.on_run(header);
-  for (auto& record : records) visitor.on_record(std::move(record));
-  // The trailer's END in a zone we cannot read: the last probe is the best we know.
-  if (has_trailer)
-    visitor.on_end(end.value_or(records.empty() ? header.start : records.back().sent));
-  return bad_lines;
+  run.finish();
 }
 
 }  // namespace upwatch

@@ -53,7 +53,7 @@ class Lab : public ::testing::TestWithParam<bool> {
     std::ifstream in{dir_ + "/lab/testlog.log"};
     result.runs = upwatch::read_runs(in);
     EXPECT_TRUE(result.log.bad_lines.empty());
-    EXPECT_EQ(result.runs.runs.size(), 1U);
+    EXPECT_EQ(result.runs.all.size(), 1U);
     if (::testing::Test::HasFailure() || result.status < 0) {
       ADD_FAILURE() << "stdout:\n" << result.summary << "\nstderr:\n" << process.err();
     }
@@ -88,8 +88,8 @@ TEST_P(Lab, RollingCutoverHasNoDowntime) {
   EXPECT_NE(rehearsal.summary.find("\nDOWNTIME: no downtime: every probe succeeded"),
             std::string::npos)
       << rehearsal.summary;
-  ASSERT_EQ(rehearsal.runs.runs.size(), 1U);
-  const auto& analysis = rehearsal.runs.runs[0].analysis;
+  ASSERT_EQ(rehearsal.runs.all.size(), 1U);
+  const auto& analysis = rehearsal.runs.all[0].analysis;
   EXPECT_GE(analysis.probes(), 200U);
   EXPECT_EQ(analysis.down, 0U);
   expect_protocol(rehearsal, https());
@@ -107,7 +107,7 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   ASSERT_EQ(rehearsal.events.count("healthy s2"), 1U);
   const auto killed = rehearsal.events.find("killing s1")->second;
   const auto v2_not_yet_healthy = rehearsal.events.find("healthy s2")->second;
-  const auto& analysis = rehearsal.runs.runs.at(0).analysis;
+  const auto& analysis = rehearsal.runs.all.at(0).analysis;
   const upwatch::Outcome lb_503 = upwatch::Outcome::http(503);
   const auto window = std::find_if(analysis.windows.begin(), analysis.windows.end(),
                                    [&](const auto& w) { return w.outcomes.contains(lb_503); });

@@ -20,6 +20,9 @@ std::string contents(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+/// Lost records as the text log writes them, for a run without identifier.
+std::string text_lost(const upwatch::LostRecords& lost) { return upwatch::format_lost(lost); }
+
 /// A fresh path in the test's temporary directory.
 std::string temp_path(const char* name) {
   const std::string path = ::testing::TempDir() + "/" + name;
@@ -42,36 +45,35 @@ std::size_t log_lost_total(const std::string& text) {
 TEST(LogFile, AppendsToAFileWholeRecordsAtATime) {
   const auto path = temp_path("upwatch_log_file_test.log");
   {
-    upwatch::LogFile log{path, upwatch::format_lost};
+    upwatch::LogFile log{path, text_lost};
     ASSERT_TRUE(log.append("first\n"));
   }
   {
-    upwatch::LogFile log{path, upwatch::format_lost};
+    upwatch::LogFile log{path, text_lost};
     log.discard_if_created();  // it did not: the file was there
     ASSERT_TRUE(log.append("second\n"));
   }
   EXPECT_EQ(contents(path), "first\nsecond\n");
   {
-    upwatch::LogFile log{path, upwatch::format_lost};
+    upwatch::LogFile log{path, text_lost};
     log.truncate();
     ASSERT_TRUE(log.append("third\n"));
   }
   EXPECT_EQ(contents(path), "third\n");
   std::remove(path.c_str());
   {
-    upwatch::LogFile log{path, upwatch::format_lost};
+    upwatch::LogFile log{path, text_lost};
     log.discard_if_created();
   }
   EXPECT_FALSE(std::ifstream{path}.good());
-  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log", upwatch::format_lost),
-               upwatch::UsageError);
+  EXPECT_THROW(upwatch::LogFile("/nonexistent-dir/x.log", text_lost), upwatch::UsageError);
 }
 
 TEST(LogFile, OneRunAtATime) {
   const auto path = temp_path("upwatch_log_file_lock.log");
-  const upwatch::LogFile first{path, upwatch::format_lost};
+  const upwatch::LogFile first{path, text_lost};
   try {
-    const upwatch::LogFile second{path, upwatch::format_lost};
+    const upwatch::LogFile second{path, text_lost};
     ADD_FAILURE() << "a second run on the same log";
   } catch (const upwatch::UsageError& error) {
     EXPECT_NE(std::string{error.what()}.find("in use by another upwatch run"), std::string::npos);
@@ -82,7 +84,7 @@ TEST(LogFile, OneRunAtATime) {
 TEST(LogFile, AFifoNobodyReadsIsAnErrorNotAHang) {
   const auto path = temp_path("upwatch_log_file.fifo");
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
-  EXPECT_THROW(upwatch::LogFile(path, upwatch::format_lost), upwatch::UsageError);
+  EXPECT_THROW(upwatch::LogFile(path, text_lost), upwatch::UsageError);
   std::remove(path.c_str());
 }
 
@@ -92,7 +94,7 @@ TEST(LogFile, WhatWasLostIsRecordedOnceTheLogCanBeWrittenAgain) {
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   ASSERT_GE(reader, 0);
-  upwatch::LogFile log{path, upwatch::format_lost};
+  upwatch::LogFile log{path, text_lost};
   const std::string record(1000, 'r');
   std::size_t failed = 0;
   while (log.append(record + "\n")) {

@@ -40,14 +40,14 @@ std::string two_runs(bool jsonl) {
   const auto record = jsonl ? upwatch::format_jsonl_record : upwatch::format_record;
   std::string text = run(header(kStart));
   for (std::uint64_t k = 0; k < 10; ++k) {
-    text += record(probe(kStart, k, Outcome::http(k >= 3 && k < 5 ? 502 : 200)));
+    text += record(probe(kStart, k, Outcome::http(k >= 3 && k < 5 ? 502 : 200)), "");
   }
   text += jsonl ? upwatch::format_jsonl_end(kStart + 1s)
-                : upwatch::format_summary_block("START: ...\n", kStart + 1s);
+                : upwatch::format_summary_block("START: ...\n", kStart + 1s, "");
   const WallTime later = kStart + 1h;
   text += run(header(later));
-  text += record(probe(later, 0, Outcome::http(200)));
-  text += record(probe(later, 1, Outcome::failure(Transport::reset)));
+  text += record(probe(later, 0, Outcome::http(200)), "");
+  text += record(probe(later, 1, Outcome::failure(Transport::reset)), "");
   return text;
 }
 
@@ -67,8 +67,8 @@ TEST(LoggedRun, TextAndJsonlGiveTheSameRuns) {
     const auto reading = upwatch::read_runs(in);
     EXPECT_EQ(reading.format, jsonl ? LogFormat::jsonl : LogFormat::text);
     EXPECT_TRUE(reading.bad_lines.empty());
-    ASSERT_EQ(reading.runs.size(), 2U);
-    const auto& first = reading.runs[0];
+    ASSERT_EQ(reading.all.size(), 2U);
+    const auto& first = reading.all[0];
     EXPECT_TRUE(first.summarized);
     EXPECT_EQ(first.records, 10U);
     EXPECT_EQ(first.info.end, kStart + 1s);
@@ -76,7 +76,7 @@ TEST(LoggedRun, TextAndJsonlGiveTheSameRuns) {
     ASSERT_EQ(first.analysis.windows.size(), 1U);
     EXPECT_EQ(first.analysis.windows[0].first_sequence, 3U);
     EXPECT_EQ(first.analysis.windows[0].end, kStart + 500ms);
-    const auto& killed = reading.runs[1];
+    const auto& killed = reading.all[1];
     EXPECT_FALSE(killed.summarized);
     EXPECT_EQ(killed.info.end, kStart + 1h + 102ms);  // the end of its last record
     ASSERT_EQ(killed.info.notes.size(), 1U);
@@ -88,7 +88,7 @@ TEST(LoggedRun, TextAndJsonlGiveTheSameRuns) {
 
 TEST(LoggedRun, ListsRuns) {
   std::istringstream in{two_runs(false)};
-  const auto list = upwatch::render_run_list(upwatch::read_runs(in).runs);
+  const auto list = upwatch::render_run_list(upwatch::read_runs(in).all);
   std::istringstream lines{list};
   std::string line;
   ASSERT_TRUE(std::getline(lines, line));
@@ -105,7 +105,7 @@ TEST(LoggedRun, ListsRuns) {
 TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   std::istringstream in{two_runs(false)};
   const auto reading = upwatch::read_runs(in);
-  const auto& run = reading.runs[0];
+  const auto& run = reading.all[0];
   const auto document = nlohmann::json::parse(upwatch::render_json(run.info, run.analysis));
   EXPECT_EQ(document["url"], "http://h/");
   EXPECT_EQ(document["interval_s"], 0.1);
@@ -135,7 +135,7 @@ TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   EXPECT_EQ(document["unobserved_ms"], 0);
   EXPECT_EQ(document["unanswered"]["overdue"], 0);
   EXPECT_EQ(document["exit_status"], 1);
-  const auto& killed = reading.runs[1];
+  const auto& killed = reading.all[1];
   const auto still_down = nlohmann::json::parse(upwatch::render_json(killed.info, killed.analysis));
   EXPECT_TRUE(still_down["windows"][0]["end"].is_null());
   EXPECT_EQ(still_down["windows"][0]["still_down_at_end"], true);

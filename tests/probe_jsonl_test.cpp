@@ -35,8 +35,10 @@ struct Read {
 
 Read read(const std::string& text) {
   std::istringstream in{text};
+  upwatch::LineReader lines{in};
   Read result;
-  result.bad_lines = upwatch::read_jsonl(in, result.collected);
+  upwatch::read_jsonl(lines, result.collected);
+  result.bad_lines = result.collected.bad_lines;
   return result;
 }
 

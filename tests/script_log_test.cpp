@@ -11,6 +11,17 @@ using upwatch::WallTime;
 
 namespace {
 
+/// Reads the bash loop's log from `in` into `collected`; returns the lines it could not read.
+std::vector<std::size_t> read_script(std::istream& in, upwatch::LogCollector& collected) {
+  upwatch::LineReader lines{in};
+  upwatch::read_script_log(lines, collected);
+  return collected.bad_lines;
+}
+
+}  // namespace
+
+namespace {
+
 // The example log of the cutover plan, with a 502 between its two probes.
 constexpr const char* kSeedLog = R"(HTTP/2 200 
 date: Fri, 17 Nov 2023 00:09:32 GMT
@@ -61,7 +72,7 @@ class ScriptLog : public ::testing::Test {
 TEST_F(ScriptLog, EachStatusLineIsAProbeTimedByItsDateHeader) {
   std::istringstream in{kSeedLog};
   upwatch::LogCollector collected;
-  EXPECT_TRUE(upwatch::read_script_log(in, collected).empty());
+  EXPECT_TRUE(read_script(in, collected).empty());
   ASSERT_EQ(collected.runs.size(), 1U);
   const auto& header = collected.runs[0].header;
   EXPECT_EQ(header.version, upwatch::kScriptLogVersion);
@@ -84,7 +95,7 @@ TEST_F(ScriptLog, AnUnknownZoneFallsBackToTheProbes) {
   text.replace(text.find("PST 2023\nURL"), 3, "JST");
   std::istringstream in{text};
   upwatch::LogCollector collected;
-  EXPECT_TRUE(upwatch::read_script_log(in, collected).empty());
+  EXPECT_TRUE(read_script(in, collected).empty());
   EXPECT_EQ(collected.runs[0].header.start, utc(0, 9, 32));
   EXPECT_EQ(collected.runs[0].end, utc(0, 9, 37));
 }
@@ -95,7 +106,7 @@ TEST_F(ScriptLog, KilledBeforeTheTrailerAndBadLines) {
   text += "\n\ngarbage here\nHTTP/2 abc\n";
   std::istringstream in{text};
   upwatch::LogCollector collected;
-  const auto bad_lines = upwatch::read_script_log(in, collected);
+  const auto bad_lines = read_script(in, collected);
   EXPECT_EQ(bad_lines, (std::vector<std::size_t>{23, 24}));
   EXPECT_EQ(collected.runs[0].records.size(), 4U);
   EXPECT_EQ(collected.runs[0].end, std::nullopt);
@@ -108,7 +119,7 @@ TEST_F(ScriptLog, DatesBeyondYear9999AreNotRead) {
       "HTTP/1.1 200 OK\ndate: Fri, 17 Nov 65730111583 00:09:32 GMT\n\n"
       "START: Thu Nov 16 16:09:31 UTC 65730111583\nEND: x\nURL: u\nINT: 1\n"};
   upwatch::LogCollector collected;
-  EXPECT_TRUE(upwatch::read_script_log(in, collected).empty());
+  EXPECT_TRUE(read_script(in, collected).empty());
   ASSERT_EQ(collected.runs[0].records.size(), 1U);
   EXPECT_EQ(collected.runs[0].records[0].sent, WallTime{});
   EXPECT_EQ(collected.runs[0].header.start, WallTime{});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +20,7 @@ namespace upwatch {
 class LogFile {
  public:
   /// How the log's format writes lost records.
-  using LostFormat = std::string (*)(const LostRecords&);
+  using LostFormat = std::function<std::string(const LostRecords&)>;
 
   /// Opens `path` for appending, creating it if there is none, and changes nothing else;
   /// throws UsageError naming the path and the reason on failure (a FIFO nobody reads, a

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,9 +25,13 @@ class LineReader {
   [[nodiscard]] std::size_t number() const { return number_; }
   /// True if the line last read was longer than kMaxLogLine and was cut.
   [[nodiscard]] bool cut() const { return cut_; }
+  /// Gives back the line last read, whole, so that the next call to next() reads it again: for
+  /// a reader that stops at a line of another format.
+  void push_back(std::string line);
 
  private:
   std::istream& in_;
+  std::optional<std::string> pushed_back_;
   std::size_t number_ = 0;
   bool cut_ = false;
 };

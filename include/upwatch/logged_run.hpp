@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -33,19 +34,30 @@ struct LoggedRun {
   bool summarized = false;  ///< false if the run ended without writing its summary
 };
 
-/// Everything read from one log.
+/// What reading one log found, besides its runs.
 struct LogReading {
-  LogFormat format = LogFormat::text;
-  std::vector<LoggedRun> runs;
-  std::vector<std::size_t> bad_lines;  ///< 1-based numbers of the lines that could not be read
+  LogFormat format = LogFormat::text;  ///< the format of its first line
+  std::uint64_t runs = 0;              ///< runs read
+  std::uint64_t bad_line_count = 0;    ///< lines that could not be read
+  std::vector<std::size_t> bad_lines;  ///< the 1-based numbers of the first 20 of them
+  std::vector<LoggedRun> all;          ///< every run, from the read_runs that keeps them
 };
 
-/// Reads every run of a log of any format (detected from its first line) through the same
-/// outage analysis as a live run. `in` must be seekable. Never fails on bad content.
+/// Reads every run of a log through the same outage analysis as a live run, handing each to
+/// `on_run` as soon as it ends (or the log does), in memory bounded whatever the log: from a
+/// file or a pipe. upwatch's log, its JSON Lines log and the bash loop's log are told apart by
+/// their first line; the bash loop's and upwatch's may follow each other in one file. Never
+/// fails on bad content.
+LogReading read_runs(std::istream& in, const std::function<void(LoggedRun&&)>& on_run);
+/// The same, keeping every run in `all`: for tests and small logs.
 [[nodiscard]] LogReading read_runs(std::istream& in);
 
-/// A table of runs, one line each: number, start, end, probes, failed probes, windows,
-/// downtime, whether the run wrote its summary, URL.
+/// The header of the table of runs.
+[[nodiscard]] std::string render_run_list_header();
+/// One row of the table of runs: number, start, end, probes, failed probes, windows,
+/// downtime, time not observed, verdict, whether the run wrote its summary, URL.
+[[nodiscard]] std::string render_run_row(std::size_t number, const LoggedRun& run);
+/// The table of `runs`, numbered from 1.
 [[nodiscard]] std::string render_run_list(const std::vector<LoggedRun>& runs);
 
 }  // namespace upwatch

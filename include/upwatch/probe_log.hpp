@@ -37,6 +37,7 @@ namespace upwatch {
 
 /// The line that opens each run in a log.
 struct RunHeader {
+  std::string id;                     ///< names the run in each of its lines; "" in old logs
   std::string version;                ///< upwatch's version
   WallTime start;                     ///< when the run started
   std::chrono::nanoseconds interval;  ///< the schedule's interval
@@ -57,38 +58,52 @@ struct LostRecords {
   bool operator==(const LostRecords&) const = default;
 };
 
+/// A new run identifier: 8 random hex digits.
+[[nodiscard]] std::string make_run_id();
+
 /// The run header line and the blank line after it.
 [[nodiscard]] std::string format_run_header(const RunHeader& header);
-/// One record: the marker line, the status line and headers or error text, a blank line.
-[[nodiscard]] std::string format_record(const ProbeRecord& record);
-/// One gap: its line and a blank line.
-[[nodiscard]] std::string format_gap(const Gap& gap);
-/// The line that records lost records, once the log can be written again, and a blank line.
-[[nodiscard]] std::string format_lost(const LostRecords& lost);
+/// One record of run `run`: the marker line, the status line and headers or error text
+/// (escaped: see append_escaped), a blank line.
+[[nodiscard]] std::string format_record(const ProbeRecord& record, std::string_view run = {});
+/// One gap of run `run`: its line and a blank line.
+[[nodiscard]] std::string format_gap(const Gap& gap, std::string_view run = {});
+/// The line that records lost records of run `run`, once the log can be written again, and
+/// a blank line.
+[[nodiscard]] std::string format_lost(const LostRecords& lost, std::string_view run = {});
 /// The summary as it is appended to the log after the records, with the end marker that
-/// records when the run ended.
-[[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end);
+/// records when run `run` ended.
+[[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end,
+                                               std::string_view run = {});
 
-/// Receives what a log holds, in file order.
+/// Receives what a log holds, in file order. `run` names the run a line belongs to; "" is
+/// the run begun last (logs of upwatch 0.1 and of the bash loop name none).
 class LogVisitor {
  public:
   virtual ~LogVisitor() = default;
-  /// A run begins; the records that follow belong to it.
+  /// A run begins.
   virtual void on_run(RunHeader header) = 0;
-  /// A complete record of the current run.
-  virtual void on_record(ProbeRecord record) = 0;
-  /// A gap of the current run.
-  virtual void on_gap(const Gap& gap) = 0;
-  /// Records of the current run that could not be written to this log.
-  virtual void on_lost(const LostRecords& lost) = 0;
-  /// The current run wrote its summary and ended at `end`.
-  virtual void on_end(WallTime end) = 0;
+  /// The header of run `header.id` (begun already), completed: the bash loop names its run at
+  /// the end of its log.
+  virtual void on_header(const RunHeader& header) = 0;
+  /// A complete record.
+  virtual void on_record(std::string_view run, ProbeRecord record) = 0;
+  /// A gap.
+  virtual void on_gap(std::string_view run, const Gap& gap) = 0;
+  /// Records that could not be written to this log.
+  virtual void on_lost(std::string_view run, const LostRecords& lost) = 0;
+  /// The run wrote its summary and ended at `end`.
+  virtual void on_end(std::string_view run, WallTime end) = 0;
+  /// A line that could not be read (1-based); a record cut short is named by its marker line.
+  virtual void on_bad_line(std::size_t number) = 0;
 };
 
-/// Reads a log, handing what it holds to `visitor` as it goes (memory stays bounded by one
-/// record). Never fails: returns the 1-based numbers of the lines it could not read; a
-/// record cut short is named by the number of its marker line.
-std::vector<std::size_t> read_log(std::istream& in, LogVisitor& visitor);
+class LineReader;
+
+/// Reads upwatch's log, handing what it holds to `visitor` as it goes (memory stays bounded
+/// by one record). Never fails. Stops before a line of the bash loop's log (a status line
+/// outside any record), which it leaves to be read next, or at the end.
+void read_log(LineReader& lines, LogVisitor& visitor);
 
 /// One run read back from a log.
 struct LogRun {
@@ -112,12 +127,19 @@ struct LogContents {
 class LogCollector final : public LogVisitor {
  public:
   void on_run(RunHeader header) override;
-  void on_record(ProbeRecord record) override;
-  void on_gap(const Gap& gap) override;
-  void on_lost(const LostRecords& lost) override;
-  void on_end(WallTime end) override;
+  void on_header(const RunHeader& header) override;
+  void on_record(std::string_view run, ProbeRecord record) override;
+  void on_gap(std::string_view run, const Gap& gap) override;
+  void on_lost(std::string_view run, const LostRecords& lost) override;
+  void on_end(std::string_view run, WallTime end) override;
+  void on_bad_line(std::size_t number) override;
 
   std::vector<LogRun> runs;
+  std::vector<std::size_t> bad_lines;
+
+ private:
+  /// The run named `id`, or the last begun for ""; nullptr if there is none.
+  LogRun* find(std::string_view id);
 };
 
 /// Reads a whole log into memory with a LogCollector.

@@ -4,6 +4,7 @@
 #include <istream>
 #include <vector>
 
+#include "upwatch/log_lines.hpp"
 #include "upwatch/probe_log.hpp"
 
 /// The log of the bash loop upwatch replaces (`curl -o - -I $URL >> testlog.log; sleep $INT`,
@@ -14,9 +15,11 @@ namespace upwatch {
 /// The version a run read from such a log is given in its RunHeader.
 inline constexpr std::string_view kScriptLogVersion = "bash-script";
 
-/// Reads such a log as one run: each status line is a probe, sent when its `date:` header
-/// says (to the second; a probe without one is given the time of the one before), with no
-/// latency. Never fails: returns the 1-based numbers of the lines it could not read.
-std::vector<std::size_t> read_script_log(std::istream& in, LogVisitor& visitor);
+/// Reads such a log as one run, streaming its probes to `visitor`: each status line is a
+/// probe, sent when its `date:` header says (to the second; a probe without one is given the
+/// time of the one before, or of the first date for those before it), with no latency; the
+/// trailer completes the run's header (on_header). Never fails: lines it cannot read go to
+/// on_bad_line. Stops before a line of upwatch's own log, which it leaves to be read next.
+void read_script_log(LineReader& lines, LogVisitor& visitor);
 
 }  // namespace upwatch

@@ -17,22 +17,29 @@ namespace {
 /// Checks what the readers hand over, as a report would use it.
 struct Checker final : upwatch::LogVisitor {
   void on_run(upwatch::RunHeader header) override { in_run = header.interval.count() > 0; }
-  void on_record(upwatch::ProbeRecord record) override {
+  void on_header(const upwatch::RunHeader& header) override {
+    if (!in_run) __builtin_trap();  // a header completed outside a run
+    static_cast<void>(upwatch::format_run_header(header));
+  }
+  void on_bad_line(std::size_t) override {}
+  void on_record(std::string_view, upwatch::ProbeRecord record) override {
     if (!in_run) __builtin_trap();  // a record outside a run
     static_cast<void>(upwatch::format_record(record));
     static_cast<void>(upwatch::format_jsonl_record(record));
   }
-  void on_gap(const upwatch::Gap& gap) override {
+  void on_gap(std::string_view, const upwatch::Gap& gap) override {
     if (!in_run) __builtin_trap();  // a gap outside a run
     static_cast<void>(upwatch::format_gap(gap));
     static_cast<void>(upwatch::format_jsonl_gap(gap));
   }
-  void on_lost(const upwatch::LostRecords& lost) override {
+  void on_lost(std::string_view, const upwatch::LostRecords& lost) override {
     if (!in_run) __builtin_trap();  // lost records outside a run
     static_cast<void>(upwatch::format_lost(lost));
     static_cast<void>(upwatch::format_jsonl_lost(lost));
   }
-  void on_end(upwatch::WallTime end) override { static_cast<void>(upwatch::format_iso_utc(end)); }
+  void on_end(std::string_view, upwatch::WallTime end) override {
+    static_cast<void>(upwatch::format_iso_utc(end));
+  }
   bool in_run = false;
 };
 
@@ -42,25 +49,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   {
     std::istringstream in{text};
+    upwatch::LineReader lines{in};
     Checker checker;
-    static_cast<void>(upwatch::read_log(in, checker));
+    upwatch::read_log(lines, checker);
   }
   {
     std::istringstream in{text};
+    upwatch::LineReader lines{in};
     Checker checker;
-    static_cast<void>(upwatch::read_jsonl(in, checker));
+    upwatch::read_jsonl(lines, checker);
   }
   {
     std::istringstream in{text};
+    upwatch::LineReader lines{in};
     Checker checker;
-    static_cast<void>(upwatch::read_script_log(in, checker));
+    upwatch::read_script_log(lines, checker);
   }
   std::istringstream in{text};
   const auto reading = upwatch::read_runs(in);
-  for (const auto& run : reading.runs) {
+  for (const auto& run : reading.all) {
     static_cast<void>(upwatch::render_summary(run.info, run.analysis));
     static_cast<void>(upwatch::render_json(run.info, run.analysis));
   }
-  static_cast<void>(upwatch::render_run_list(reading.runs));
+  static_cast<void>(upwatch::render_run_list(reading.all));
   return 0;
 }

@@ -31,7 +31,15 @@ class RunLog {
   RunLog(const std::string& path, LogFile::LostFormat lost_format)
       : path_(path), file_(path, std::move(lost_format)) {}
 
+  /// The text that opens the run in the log, written again at the top of a file that takes
+  /// the place of one that was moved away.
+  void open_run(std::string header) {
+    header_ = std::move(header);
+    append(header_);
+  }
+
   void append(std::string_view text) {
+    follow_if_moved();
     const auto was_lost = file_.lost();
     if (!file_.append(text)) {
       if (!was_lost) {
@@ -67,6 +75,26 @@ class RunLog {
   LogFile file_;
   bool failed_ = false;
   std::uint64_t lost_records_ = 0;  ///< lost, and recorded as such in the log
+  std::string header_;
+  std::chrono::steady_clock::time_point checked_ = std::chrono::steady_clock::now();
+
+  /// At most once a second: if the log was renamed or deleted (logrotate), says so and goes on
+  /// in a new file of the same name, which opens with the run's header again.
+  void follow_if_moved() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - checked_ < std::chrono::seconds{1}) return;
+    checked_ = now;
+    if (!file_.moved()) return;
+    spdlog::warn("log file '{}' was moved or deleted: the run goes on in a new '{}'", path_, path_);
+    try {
+      file_.reopen();
+    } catch (const UsageError& error) {
+      spdlog::error("{}", error.what());
+      failed_ = true;
+      return;
+    }
+    if (!file_.append(header_)) failed_ = true;
+  }
 };
 
 void print(std::string_view text) {
@@ -118,8 +146,8 @@ int run_probes(const Config& config) {
                          .proxy = redact_url(config.proxy),
                          .control = redact_url(config.control_url),
                          .url = redact_url(config.url)};
-  log.append(format_run_header(header));
-  if (jsonl) jsonl->append(format_jsonl_run(header));
+  log.open_run(format_run_header(header));
+  if (jsonl) jsonl->open_run(format_jsonl_run(header));
   spdlog::info("probing {}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
                header.proxy.empty() ? "" : " through the proxy " + header.proxy,
                format_seconds(config.interval), config.log_path);
@@ -145,15 +173,25 @@ int run_probes(const Config& config) {
     if (jsonl) jsonl->append(format_jsonl_gap(gap, run_id));
     analysis.add_gap(gap);
   };
-  Engine engine{config, start, {.record = on_record, .gap = on_gap}};
+  const auto run_info = [&](WallTime end) {
+    return RunInfo{.start = header.start,
+                   .end = end,
+                   .url = header.url,
+                   .proxy = header.proxy,
+                   .control = header.control,
+                   .interval = header.interval};
+  };
+  const auto on_interim = [&] {
+    auto info =
+        run_info(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    info.notes.emplace_back(
+        "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
+    print(render_summary(info, analysis.so_far()));
+  };
+  Engine engine{config, start, {.record = on_record, .gap = on_gap, .interim = on_interim}};
   const WallTime end = engine.run(stop);
   const RunAnalysis result = std::move(analysis).finish();
-  RunInfo info{.start = header.start,
-               .end = end,
-               .url = header.url,
-               .proxy = header.proxy,
-               .control = header.control,
-               .interval = header.interval};
+  RunInfo info = run_info(end);
   for (const RunLog* each : {&log, jsonl ? &*jsonl : nullptr}) {
     if (each == nullptr) continue;
     if (auto note = each->loss_note()) info.notes.push_back(std::move(*note));
@@ -171,14 +209,14 @@ int run_report(const ReportConfig& report) {
   std::size_t number = 0;
   std::optional<LoggedRun> chosen;
   if (report.list) print(render_run_list_header());
-  const auto on_run = [&](LoggedRun&& run) {
+  RunReader reader{[&](LoggedRun&& run) {
     ++number;
     if (report.list) {
       print(render_run_row(number, run));
     } else if (!report.run || *report.run == number) {
       chosen = std::move(run);
     }
-  };
+  }};
   for (const auto& path : report.logs) {
     std::ifstream file;
     std::istream* in = &std::cin;
@@ -193,7 +231,7 @@ int run_report(const ReportConfig& report) {
     if (in->peek() == std::istream::traits_type::eof()) {
       throw UsageError(fmt::format("log '{}' is empty", path));
     }
-    const auto reading = read_runs(*in, on_run);
+    const auto reading = reader.read(*in);
     if (in->bad()) {
       throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
     }
@@ -203,6 +241,7 @@ int run_report(const ReportConfig& report) {
           fmt::format("no run found in '{}' (read as {})", path, format_as(reading.format)));
     }
   }
+  reader.finish();
   if (report.list) return 0;
   if (!chosen) {
     throw UsageError(fmt::format("no run {}: the logs hold {} run{}", report.run.value_or(0),

@@ -263,6 +263,7 @@ struct Engine::Impl {
         abandon_all(Clock::now());
         break;
       }
+      if (stop.take_summary_request() && sinks.interim) sinks.interim();
       const auto now = ClockReading::now();
       auto due = timekeeper.due(now, next);
       for (const auto& gap : due.gaps) {

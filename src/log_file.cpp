@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,23 +17,41 @@ namespace upwatch {
 
 LogFile::LogFile(const std::string& path, LostFormat lost_format)
     : path_(path), lost_format_(std::move(lost_format)) {
+  open();
+}
+
+void LogFile::open() {
   // Non-blocking: opening a FIFO nobody reads fails at once (ENXIO) rather than hanging, and
   // writing to a pipe never waits (a regular file ignores the flag).
   constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK;
-  fd_ = UniqueFd{::open(path.c_str(), kFlags)};
+  fd_ = UniqueFd{::open(path_.c_str(), kFlags)};
+  created_ = false;
   if (!fd_ && errno == ENOENT) {
-    fd_ = UniqueFd{::open(path.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
+    fd_ = UniqueFd{::open(path_.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
     created_ = static_cast<bool>(fd_);
   }
   if (!fd_) {
     throw UsageError(
-        fmt::format("cannot open log file '{}': {}", path,
+        fmt::format("cannot open log file '{}': {}", path_,
                     errno == ENXIO ? "a FIFO that nobody reads" : std::strerror(errno)));
   }
   if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
     throw UsageError(fmt::format(
-        "log file '{}' is in use by another upwatch run: give this run its own with -o", path));
+        "log file '{}' is in use by another upwatch run: give this run its own with -o", path_));
   }
+}
+
+bool LogFile::moved() const {
+  struct stat named {};
+  struct stat open {};
+  if (::fstat(fd_.get(), &open) != 0 || !S_ISREG(open.st_mode)) return false;
+  return ::stat(path_.c_str(), &named) != 0 || named.st_dev != open.st_dev ||
+         named.st_ino != open.st_ino;
+}
+
+void LogFile::reopen() {
+  open();
+  torn_ = false;  // the torn record, if any, is in the file that was moved
 }
 
 void LogFile::truncate() {

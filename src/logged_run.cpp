@@ -23,18 +23,23 @@ constexpr std::size_t kOpenRunsKept = 16;
 /// The line numbers kept for the warning about lines that could not be read.
 constexpr std::size_t kBadLinesKept = 20;
 
+}  // namespace
+
 /// Builds one LoggedRun per run as the readers hand over headers, records and ends, and hands
 /// each to `on_closed` the moment it ends, so that a log of any number of runs is read in
 /// bounded memory. Lines of a run are told apart by its identifier, not by their position.
 class RunBuilder final : public LogVisitor {
  public:
-  RunBuilder(const std::function<void(LoggedRun&&)>& on_closed, LogReading& reading)
-      : on_closed_(on_closed), reading_(reading) {}
+  explicit RunBuilder(std::function<void(LoggedRun&&)> on_closed)
+      : on_closed_(std::move(on_closed)) {}
+  /// Where what is read from the log being read goes.
+  void reading(LogReading* reading) { reading_ = reading; }
   RunBuilder(const RunBuilder&) = delete;
   RunBuilder& operator=(const RunBuilder&) = delete;
   ~RunBuilder() override = default;
 
   void on_run(RunHeader header) override {
+    ++reading_->runs;
     if (!header.id.empty() && find(header.id) != nullptr) return;  // a log reopened mid-run
     if (header.id.empty()) {
       if (auto* unnamed = find_named("")) close(*unnamed);  // runs without id follow each other
@@ -89,8 +94,8 @@ class RunBuilder final : public LogVisitor {
   }
 
   void on_bad_line(std::size_t number) override {
-    ++reading_.bad_line_count;
-    if (reading_.bad_lines.size() < kBadLinesKept) reading_.bad_lines.push_back(number);
+    ++reading_->bad_line_count;
+    if (reading_->bad_lines.size() < kBadLinesKept) reading_->bad_lines.push_back(number);
   }
 
   /// Closes the runs still open at the end of the log, in the order they began.
@@ -150,16 +155,13 @@ class RunBuilder final : public LogVisitor {
                      .records = run.records,
                      .summarized = run.end.has_value()};
     open_.erase(open_.begin() + (&run - open_.data()));
-    ++reading_.runs;
     on_closed_(std::move(closed));
   }
 
-  const std::function<void(LoggedRun&&)>& on_closed_;
-  LogReading& reading_;
+  std::function<void(LoggedRun&&)> on_closed_;
+  LogReading* reading_ = nullptr;
   std::vector<Open> open_;  ///< in the order they began
 };
-
-}  // namespace
 
 std::string_view format_as(LogFormat format) {
   switch (format) {
@@ -180,16 +182,21 @@ LogFormat detect_format(std::string_view first_line) {
   return LogFormat::text;
 }
 
-LogReading read_runs(std::istream& in, const std::function<void(LoggedRun&&)>& on_run) {
+RunReader::RunReader(std::function<void(LoggedRun&&)> on_run)
+    : builder_(std::make_unique<RunBuilder>(std::move(on_run))) {}
+
+RunReader::~RunReader() = default;
+
+LogReading RunReader::read(std::istream& in) {
   LineReader lines{in};
   std::string first_line;
   while (lines.next(first_line) && first_line.empty()) {
   }
   LogReading reading{.format = detect_format(first_line)};
   if (lines.number() > 0) lines.push_back(std::move(first_line));
-  RunBuilder builder{on_run, reading};
+  builder_->reading(&reading);
   if (reading.format == LogFormat::jsonl) {
-    read_jsonl(lines, builder);
+    read_jsonl(lines, *builder_);
   } else {
     // The bash loop's log and upwatch's may follow each other in one file (both default to
     // testlog.log): each reader stops where the other's lines begin.
@@ -197,21 +204,30 @@ LogReading read_runs(std::istream& in, const std::function<void(LoggedRun&&)>& o
     for (std::string line; lines.next(line);) {
       lines.push_back(std::move(line));
       if (format == LogFormat::script) {
-        read_script_log(lines, builder);
+        read_script_log(lines, *builder_);
         format = LogFormat::text;
       } else {
-        read_log(lines, builder);
+        read_log(lines, *builder_);
         format = LogFormat::script;
       }
     }
   }
-  builder.finish();
+  builder_->reading(nullptr);
   return reading;
+}
+
+void RunReader::finish() {
+  LogReading unused;
+  builder_->reading(&unused);
+  builder_->finish();
+  builder_->reading(nullptr);
 }
 
 LogReading read_runs(std::istream& in) {
   std::vector<LoggedRun> runs;
-  auto reading = read_runs(in, [&](LoggedRun&& run) { runs.push_back(std::move(run)); });
+  RunReader reader{[&](LoggedRun&& run) { runs.push_back(std::move(run)); }};
+  auto reading = reader.read(in);
+  reader.finish();
   reading.all = std::move(runs);
   return reading;
 }

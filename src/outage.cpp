@@ -134,6 +134,12 @@ RunAnalysis OutageAnalysis::finish() && {
   return std::move(result_);
 }
 
+RunAnalysis OutageAnalysis::so_far() const {
+  OutageAnalysis copy = *this;
+  copy.held_back_.clear();
+  return std::move(copy).finish();
+}
+
 void OutageAnalysis::consume(std::uint64_t sequence, const Event& event) {
   if (const auto* gap = std::get_if<Gap>(&event)) {
     consume_gap(*gap);

@@ -141,3 +141,27 @@ TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   EXPECT_EQ(still_down["windows"][0]["still_down_at_end"], true);
   EXPECT_EQ(still_down["notes"].size(), 1U);
 }
+
+TEST(LoggedRun, RunsAreToldApartByTheirIdentifierNotByPosition) {
+  // Two runs whose lines are interleaved, as two probers writing one shared file would.
+  auto first = header(kStart);
+  first.id = "aaaa0001";
+  auto second = header(kStart + 1min);
+  second.id = "bbbb0002";
+  std::string text = upwatch::format_run_header(first) + upwatch::format_run_header(second);
+  for (std::uint64_t k = 0; k < 6; ++k) {
+    text += upwatch::format_record(probe(kStart, k, Outcome::http(k == 2 ? 502 : 200)), first.id);
+    text += upwatch::format_record(probe(kStart + 1min, k, Outcome::http(200)), second.id);
+  }
+  text += upwatch::format_summary_block("START: ...\n", kStart + 1s, first.id);
+  text += upwatch::format_summary_block("START: ...\n", kStart + 1min + 1s, second.id);
+  std::istringstream in{text};
+  const auto reading = upwatch::read_runs(in);
+  EXPECT_TRUE(reading.bad_lines.empty());
+  ASSERT_EQ(reading.all.size(), 2U);
+  EXPECT_EQ(reading.all[0].analysis.probes(), 6U);
+  EXPECT_EQ(reading.all[0].analysis.down, 1U);
+  EXPECT_EQ(reading.all[1].analysis.probes(), 6U);
+  EXPECT_EQ(reading.all[1].analysis.down, 0U);
+  EXPECT_TRUE(reading.all[1].summarized);
+}

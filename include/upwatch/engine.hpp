@@ -16,6 +16,7 @@ namespace upwatch {
 struct EngineSinks {
   std::function<void(ProbeRecord&&)> record;  ///< each probe as it finishes (in finish order)
   std::function<void(const Gap&)> gap;        ///< each gap once it is over
+  std::function<void()> interim;              ///< when SIGUSR1 asks for a summary so far
 };
 
 /// Sends the probes of one run on its schedule, many in flight at once, on one thread with

@@ -33,12 +33,19 @@ class LogFile {
   void discard_if_created();
   /// Appends `text`; false (with errno set) if it could not be written whole.
   [[nodiscard]] bool append(std::string_view text);
+  /// True if `path` no longer names the file being written (renamed or deleted: logrotate).
+  [[nodiscard]] bool moved() const;
+  /// Opens `path` anew (creating it) in place of the file that was moved; throws UsageError as
+  /// the constructor does.
+  void reopen();
   /// Records lost since the last append that succeeded, if any.
   [[nodiscard]] const std::optional<LostRecords>& lost() const { return lost_; }
 
  private:
   /// Writes all of `text`; false (errno set) if it could not, and then notes a torn record.
   bool write_all(std::string_view text);
+  /// Opens and locks path_; throws UsageError on failure.
+  void open();
 
   std::string path_;
   LostFormat lost_format_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,19 +38,37 @@ struct LoggedRun {
 /// What reading one log found, besides its runs.
 struct LogReading {
   LogFormat format = LogFormat::text;  ///< the format of its first line
-  std::uint64_t runs = 0;              ///< runs read
+  std::uint64_t runs = 0;              ///< runs begun in the log (or going on in it)
   std::uint64_t bad_line_count = 0;    ///< lines that could not be read
   std::vector<std::size_t> bad_lines;  ///< the 1-based numbers of the first 20 of them
   std::vector<LoggedRun> all;          ///< every run, from the read_runs that keeps them
 };
 
-/// Reads every run of a log through the same outage analysis as a live run, handing each to
-/// `on_run` as soon as it ends (or the log does), in memory bounded whatever the log: from a
-/// file or a pipe. upwatch's log, its JSON Lines log and the bash loop's log are told apart by
-/// their first line; the bash loop's and upwatch's may follow each other in one file. Never
-/// fails on bad content.
-LogReading read_runs(std::istream& in, const std::function<void(LoggedRun&&)>& on_run);
-/// The same, keeping every run in `all`: for tests and small logs.
+class RunBuilder;
+
+/// Reads the runs of logs through the same outage analysis as a live run, handing each to a
+/// callback as soon as it ends, in memory bounded whatever the logs: from files or pipes.
+/// upwatch's log, its JSON Lines log and the bash loop's log are told apart by their first
+/// line; the bash loop's and upwatch's may follow each other in one file. A run whose log was
+/// rotated goes on in the next log read, and is one run. Never fails on bad content.
+class RunReader {
+ public:
+  /// A reader that hands each run to `on_run`.
+  explicit RunReader(std::function<void(LoggedRun&&)> on_run);
+  ~RunReader();
+  RunReader(const RunReader&) = delete;
+  RunReader& operator=(const RunReader&) = delete;
+
+  /// Reads one log.
+  LogReading read(std::istream& in);
+  /// Hands over the runs still open (no log said they ended).
+  void finish();
+
+ private:
+  std::unique_ptr<RunBuilder> builder_;
+};
+
+/// Reads every run of one log, keeping them in `all`: for tests and small logs.
 [[nodiscard]] LogReading read_runs(std::istream& in);
 
 /// The header of the table of runs.

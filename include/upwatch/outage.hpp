@@ -107,6 +107,9 @@ class OutageAnalysis {
   void add_gap(const Gap& gap);
   /// Analyses the events still held back (a log cut short may have holes) and returns the result.
   [[nodiscard]] RunAnalysis finish() &&;
+  /// The analysis of what has arrived in order so far, leaving this one to go on: for an
+  /// interim summary (what waits on probes still in flight is left out).
+  [[nodiscard]] RunAnalysis so_far() const;
 
  private:
   struct Sample {

@@ -240,12 +240,12 @@ std::string render_run_list_header() {
 
 std::string render_run_row(std::size_t number, const LoggedRun& run) {
   const auto& [info, analysis, records, summarized] = run;
-  return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
-                     number, format_iso_utc(info.start), format_iso_utc(info.end),
-                     analysis.probes(), analysis.down, analysis.windows.size(),
-                     format_elapsed(analysis.downtime(info.end)),
-                     format_elapsed(analysis.unobserved()), format_as(analysis.verdict()),
-                     summarized ? "yes" : "no", info.url);
+  return fmt::format(
+      "{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", number,
+      format_iso_utc(info.start), format_iso_utc(info.end), analysis.probes(), analysis.down,
+      analysis.windows.size() + analysis.unlisted_windows.count,
+      format_elapsed(analysis.downtime(info.end)), format_elapsed(analysis.unobserved()),
+      format_as(analysis.verdict()), summarized ? "yes" : "no", info.url);
 }
 
 std::string render_run_list(const std::vector<LoggedRun>& runs) {

@@ -38,20 +38,20 @@ std::optional<double> RunAnalysis::availability() const {
 }
 
 std::chrono::milliseconds RunAnalysis::downtime(WallTime run_end) const {
-  std::chrono::milliseconds total{0};
+  std::chrono::milliseconds total = unlisted_windows.time;
   for (const auto& window : windows)
     total += window.prober_network ? 0ms : window.duration(run_end);
   return total;
 }
 
 std::chrono::milliseconds RunAnalysis::unobserved() const {
-  std::chrono::milliseconds total{0};
+  std::chrono::milliseconds total = unlisted_gaps.time;
   for (const auto& gap : gaps) total += gap.duration();
   return total;
 }
 
 std::uint64_t RunAnalysis::ticks_not_sent() const {
-  std::uint64_t ticks = 0;
+  std::uint64_t ticks = unlisted_gaps.probes;
   for (const auto& gap : gaps) ticks += gap.ticks;
   return ticks;
 }
@@ -62,7 +62,8 @@ std::uint64_t RunAnalysis::overdue() const {
 }
 
 RunVerdict RunAnalysis::verdict() const {
-  if (std::ranges::any_of(windows, [](const auto& window) { return !window.prober_network; })) {
+  if (unlisted_windows.count > 0 ||
+      std::ranges::any_of(windows, [](const auto& window) { return !window.prober_network; })) {
     return RunVerdict::down;
   }
   const bool all_observed = unobserved() == 0ms && ticks_not_sent() == 0;
@@ -156,14 +157,19 @@ void OutageAnalysis::consume_gap(const Gap& gap) {
       gaps.back().first_tick + gaps.back().ticks == gap.first_tick) {
     gaps.back().ticks += gap.ticks;
     gaps.back().end = gap.end;
-  } else {
+  } else if (gaps.size() < kMaxListed) {
     gaps.push_back(gap);
+  } else {
+    auto& unlisted = result_.unlisted_gaps;
+    ++unlisted.count;
+    unlisted.probes += gap.ticks;
+    unlisted.time += gap.duration();
   }
   if (in_window_) {
     auto& window = result_.windows.back();
     window.end = gap.start;
     window.ended_in_gap = true;
-    in_window_ = false;
+    close_window();
   }
   after_gap_ = true;
 }
@@ -195,8 +201,10 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       ++result_.up;
       result_.latency.add(sample.total);
       if (sample.outcome.status / 100 != 2) ++result_.up_not_2xx[sample.outcome];
-      if (in_window_) result_.windows.back().end = sample.sent;
-      in_window_ = false;
+      if (in_window_) {
+        result_.windows.back().end = sample.sent;
+        close_window();
+      }
       after_gap_ = false;
       return;
     case Verdict::down:
@@ -213,6 +221,18 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       ++window.outcomes[sample.outcome];
       return;
   }
+}
+
+void OutageAnalysis::close_window() {
+  in_window_ = false;
+  auto& windows = result_.windows;
+  if (windows.size() <= kMaxListed) return;
+  const auto& window = windows.back();
+  auto& unlisted = result_.unlisted_windows;
+  ++unlisted.count;
+  unlisted.probes += window.failed;
+  unlisted.time += window.duration(*window.end);
+  windows.pop_back();
 }
 
 void OutageAnalysis::note_control_failure(std::uint64_t sequence) {

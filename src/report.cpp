@@ -44,11 +44,18 @@ std::uint64_t sum(const OutcomeCounts& counts) {
   return total;
 }
 
-/// The windows of the service, or of the prober's own network.
+/// The windows of the service (those not listed included), or of the prober's own network.
 std::uint64_t count_windows(const RunAnalysis& analysis, bool prober_network) {
-  return static_cast<std::uint64_t>(std::ranges::count_if(
-      analysis.windows,
-      [&](const auto& window) { return window.prober_network == prober_network; }));
+  const auto listed =
+      static_cast<std::uint64_t>(std::ranges::count_if(analysis.windows, [&](const auto& window) {
+        return window.prober_network == prober_network;
+      }));
+  return prober_network ? listed : listed + analysis.unlisted_windows.count;
+}
+
+/// The gaps, those not listed included.
+std::uint64_t count_gaps(const RunAnalysis& analysis) {
+  return analysis.gaps.size() + analysis.unlisted_gaps.count;
 }
 
 /// Appends one formatted line to `out`, checked at compile time.
@@ -56,6 +63,14 @@ template <typename... Args>
 void append_line(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
   fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
   out += '\n';
+}
+
+/// The line that stands for windows or gaps not listed, if there are any.
+void append_unlisted(std::string& out, const Unlisted& more, std::string_view noun,
+                     std::string_view probes, std::string_view time) {
+  if (more.count == 0) return;
+  append_line(out, "  ... and {} more {}{} ({} {}, {} {}) not listed", more.count, noun,
+              more.count == 1 ? "" : "s", more.probes, probes, format_elapsed(more.time), time);
 }
 
 /// The share of the run, in percent, that `part` is.
@@ -77,7 +92,7 @@ std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& 
   if (!analysis.gaps.empty() && (analysis.unobserved().count() > 0 || analysis.ticks_not_sent())) {
     reasons.push_back(fmt::format(
         "{} of the run not observed ({}, {} not sent)", format_elapsed(analysis.unobserved()),
-        plural(analysis.gaps.size(), "gap"), plural(analysis.ticks_not_sent(), "tick")));
+        plural(count_gaps(analysis), "gap"), plural(analysis.ticks_not_sent(), "tick")));
   }
   if (const auto overdue = analysis.overdue(); overdue > 0) {
     reasons.push_back(fmt::format("{} left unanswered longer than {}", plural(overdue, "probe"),
@@ -161,6 +176,7 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
     append_line(out, "DOWNTIME: {}, {} in total", plural(count_windows(analysis, false), "window"),
                 format_elapsed(analysis.downtime(run.end)));
     append_windows(out, run, analysis, false);
+    append_unlisted(out, analysis.unlisted_windows, "window", "failed probes", "of downtime");
   } else if (verdict == RunVerdict::up) {
     append_line(out, "DOWNTIME: no downtime: every probe succeeded{}",
                 analysis.abandoned == 0
@@ -181,12 +197,13 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
     append_line(out,
                 "GAPS: {}, {} not observed ({:.3f}% of the run); availability is over the "
                 "probes observed",
-                plural(analysis.gaps.size(), "gap"), format_elapsed(analysis.unobserved()),
+                plural(count_gaps(analysis), "gap"), format_elapsed(analysis.unobserved()),
                 percent_of_run(run, analysis.unobserved()));
     for (const auto& gap : analysis.gaps) {
       append_line(out, "  {} -> {}  {}  {}", format_iso_utc(gap.start), format_iso_utc(gap.end),
                   format_elapsed(gap.duration()), describe_gap(gap));
     }
+    append_unlisted(out, analysis.unlisted_gaps, "gap", "ticks not sent", "not observed");
   }
   if (!analysis.unanswered.empty()) {
     const auto [shortest, longest] =
@@ -237,6 +254,9 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
   };
   const auto millis = [](std::chrono::microseconds value) {
     return static_cast<double>(value.count()) / 1000.0;
+  };
+  const auto unlisted = [](const Unlisted& more) {
+    return json{{"count", more.count}, {"probes", more.probes}, {"ms", more.time.count()}};
   };
   json windows = json::array();
   for (const auto& window : analysis.windows) {
@@ -298,8 +318,10 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
       {"outcomes", counts(analysis.outcomes)},
       {"downtime_ms", analysis.downtime(run.end).count()},
       {"windows", windows},
+      {"windows_not_listed", unlisted(analysis.unlisted_windows)},
       {"unobserved_ms", unobserved.count()},
       {"gaps", gaps},
+      {"gaps_not_listed", unlisted(analysis.unlisted_gaps)},
       {"unanswered",
        {{"limit_ms", millis(analysis.unanswered_limit)},
         {"overdue", analysis.overdue()},

@@ -356,3 +356,25 @@ TEST(OutageAnalysis, HolesInALogAreMissingNeverUp) {
   EXPECT_EQ(result.gaps[1], gap(4, 3, upwatch::GapCause::missing));
   EXPECT_EQ(result.verdict(), upwatch::RunVerdict::down);
 }
+
+TEST(OutageAnalysis, AFlappingServiceIsCountedInBoundedMemory) {
+  // 1,500 windows of one failed probe each, and 1,500 gaps of one tick.
+  OutageAnalysis analysis{upwatch::StatusExpectation{}, 100ms};
+  std::uint64_t k = 0;
+  for (int i = 0; i < 1500; ++i) {
+    analysis.add(probe(k++, kOk));
+    analysis.add(probe(k++, k502));
+    analysis.add_gap(gap(k++, 1));
+  }
+  analysis.add(probe(k++, kOk));
+  const auto result = std::move(analysis).finish();
+  EXPECT_EQ(result.windows.size(), upwatch::kMaxListed);
+  EXPECT_EQ(result.unlisted_windows, (upwatch::Unlisted{500, 500, 500 * 100ms}));
+  EXPECT_EQ(result.gaps.size(), upwatch::kMaxListed);
+  EXPECT_EQ(result.unlisted_gaps, (upwatch::Unlisted{500, 500, 500 * 100ms}));
+  EXPECT_EQ(result.downtime(kStart), 1500 * 100ms);
+  EXPECT_EQ(result.unobserved(), 1500 * 100ms);
+  EXPECT_EQ(result.ticks_not_sent(), 1500U);
+  EXPECT_EQ(result.down, 1500U);
+  EXPECT_EQ(result.verdict(), upwatch::RunVerdict::down);
+}

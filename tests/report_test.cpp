@@ -150,3 +150,20 @@ TEST_F(Report, GapsUnansweredProbesTheControlAndWarnings) {
       "too: probably the prober's own network, not the service\n");
   EXPECT_EQ(upwatch::exit_status(result), upwatch::kExitInconclusive);
 }
+
+TEST_F(Report, WindowsBeyondTheListAreCountedNotListed) {
+  std::vector<Outcome> outcomes;
+  for (std::size_t i = 0; i < upwatch::kMaxListed + 3; ++i) {
+    outcomes.push_back(Outcome::http(200));
+    outcomes.push_back(Outcome::http(502));
+  }
+  outcomes.push_back(Outcome::http(200));
+  const auto analysis = analyse(outcomes);
+  const auto text = upwatch::render_summary(
+      {.start = kStart, .end = kStart + 1h, .url = "http://h/", .interval = 250ms}, analysis);
+  EXPECT_NE(text.find("\nDOWNTIME: 1003 windows, 4m10.750s in total\n"), std::string::npos);
+  EXPECT_NE(
+      text.find("\n  ... and 3 more windows (3 failed probes, 0.750s of downtime) not listed\n"),
+      std::string::npos)
+      << text.substr(text.rfind("  2026"));
+}

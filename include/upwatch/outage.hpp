@@ -48,6 +48,19 @@ struct Unanswered {
   bool operator==(const Unanswered&) const = default;
 };
 
+/// The most windows, and the most gaps, a RunAnalysis lists; more are counted, not listed,
+/// so that memory stays bounded however often a service flaps.
+inline constexpr std::size_t kMaxListed = 1000;
+
+/// Windows or gaps beyond kMaxListed: how many, and what they add up to.
+struct Unlisted {
+  std::uint64_t count = 0;
+  std::uint64_t probes = 0;           ///< failed probes (windows) or ticks not sent (gaps)
+  std::chrono::milliseconds time{0};  ///< downtime (windows) or time not observed (gaps)
+
+  bool operator==(const Unlisted&) const = default;
+};
+
 /// What a run shows, for the summary and the exit status.
 enum class RunVerdict : std::uint8_t {
   up,            ///< every tick observed and answered well
@@ -65,7 +78,9 @@ struct RunAnalysis {
   std::uint64_t abandoned = 0;          ///< probes unanswered when the run stopped
   OutcomeCounts outcomes;               ///< every probe's outcome, unanswered ones included
   std::vector<DowntimeWindow> windows;  ///< in time order, the prober's network's ones too
+  Unlisted unlisted_windows;            ///< windows of the service beyond kMaxListed
   std::vector<Gap> gaps;                ///< in time order; adjacent gaps of one cause merged
+  Unlisted unlisted_gaps;               ///< gaps beyond kMaxListed
   std::vector<Unanswered> unanswered;   ///< in sequence order
   std::chrono::microseconds unanswered_limit{};  ///< the slowest answer, or one interval if longer
   OutcomeCounts up_not_2xx;                      ///< answers counted as up that were not 2xx
@@ -125,6 +140,8 @@ class OutageAnalysis {
   void consume(std::uint64_t sequence, const Event& event);
   void consume_sample(std::uint64_t sequence, const Sample& sample);
   void consume_gap(const Gap& gap);
+  /// Folds the window just closed into unlisted_windows if kMaxListed are listed already.
+  void close_window();
   void note_control_failure(std::uint64_t sequence);
   [[nodiscard]] bool control_failed_throughout(std::uint64_t first, std::uint64_t last) const;
 

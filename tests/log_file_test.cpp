@@ -12,6 +12,7 @@
 #include <string>
 
 #include "upwatch/error.hpp"
+#include "upwatch/probe_log.hpp"
 
 namespace {
 
@@ -118,6 +119,50 @@ TEST(LogFile, WhatWasLostIsRecordedOnceTheLogCanBeWrittenAgain) {
   // Every append that failed is counted in the lost lines, and the one after them follows.
   EXPECT_EQ(log_lost_total(drained), failed) << drained.substr(drained.rfind('#'));
   EXPECT_TRUE(drained.ends_with("\n\nafter\n")) << drained.substr(drained.rfind('#'));
+  ::close(reader);
+  std::remove(path.c_str());
+}
+
+TEST(LogFile, ARecordTornByAFailedWriteDoesNotSwallowTheNext) {
+  const auto path = temp_path("upwatch_log_file_torn.fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(reader, 0);
+  upwatch::LogFile log{path, text_lost};
+  const upwatch::WallTime at{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
+  upwatch::RunHeader header{.version = "0.1.0",
+                            .start = at,
+                            .interval = std::chrono::seconds{1},
+                            .expect = "100-499",
+                            .url = "http://h/"};
+  ASSERT_TRUE(log.append(upwatch::format_run_header(header)));
+  // A record larger than the pipe holds: written in part, then the pipe is full.
+  upwatch::ProbeRecord big{
+      .sequence = 0, .sent = at, .outcome = upwatch::Outcome::http(200), .remote = "127.0.0.1:80"};
+  for (int i = 0; i < 2000; ++i) big.lines.push_back("X-Filler: " + std::string(60, 'f'));
+  EXPECT_FALSE(log.append(upwatch::format_record(big)));
+  std::string drained;
+  std::array<char, 65536> buffer{};
+  const auto drain = [&] {
+    for (ssize_t n; (n = ::read(reader, buffer.data(), buffer.size())) > 0;) {
+      drained.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+  };
+  drain();
+  upwatch::ProbeRecord next{.sequence = 1,
+                            .sent = at + std::chrono::seconds{1},
+                            .outcome = upwatch::Outcome::http(502),
+                            .remote = "127.0.0.1:80",
+                            .lines = {"HTTP/1.1 502 Bad Gateway"}};
+  ASSERT_TRUE(log.append(upwatch::format_record(next)));
+  drain();
+  std::istringstream in{drained};
+  const auto contents = upwatch::read_log(in);
+  ASSERT_EQ(contents.runs.size(), 1U);
+  ASSERT_EQ(contents.runs[0].records.size(), 2U);  // the torn one (cut short) and the next, whole
+  EXPECT_EQ(contents.runs[0].records[1], next);
+  ASSERT_EQ(contents.runs[0].lost.size(), 1U);
+  EXPECT_EQ(contents.runs[0].lost[0].records, 1U);
   ::close(reader);
   std::remove(path.c_str());
 }

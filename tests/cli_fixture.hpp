@@ -107,6 +107,15 @@ class Cli : public ::testing::Test {
   std::string err_;
 };
 
+/// How many times `needle` occurs in `text`.
+inline std::size_t occurrences(std::string_view text, std::string_view needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 inline std::vector<std::string> repeat(const std::string& name, std::size_t times) {
   return std::vector<std::string>(times, name);
 }

@@ -91,8 +91,7 @@ TEST_F(Cli, ResetGarbageAndEmptyAnswersAreFailures) {
 }
 
 TEST_F(Cli, ConnectionRefusedIsAFailure) {
-  std::uint16_t port = 0;
-  { port = TestServer{upwatch::testing::parse_script("ok")}.port(); }  // now nothing listens
+  const auto port = upwatch::testing::refusing_port();
   ASSERT_EQ(run({"http://127.0.0.1:" + std::to_string(port) + "/", "0.05", "-c", "3"}), 1);
   EXPECT_EQ(outcomes(), repeat("refused", 3));
   EXPECT_EQ(records()[0].remote, "127.0.0.1:" + std::to_string(port));  // the address tried
@@ -104,8 +103,7 @@ TEST_F(Cli, ConnectionRefusedIsAFailure) {
 }
 
 TEST_F(Cli, RefusedOverIpv6NamesTheAddressTried) {
-  std::uint16_t port = 0;
-  { port = TestServer{upwatch::testing::parse_script("ok")}.port(); }  // now nothing listens
+  const auto port = upwatch::testing::refusing_port();
   ASSERT_EQ(run({"http://[::1]:" + std::to_string(port) + "/", "0.05", "-c", "2"}), 1) << err_;
   EXPECT_EQ(outcomes(), repeat("refused", 2));
   EXPECT_EQ(records()[0].remote, "[::1]:" + std::to_string(port));
@@ -454,12 +452,7 @@ TEST_F(Cli, ALogNeverTakesTheNumberOfAClosedStdout) {
       run_under({"/bin/sh", "-c", "exec \"$0\" \"$@\" >&-"}, {server.url(), "0.05", "-c", "2"}), 0)
       << err_;
   const auto text = log_text();
-  std::size_t summaries = 0;
-  for (auto at = text.find("\nSTART: "); at != std::string::npos;
-       at = text.find("\nSTART: ", at + 1)) {
-    ++summaries;
-  }
-  EXPECT_EQ(summaries, 1U) << text;
+  EXPECT_EQ(upwatch::testing::occurrences(text, "\nSTART: "), 1U) << text;
 }
 
 TEST_F(Cli, ASecondCtrlCEndsARunStuckWritingItsSummary) {

@@ -52,7 +52,7 @@ DnsServer::DnsServer(Mode mode, std::chrono::milliseconds delay) : mode_(mode), 
   if (socket_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
   // Borrow a free port below the ephemeral range from a TCP test server's choice.
   for (int attempt = 0;; ++attempt) {
-    port_ = TestServer{parse_script("ok")}.port();
+    port_ = refusing_port();
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port_);

@@ -18,12 +18,7 @@ using upwatch::testing::kGenerous;
 using upwatch::testing::parse_script;
 using upwatch::testing::TestServer;
 
-namespace {
-
-/// A port on 127.0.0.1 where nothing listens.
-std::uint16_t refusing_port() { return TestServer{parse_script("ok")}.port(); }
-
-}  // namespace
+using upwatch::testing::refusing_port;
 
 TEST_F(Cli, AnOptionBeforeTheUrlNeverSwallowsIt) {
   TestServer server{parse_script("ok")};

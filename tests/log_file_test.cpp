@@ -24,6 +24,39 @@ std::string contents(const std::string& path) {
 /// Lost records as the text log writes them, for a run without identifier.
 std::string text_lost(const upwatch::LostRecords& lost) { return upwatch::format_lost(lost); }
 
+/// A FIFO in the test's temporary directory, with a reader that reads only when asked.
+class SlowPipe {
+ public:
+  explicit SlowPipe(const char* name) : path_(::testing::TempDir() + "/" + name) {
+    std::remove(path_.c_str());
+    EXPECT_EQ(::mkfifo(path_.c_str(), 0600), 0);
+    reader_ = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    EXPECT_GE(reader_, 0);
+  }
+  ~SlowPipe() {
+    ::close(reader_);
+    std::remove(path_.c_str());
+  }
+  SlowPipe(const SlowPipe&) = delete;
+  SlowPipe& operator=(const SlowPipe&) = delete;
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  /// Reads all the pipe holds, and appends it to read().
+  void drain() {
+    std::array<char, 65536> buffer{};
+    for (ssize_t n; (n = ::read(reader_, buffer.data(), buffer.size())) > 0;) {
+      read_.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+  }
+  /// Everything drained so far.
+  [[nodiscard]] const std::string& read() const { return read_; }
+
+ private:
+  std::string path_;
+  int reader_ = -1;
+  std::string read_;
+};
+
 /// A fresh path in the test's temporary directory.
 std::string temp_path(const char* name) {
   const std::string path = ::testing::TempDir() + "/" + name;
@@ -91,11 +124,8 @@ TEST(LogFile, AFifoNobodyReadsIsAnErrorNotAHang) {
 
 TEST(LogFile, WhatWasLostIsRecordedOnceTheLogCanBeWrittenAgain) {
   // A pipe whose reader falls behind: appends fail without blocking, then work again.
-  const auto path = temp_path("upwatch_log_file_stall.fifo");
-  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
-  const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  ASSERT_GE(reader, 0);
-  upwatch::LogFile log{path, text_lost};
+  SlowPipe pipe{"upwatch_log_file_stall.fifo"};
+  upwatch::LogFile log{pipe.path(), text_lost};
   const std::string record(1000, 'r');
   std::size_t failed = 0;
   while (log.append(record + "\n")) {
@@ -105,30 +135,19 @@ TEST(LogFile, WhatWasLostIsRecordedOnceTheLogCanBeWrittenAgain) {
   EXPECT_EQ(log.lost()->records, 1U);
   for (int i = 0; i < 3; ++i) failed += log.append(record + "\n") ? 0 : 1;
   // The reader catches up: the next append first says what was lost.
-  std::string drained;
-  std::array<char, 65536> buffer{};
-  const auto drain = [&] {
-    for (ssize_t n; (n = ::read(reader, buffer.data(), buffer.size())) > 0;) {
-      drained.append(buffer.data(), static_cast<std::size_t>(n));
-    }
-  };
-  drain();
+  pipe.drain();
   ASSERT_TRUE(log.append("after\n"));
   EXPECT_FALSE(log.lost());
-  drain();
+  pipe.drain();
+  const auto& text = pipe.read();
   // Every append that failed is counted in the lost lines, and the one after them follows.
-  EXPECT_EQ(log_lost_total(drained), failed) << drained.substr(drained.rfind('#'));
-  EXPECT_TRUE(drained.ends_with("\n\nafter\n")) << drained.substr(drained.rfind('#'));
-  ::close(reader);
-  std::remove(path.c_str());
+  EXPECT_EQ(log_lost_total(text), failed) << text.substr(text.rfind('#'));
+  EXPECT_TRUE(text.ends_with("\n\nafter\n")) << text.substr(text.rfind('#'));
 }
 
 TEST(LogFile, ARecordTornByAFailedWriteDoesNotSwallowTheNext) {
-  const auto path = temp_path("upwatch_log_file_torn.fifo");
-  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
-  const int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  ASSERT_GE(reader, 0);
-  upwatch::LogFile log{path, text_lost};
+  SlowPipe pipe{"upwatch_log_file_torn.fifo"};
+  upwatch::LogFile log{pipe.path(), text_lost};
   const upwatch::WallTime at{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
   upwatch::RunHeader header{.version = "0.1.0",
                             .start = at,
@@ -141,28 +160,19 @@ TEST(LogFile, ARecordTornByAFailedWriteDoesNotSwallowTheNext) {
       .sequence = 0, .sent = at, .outcome = upwatch::Outcome::http(200), .remote = "127.0.0.1:80"};
   for (int i = 0; i < 2000; ++i) big.lines.push_back("X-Filler: " + std::string(60, 'f'));
   EXPECT_FALSE(log.append(upwatch::format_record(big)));
-  std::string drained;
-  std::array<char, 65536> buffer{};
-  const auto drain = [&] {
-    for (ssize_t n; (n = ::read(reader, buffer.data(), buffer.size())) > 0;) {
-      drained.append(buffer.data(), static_cast<std::size_t>(n));
-    }
-  };
-  drain();
+  pipe.drain();
   upwatch::ProbeRecord next{.sequence = 1,
                             .sent = at + std::chrono::seconds{1},
                             .outcome = upwatch::Outcome::http(502),
                             .remote = "127.0.0.1:80",
                             .lines = {"HTTP/1.1 502 Bad Gateway"}};
   ASSERT_TRUE(log.append(upwatch::format_record(next)));
-  drain();
-  std::istringstream in{drained};
+  pipe.drain();
+  std::istringstream in{pipe.read()};
   const auto contents = upwatch::read_log(in);
   ASSERT_EQ(contents.runs.size(), 1U);
   ASSERT_EQ(contents.runs[0].records.size(), 2U);  // the torn one (cut short) and the next, whole
   EXPECT_EQ(contents.runs[0].records[1], next);
   ASSERT_EQ(contents.runs[0].lost.size(), 1U);
   EXPECT_EQ(contents.runs[0].lost[0].records, 1U);
-  ::close(reader);
-  std::remove(path.c_str());
 }

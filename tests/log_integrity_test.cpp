@@ -266,11 +266,7 @@ TEST_F(Cli, Sigusr1PrintsASummarySoFarAndTheRunGoesOn) {
   process->signal(SIGINT);
   EXPECT_EQ(process->wait(kGenerous), 1) << process->err();
   const auto out = process->out();
-  std::size_t summaries = 0;
-  for (auto at = out.find("PROBES: "); at != std::string::npos; at = out.find("PROBES: ", at + 1)) {
-    ++summaries;
-  }
-  EXPECT_EQ(summaries, 2U) << out;
+  EXPECT_EQ(upwatch::testing::occurrences(out, "PROBES: "), 2U) << out;
   EXPECT_NE(out.find("(#5-#6): 502 x 2"), std::string::npos) << out;
   // The interim summary went to stdout only: the log holds the final one.
   EXPECT_EQ(log_text().find("interim summary"), std::string::npos);

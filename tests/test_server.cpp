@@ -132,6 +132,8 @@ std::vector<Step> parse_script(std::string_view script) {
   return steps;
 }
 
+std::uint16_t refusing_port() { return TestServer{parse_script("ok")}.port(); }
+
 TestServer::TestServer(std::vector<Step> script, std::uint16_t port)
     : script_(std::move(script)), port_(port) {
   listen_now();

@@ -41,6 +41,9 @@ struct Step {
 /// std::invalid_argument on a bad script.
 [[nodiscard]] std::vector<Step> parse_script(std::string_view script);
 
+/// A port on 127.0.0.1 where nothing listens (a test server's, once it has gone).
+[[nodiscard]] std::uint16_t refusing_port();
+
 /// A real HTTP/1.1 server on 127.0.0.1 that follows a script, request by request, so a
 /// test can know exactly which probe sees which answer whatever the machine's speed.
 class TestServer {

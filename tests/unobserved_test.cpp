@@ -132,8 +132,7 @@ TEST_F(Unobserved, AnOutageInsideAndAfterTheGapIsDowntimeThatTouchesIt) {
 }
 
 TEST_F(Unobserved, TheControlTellsTheProbersNetworkFromTheService) {
-  std::uint16_t refusing = 0;
-  { refusing = TestServer{parse_script("ok")}.port(); }  // now nothing listens there
+  const auto refusing = upwatch::testing::refusing_port();
   const auto control = fmt::format("http://127.0.0.1:{}/", refusing);
   {
     // The target fails to answer at the same ticks as the control: the prober's network.

@@ -176,21 +176,19 @@ void OutageAnalysis::consume_gap(const Gap& gap) {
 
 void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample) {
   const auto verdict = expectation_.judge(sample.outcome);
-  if (verdict == Verdict::unobserved) {
-    // A tick upwatch 0.1 logged as `skipped`: not sent, so a gap of one tick.
-    consume_gap({.first_tick = sequence,
-                 .ticks = 1,
-                 .start = sample.sent,
-                 .end = sample.sent + std::chrono::ceil<std::chrono::milliseconds>(interval_),
-                 .cause = GapCause::overload});
-    return;
-  }
-  ++result_.outcomes[sample.outcome];
+  if (verdict != Verdict::unobserved) ++result_.outcomes[sample.outcome];
   if (sample.outcome.transport == Transport::answered) {
     slowest_answer_ = std::max(slowest_answer_, sample.total);
   }
   switch (verdict) {
     case Verdict::unobserved:
+      // A tick upwatch 0.1 logged as `skipped`: not sent, so a gap of one tick.
+      consume_gap({.first_tick = sequence,
+                   .ticks = 1,
+                   .start = sample.sent,
+                   .end = sample.sent + std::chrono::ceil<std::chrono::milliseconds>(interval_),
+                   .cause = GapCause::overload});
+      return;
     case Verdict::abandoned:
       // Neither up nor down: it neither opens nor closes a window.
       ++result_.abandoned;

@@ -21,5 +21,5 @@ echo
 status=0
 "$root/scripts/lab/rehearse.sh" --https --upwatch "$build/upwatch" naive || status=$?
 echo
-echo "upwatch demo: upwatch exited with status $status (1 = there was downtime)."
+echo "upwatch demo: upwatch exited with status $status (0 = up throughout, 1 = there was downtime, 5 = inconclusive)."
 echo "upwatch demo: the zero-downtime plan: scripts/lab/rehearse.sh --https rolling"

@@ -202,7 +202,9 @@ CommandLine parse_report_command_line(int argc, const char* const* argv) {
   app.footer(R"(
 Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage or no readable log,
 5 inconclusive: no downtime seen, but part of the run was not observed.)");
-  app.add_option("LOG", logs, "log files (default testlog.log); their runs are numbered in order");
+  app.add_option("LOG", logs,
+                 "log files, - for stdin (default testlog.log); their runs are numbered in order, "
+                 "and a run whose log was rotated is read on in the next");
   auto* run =
       app.add_option("--run", report.run, "report run N (1 is the first; default: the last)")
           ->check(CLI::PositiveNumber);

@@ -105,7 +105,12 @@ std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& 
         plural(prober, "window")));
   }
   if (reasons.empty()) {
-    reasons.emplace_back("every tick was observed and every probe was answered well");
+    reasons.push_back(analysis.abandoned == 0
+                          ? std::string{"every tick was observed and every probe was answered well"}
+                          : fmt::format("every tick was observed and every probe answered was "
+                                        "up; {} still in flight at END had waited less than {}",
+                                        analysis.abandoned,
+                                        format_waited(analysis.unanswered_limit)));
   }
   return reasons;
 }

@@ -77,20 +77,22 @@ class RunLog {
   std::uint64_t lost_records_ = 0;  ///< lost, and recorded as such in the log
   std::string header_;
   std::chrono::steady_clock::time_point checked_ = std::chrono::steady_clock::now();
+  bool following_ = true;  ///< false once a new file could not be opened: said once, no more
 
   /// At most once a second: if the log was renamed or deleted (logrotate), says so and goes on
   /// in a new file of the same name, which opens with the run's header again.
   void follow_if_moved() {
     const auto now = std::chrono::steady_clock::now();
-    if (now - checked_ < std::chrono::seconds{1}) return;
+    if (!following_ || now - checked_ < std::chrono::seconds{1}) return;
     checked_ = now;
     if (!file_.moved()) return;
     spdlog::warn("log file '{}' was moved or deleted: the run goes on in a new '{}'", path_, path_);
     try {
       file_.reopen();
     } catch (const UsageError& error) {
-      spdlog::error("{}", error.what());
+      spdlog::error("{}; the run goes on in the file that was moved", error.what());
       failed_ = true;
+      following_ = false;
       return;
     }
     if (!file_.append(header_)) failed_ = true;
@@ -116,10 +118,10 @@ void warn_bad_lines(const std::string& path, const LogReading& reading) {
 }  // namespace
 
 int run_probes(const Config& config) {
-  // Every file is opened before any is changed: a log that cannot be opened leaves the
-  // others as they were (and removes one this run created).
   // Every line of the run names it, so that no reader can take it for another.
   const std::string run_id = make_run_id();
+  // Every file is opened before any is changed: a log that cannot be opened leaves the
+  // others as they were (and removes one this run created).
   RunLog log{config.log_path, [&](const LostRecords& lost) { return format_lost(lost, run_id); }};
   std::optional<RunLog> jsonl;
   try {

@@ -24,21 +24,24 @@ void LogFile::open() {
   // Non-blocking: opening a FIFO nobody reads fails at once (ENXIO) rather than hanging, and
   // writing to a pipe never waits (a regular file ignores the flag).
   constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK;
-  fd_ = UniqueFd{::open(path_.c_str(), kFlags)};
-  created_ = false;
-  if (!fd_ && errno == ENOENT) {
-    fd_ = UniqueFd{::open(path_.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
-    created_ = static_cast<bool>(fd_);
+  UniqueFd fd{::open(path_.c_str(), kFlags)};
+  bool created = false;
+  if (!fd && errno == ENOENT) {
+    fd = UniqueFd{::open(path_.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
+    created = static_cast<bool>(fd);
   }
-  if (!fd_) {
+  if (!fd) {
     throw UsageError(
         fmt::format("cannot open log file '{}': {}", path_,
                     errno == ENXIO ? "a FIFO that nobody reads" : std::strerror(errno)));
   }
-  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
     throw UsageError(fmt::format(
         "log file '{}' is in use by another upwatch run: give this run its own with -o", path_));
   }
+  // Only a file opened whole takes the place of the one written so far.
+  fd_ = std::move(fd);
+  created_ = created;
 }
 
 bool LogFile::moved() const {

@@ -36,7 +36,7 @@ class LogFile {
   /// True if `path` no longer names the file being written (renamed or deleted: logrotate).
   [[nodiscard]] bool moved() const;
   /// Opens `path` anew (creating it) in place of the file that was moved; throws UsageError as
-  /// the constructor does.
+  /// the constructor does, and then goes on writing the file that was moved.
   void reopen();
   /// Records lost since the last append that succeeded, if any.
   [[nodiscard]] const std::optional<LostRecords>& lost() const { return lost_; }
@@ -44,7 +44,7 @@ class LogFile {
  private:
   /// Writes all of `text`; false (errno set) if it could not, and then notes a torn record.
   bool write_all(std::string_view text);
-  /// Opens and locks path_; throws UsageError on failure.
+  /// Opens and locks path_; throws UsageError on failure, leaving the file held so far.
   void open();
 
   std::string path_;

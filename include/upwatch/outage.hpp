@@ -136,12 +136,17 @@ class OutageAnalysis {
   /// Gaps before records of the same tick: a step of the clock comes before the tick after it.
   using EventKey = std::pair<std::uint64_t, int>;
 
+  /// Keeps an event until those before it have come, then analyses all that can be.
   void hold(EventKey key, Event event);
+  /// Analyses the next event in sequence order.
   void consume(std::uint64_t sequence, const Event& event);
+  /// Analyses one probe: up, down, unanswered, or (an old log's `skipped`) a gap.
   void consume_sample(std::uint64_t sequence, const Sample& sample);
+  /// Analyses a gap: it ends the window open, and the next window began in it.
   void consume_gap(const Gap& gap);
   /// Folds the window just closed into unlisted_windows if kMaxListed are listed already.
   void close_window();
+  /// Notes a tick at which the control got no answer, merging it into control_failures_.
   void note_control_failure(std::uint64_t sequence);
   [[nodiscard]] bool control_failed_throughout(std::uint64_t first, std::uint64_t last) const;
 

@@ -59,7 +59,9 @@ class Resolver {
     Callback callback;
   };
 
+  /// c-ares's word that it waits on `socket` for reading and/or writing, or no more.
   static void on_socket_state(void* data, ares_socket_t socket, int readable, int writable);
+  /// c-ares's answer to a look-up: hands it to the look-up's callback.
   static void on_addresses(void* arg, int status, int timeouts, ares_addrinfo* result);
 
   ares_channel channel_ = nullptr;

@@ -82,9 +82,10 @@ bool LogFile::write_all(std::string_view text) {
 }
 
 bool LogFile::append(std::string_view text) {
-  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   const auto lose = [&] {
     const int saved = errno;
+    const auto now =
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
     if (!lost_) lost_ = LostRecords{.start = now};
     lost_->end = now;
     ++lost_->records;

@@ -35,7 +35,10 @@ void LogFile::open() {
         fmt::format("cannot open log file '{}': {}", path_,
                     errno == ENXIO ? "a FIFO that nobody reads" : std::strerror(errno)));
   }
-  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+  // One run a file: a device (/dev/null) or a pipe may be shared, and has nothing to mix up.
+  struct stat status {};
+  const bool regular = ::fstat(fd.get(), &status) == 0 && S_ISREG(status.st_mode);
+  if (regular && ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
     throw UsageError(fmt::format(
         "log file '{}' is in use by another upwatch run: give this run its own with -o", path_));
   }

@@ -176,3 +176,9 @@ TEST(LogFile, ARecordTornByAFailedWriteDoesNotSwallowTheNext) {
   ASSERT_EQ(contents.runs[0].lost.size(), 1U);
   EXPECT_EQ(contents.runs[0].lost[0].records, 1U);
 }
+
+TEST(LogFile, DevNullIsNobodysAlone) {
+  // Two runs may both throw their logs away: only a regular file is locked.
+  const upwatch::LogFile first{"/dev/null", text_lost};
+  EXPECT_NO_THROW(upwatch::LogFile("/dev/null", text_lost));
+}

@@ -95,6 +95,7 @@ struct Engine::Impl {
     probe.error[0] = '\0';
     probe.tried.ss_family = AF_UNSPEC;
     probe.active = true;
+    probe.interrupted = false;
     ++in_flight;
     const auto& lookup = lookup_of(role);
     if (!lookup) {
@@ -177,6 +178,13 @@ struct Engine::Impl {
       probe->resolving = false;
       --resolving;
       const auto& lookup = *lookup_of(probe->role);
+      if (probe->interrupted) {
+        fail(*probe, Transport::abandoned,
+             fmt::format("upwatch: resolving '{}' ran out of --max-time while upwatch did not run "
+                         "(a gap): not judged",
+                         lookup.host));
+        continue;
+      }
       fail(*probe, Transport::dns,
            fmt::format("upwatch: resolving '{}' timed out after {} ms (--max-time)", lookup.host,
                        to_millis(config.max_time)));
@@ -269,6 +277,9 @@ struct Engine::Impl {
       for (const auto& gap : due.gaps) {
         close_overload_gap(gap.first_tick);
         sinks.gap(gap);
+        if (gap.cause == GapCause::stalled || gap.cause == GapCause::suspended) {
+          for (const auto& probe : probes) probe->interrupted = probe->interrupted || probe->active;
+        }
       }
       for (next = due.first; next < due.end; ++next) launch(next, now.boot);
       int running = 0;

@@ -166,9 +166,13 @@ ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
     record.outcome = Outcome::failure(
         code == CURLE_OK ? Transport::malformed
                          : classify_failure(code, os_errno, message, head_received));
-    record.lines.push_back(
-        fmt::format("curl: ({}) {}", static_cast<int>(code),
-                    transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
+    record.lines.push_back(fmt::format("curl: ({}) {}", static_cast<int>(code), message));
+    if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
+      // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
+      record.outcome = Outcome::failure(Transport::abandoned);
+      record.lines.emplace_back(
+          "upwatch: --max-time ran out while upwatch did not run (a gap): not judged");
+    }
   }
   return record;
 }

@@ -206,3 +206,34 @@ TEST_F(Unobserved, NoRouteFromTheProberIsUnreachable) {
   EXPECT_TRUE(summary_line("WARNING:").starts_with("WARNING: 2 probes failed as unreachable"))
       << out_;
 }
+
+TEST_F(Unobserved, ATimeOutWhileUpwatchWasStoppedIsNotTheServices) {
+  // Every answer takes 300 ms, so probes are always in flight; upwatch is stopped for longer
+  // than --max-time: their time runs out while nobody watched, and that is no failure.
+  TestServer server{parse_script("slow:300ms")};
+  auto process = start({server.url(), "0.1", "-m", "1"});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 5; }, kGenerous));
+  process->signal(SIGSTOP);
+  std::this_thread::sleep_for(1500ms);
+  process->signal(SIGCONT);
+  const auto after = server.requests() + 8;
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= after; }, kGenerous));
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), upwatch::kExitInconclusive) << process->out();
+  out_ = process->out();
+  const auto written = runs();
+  ASSERT_EQ(written.size(), 1U);
+  EXPECT_FALSE(written[0].gaps.empty());
+  std::size_t interrupted = 0;
+  for (const auto& record : written[0].records) {
+    const auto name = format_as(record.outcome);
+    EXPECT_TRUE(name == "200" || name == "abandoned") << name;
+    if (name == "abandoned" &&
+        record.lines.back().find("while upwatch did not run") != std::string::npos) {
+      ++interrupted;
+    }
+  }
+  EXPECT_GE(interrupted, 1U) << log_text();
+  EXPECT_EQ(summary_line("DOWNTIME:"),
+            "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)");
+}

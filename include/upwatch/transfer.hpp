@@ -24,6 +24,8 @@ struct Transfer {
   bool active = false;        ///< resolving its name or in the multi handle
   bool resolving = false;     ///< waiting for the resolver
   bool in_multi = false;      ///< added to the multi handle
+  bool interrupted = false;   ///< in flight while upwatch did not run (a gap): a time-out
+                              ///< then is upwatch's, not the service's
   std::uint64_t lookups = 0;  ///< look-ups started: tells a late answer from the current one
   SlistHandle resolved;       ///< CURLOPT_RESOLVE of the current probe, when it resolved
   std::chrono::microseconds resolving_took{};  ///< from sending to the transfer's start

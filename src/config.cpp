@@ -4,14 +4,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
-#include "upwatch/curl_handles.hpp"
 #include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
 #include "upwatch/url.hpp"
@@ -108,32 +106,6 @@ std::vector<std::string> read_headers(const std::vector<std::string>& values) {
   }
   for (const auto& header : headers) check_header(header);
   return headers;
-}
-
-/// Checks a --proxy URL; returns it with the scheme libcurl is to use.
-std::string check_proxy(const std::string& proxy) {
-  const auto bad = [&](std::string_view why) {
-    return UsageError(fmt::format("bad --proxy '{}': {}", redact_url(proxy), why));
-  };
-  UrlHandle handle{curl_url()};
-  if (!handle) throw std::bad_alloc();
-  if (curl_url_set(handle.get(), CURLUPART_URL, proxy.c_str(),
-                   CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    throw bad("expected [SCHEME://]HOST[:PORT]");
-  }
-  char* scheme_text = nullptr;
-  char* host_text = nullptr;
-  curl_url_get(handle.get(), CURLUPART_SCHEME, &scheme_text, 0);
-  curl_url_get(handle.get(), CURLUPART_HOST, &host_text, 0);
-  const CurlString scheme{scheme_text};
-  const CurlString host{host_text};
-  // Proxies that resolve the target's name themselves: upwatch never waits on a resolver.
-  constexpr std::array<std::string_view, 4> kSchemes{"http", "https", "socks4a", "socks5h"};
-  if (scheme == nullptr || std::ranges::find(kSchemes, scheme.get()) == kSchemes.end()) {
-    throw bad("the scheme must be http, https, socks4a or socks5h");
-  }
-  if (host == nullptr || *host == '\0') throw bad("no host");
-  return proxy;
 }
 
 /// Checks a --dns-servers list: IP[:PORT] entries, an IPv6 address with a port in brackets.
@@ -338,7 +310,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   std::vector<ConnectTo> rules;
   for (const auto& rule : config.connect_to) rules.push_back(parse_connect_to(rule));
   std::optional<Endpoint> proxy;
-  if (!config.proxy.empty()) proxy = proxy_endpoint(check_proxy(config.proxy));
+  if (!config.proxy.empty()) proxy = check_proxy(config.proxy);
   if (!config.dns_servers.empty()) check_dns_servers(config.dns_servers);
   config.lookup = name_to_resolve(target.endpoint, rules, resolved, proxy, config.noproxy);
   if (control) {

@@ -212,15 +212,27 @@ Endpoint connect_endpoint(const Endpoint& target, const std::vector<ConnectTo>& 
   return target;
 }
 
-Endpoint proxy_endpoint(const std::string& proxy) {
+Endpoint check_proxy(const std::string& proxy) {
+  const auto bad = [&](std::string_view why) {
+    return UsageError(fmt::format("bad --proxy '{}': {}", redact_url(proxy), why));
+  };
   UrlHandle handle{curl_url()};
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, proxy.c_str(),
-                              CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    return {};
+  if (!handle) throw std::bad_alloc();
+  if (curl_url_set(handle.get(), CURLUPART_URL, proxy.c_str(),
+                   CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    throw bad("expected [SCHEME://]HOST[:PORT]");
   }
+  // Proxies that resolve the target's name themselves: upwatch never waits on a resolver.
+  constexpr std::array<std::string_view, 4> kSchemes{"http", "https", "socks4a", "socks5h"};
+  if (std::ranges::find(kSchemes, url_part(handle.get(), CURLUPART_SCHEME).value_or("")) ==
+      kSchemes.end()) {
+    throw bad("the scheme must be http, https, socks4a or socks5h");
+  }
+  const auto host = url_part(handle.get(), CURLUPART_HOST).value_or("");
+  if (host.empty()) throw bad("no host");
   const auto port = parse_port(url_part(handle.get(), CURLUPART_PORT).value_or("1080"));
-  return {std::string{unbracket(url_part(handle.get(), CURLUPART_HOST).value_or(""))},
-          port.value_or(1080)};
+  if (!port) throw bad("the port must be from 1 to 65535");
+  return {std::string{unbracket(host)}, *port};
 }
 
 bool proxy_bypassed(std::string_view host, std::string_view noproxy) {

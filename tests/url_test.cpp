@@ -52,6 +52,7 @@ TEST(Url, TheNameToResolve) {
   EXPECT_EQ(name({"a.lb.test", 80}, proxy, "x.test, lb.test"), (Endpoint{"a.lb.test", 80}));
   EXPECT_EQ(name({"a.lb.test", 80}, proxy, "*"), (Endpoint{"a.lb.test", 80}));
   EXPECT_EQ(name({"blb.test", 80}, proxy, "lb.test"), proxy);  // only at a dot
-  EXPECT_EQ(upwatch::proxy_endpoint("socks5h://[::1]"), (Endpoint{"::1", 1080}));
-  EXPECT_EQ(upwatch::proxy_endpoint("proxy.test:3128"), (Endpoint{"proxy.test", 3128}));
+  EXPECT_EQ(upwatch::check_proxy("socks5h://[::1]"), (Endpoint{"::1", 1080}));
+  EXPECT_EQ(upwatch::check_proxy("proxy.test:3128"), (Endpoint{"proxy.test", 3128}));
+  EXPECT_THROW(static_cast<void>(upwatch::check_proxy("socks5://proxy.test")), upwatch::UsageError);
 }

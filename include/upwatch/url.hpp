@@ -62,8 +62,10 @@ struct ConnectTo {
 [[nodiscard]] Endpoint connect_endpoint(const Endpoint& target,
                                         const std::vector<ConnectTo>& rules);
 
-/// The host and port of a --proxy URL (port 1080 if none is given, as curl does).
-[[nodiscard]] Endpoint proxy_endpoint(const std::string& proxy);
+/// Checks a --proxy URL, [SCHEME://]HOST[:PORT] with a scheme whose proxy resolves the target's
+/// name itself (http, https, socks4a, socks5h); returns its host and port (1080 if none is
+/// given, as curl does). Throws UsageError, credentials hidden, if it is not such a URL.
+[[nodiscard]] Endpoint check_proxy(const std::string& proxy);
 
 /// True if `host` is reached without the proxy by a --noproxy list: "*", or names whose
 /// suffix (at a dot) or whole is `host`.

@@ -118,6 +118,7 @@ struct Engine::Impl {
 
   /// Sends a probe whose name was resolved (or needs no resolving), with the time it has left.
   void transfer(Transfer& probe, const std::string& resolve_entry = {}) {
+    end_lookup(probe);
     probe.resolving_took = {};
     if (!resolve_entry.empty()) {
       probe.resolving_took =
@@ -135,8 +136,6 @@ struct Engine::Impl {
 
   void on_resolved(Transfer& probe, std::uint64_t lookup_number, Resolution&& resolution) {
     if (!probe.resolving || probe.lookups != lookup_number) return;  // it ended meanwhile
-    probe.resolving = false;
-    --resolving;
     const auto& lookup = *lookup_of(probe.role);
     if (resolution.status != ARES_SUCCESS || resolution.addresses.empty()) {
       fail(probe, resolution.failure(), resolution.error(lookup.host));
@@ -175,8 +174,6 @@ struct Engine::Impl {
         next_deadline = std::min(next_deadline.value_or(deadline), deadline);
         continue;
       }
-      probe->resolving = false;
-      --resolving;
       const auto& lookup = *lookup_of(probe->role);
       if (probe->interrupted) {
         fail(*probe, Transport::abandoned,
@@ -205,12 +202,18 @@ struct Engine::Impl {
     overload_ticks = 0;
   }
 
+  /// Marks a probe's look-up, if one is going, as over.
+  void end_lookup(Transfer& probe) {
+    if (!probe.resolving) return;
+    probe.resolving = false;
+    --resolving;
+  }
+
   /// Hands a probe's record to the sink and returns its slot to the idle list.
   void release(Transfer& probe, ProbeRecord&& record) {
     if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.in_multi = false;
-    if (probe.resolving) --resolving;
-    probe.resolving = false;  // an answer that comes now is for nobody
+    end_lookup(probe);  // an answer that comes now is for nobody
     probe.active = false;
     --in_flight;
     idle[static_cast<std::size_t>(probe.role)].push_back(&probe);

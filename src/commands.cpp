@@ -1,9 +1,11 @@
 #include "upwatch/commands.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "upwatch/duration.hpp"
 #include "upwatch/engine.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/live_view.hpp"
 #include "upwatch/log_file.hpp"
 #include "upwatch/logged_run.hpp"
 #include "upwatch/outage.hpp"
@@ -150,11 +153,19 @@ int run_probes(const Config& config) {
                          .url = redact_url(config.url)};
   log.open_run(format_run_header(header));
   if (jsonl) jsonl->open_run(format_jsonl_run(header));
+  if (config.quiet) spdlog::set_level(spdlog::level::err);
   spdlog::info("probing {}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
                header.proxy.empty() ? "" : " through the proxy " + header.proxy,
                format_seconds(config.interval), config.log_path);
 
   OutageAnalysis analysis{config.expectation, config.interval};
+  std::optional<LiveView> live;
+  const bool on_terminal = isatty(STDERR_FILENO) == 1;
+  if (live_view_wanted(config.live, config.quiet, on_terminal)) {
+    live.emplace(header.start, config.interval,
+                 colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")));
+    analysis.observe(&live->observer());
+  }
   bool warned_not_2xx = false;
   const auto on_record = [&](ProbeRecord&& record) {
     log.append(format_record(record, run_id));
@@ -188,10 +199,15 @@ int run_probes(const Config& config) {
         run_info(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
     info.notes.emplace_back(
         "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
+    if (live) live->erase();
     print(render_summary(info, analysis.so_far()));
   };
-  Engine engine{config, start, {.record = on_record, .gap = on_gap, .interim = on_interim}};
+  EngineSinks sinks{.record = on_record, .gap = on_gap, .interim = on_interim};
+  if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
+  Engine engine{config, start, std::move(sinks)};
   const WallTime end = engine.run(stop);
+  analysis.observe(nullptr);
+  live.reset();  // before the summary, on a clean line
   const RunAnalysis result = std::move(analysis).finish();
   RunInfo info = run_info(end);
   for (const RunLog* each : {&log, jsonl ? &*jsonl : nullptr}) {

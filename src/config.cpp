@@ -213,6 +213,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   bool ipv4 = false;
   bool ipv6 = false;
   bool keep_alive = false;
+  bool live = false;
+  bool no_live = false;
 
   // Each option takes exactly one value per use, so that none can swallow URL or INTERVAL.
   const auto one_each = [](CLI::Option* option) {
@@ -268,6 +270,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                  "put down to the prober's own network, not to the service");
   app.add_option("--jsonl", config.jsonl_path,
                  "also append each probe to this file as one JSON object per line");
+  auto* quiet_flag = app.add_flag("-q,--quiet,-s,--silent", config.quiet,
+                                  "nothing on stderr but errors: no start line, no live view");
+  auto* live_flag = app.add_flag("--live", live,
+                                 "show the live view (status line and events on stderr) even "
+                                 "when stderr is not a terminal");
+  live_flag->excludes(quiet_flag);
+  app.add_flag("--no-live", no_live, "no live view, even on a terminal")->excludes(live_flag);
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
 
   const auto target = check_url(config.url, "URL");
@@ -322,6 +331,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                                 : HttpVersion::automatic;
   config.ip_version = ipv4 ? IpVersion::v4 : ipv6 ? IpVersion::v6 : IpVersion::any;
   config.connections = keep_alive ? Connections::keep_alive : Connections::fresh;
+  config.live = live ? LiveMode::on : no_live ? LiveMode::off : LiveMode::automatic;
   return {.config = std::move(config)};
 }
 

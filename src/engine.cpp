@@ -82,6 +82,7 @@ struct Engine::Impl {
       return;
     }
     close_overload_gap(sequence);
+    ++sent;
     launch(Role::target, sequence, now);
     if (!config.control_url.empty()) launch(Role::control, sequence, now);
   }
@@ -290,6 +291,10 @@ struct Engine::Impl {
       collect_finished();
       const auto lookup_deadline = expire_lookups(Clock::now());
       if (!schedule.contains(next) && in_flight == 0) break;
+      if (sinks.refresh && Clock::now() >= next_refresh) {
+        sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
+        next_refresh = Clock::now() + kRefreshEvery;
+      }
 
       // Until the next tick, or for at most a second while the last probes finish, watching
       // the sockets so that each answer is taken (and timed) as it comes; sooner if a name
@@ -297,6 +302,7 @@ struct Engine::Impl {
       auto wake_at =
           schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
       if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
+      if (sinks.refresh) wake_at = std::min(wake_at, next_refresh);
       if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
         wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
       }
@@ -341,6 +347,8 @@ struct Engine::Impl {
   };
   std::array<std::optional<KeptAddresses>, 2> kept_addresses;
   std::uint64_t in_flight = 0;
+  std::uint64_t sent = 0;  ///< probes of the URL sent
+  Clock::time_point next_refresh{};
   std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
   std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then
 };

@@ -1,8 +1,12 @@
 #include "upwatch/gap.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <utility>
+
+#include "upwatch/duration.hpp"
 
 namespace upwatch {
 
@@ -50,6 +54,17 @@ std::string_view describe(GapCause cause) {
 
 std::chrono::milliseconds Gap::duration() const {
   return std::max(std::chrono::milliseconds{0}, end - start);
+}
+
+std::string describe(const Gap& gap) {
+  if (gap.cause == GapCause::clock) {
+    const auto step = gap.end - gap.start;
+    return fmt::format("the wall clock stepped {} {}; times after it follow the new clock",
+                       step.count() < 0 ? "back" : "forward",
+                       format_elapsed(step.count() < 0 ? -step : step));
+  }
+  return fmt::format("{} tick{} not sent (#{}-#{}): {}", gap.ticks, gap.ticks == 1 ? "" : "s",
+                     gap.first_tick, gap.first_tick + gap.ticks - 1, describe(gap.cause));
 }
 
 }  // namespace upwatch

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   // A log or stdout whose reader is gone is a failed write (EPIPE), never a silent death.
   std::signal(SIGPIPE, SIG_IGN);
   auto logger = spdlog::stderr_logger_st("upwatch");
-  logger->set_pattern("upwatch: %l: %v");
+  logger->set_pattern(upwatch::kMessagePattern);
   spdlog::set_default_logger(logger);
   std::setlocale(LC_CTYPE, "");  // as curl does: international names in the user's charset
   const upwatch::CurlGlobal curl;

@@ -1,5 +1,7 @@
 #include "upwatch/outage.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -59,6 +61,15 @@ std::uint64_t RunAnalysis::ticks_not_sent() const {
 std::uint64_t RunAnalysis::overdue() const {
   return static_cast<std::uint64_t>(std::ranges::count_if(
       unanswered, [this](const Unanswered& probe) { return probe.waited > unanswered_limit; }));
+}
+
+std::string format_counts(const OutcomeCounts& counts) {
+  std::string text;
+  for (const auto& [outcome, count] : counts) {
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} x {}", format_as(outcome), count);
+  }
+  return text;
 }
 
 RunVerdict RunAnalysis::verdict() const {
@@ -138,6 +149,7 @@ RunAnalysis OutageAnalysis::finish() && {
 RunAnalysis OutageAnalysis::so_far() const {
   OutageAnalysis copy = *this;
   copy.held_back_.clear();
+  copy.observer_ = nullptr;
   return std::move(copy).finish();
 }
 
@@ -165,6 +177,7 @@ void OutageAnalysis::consume_gap(const Gap& gap) {
     unlisted.probes += gap.ticks;
     unlisted.time += gap.duration();
   }
+  if (observer_ != nullptr) observer_->on_gap(gap);
   if (in_window_) {
     auto& window = result_.windows.back();
     window.end = gap.start;
@@ -176,7 +189,12 @@ void OutageAnalysis::consume_gap(const Gap& gap) {
 
 void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample) {
   const auto verdict = expectation_.judge(sample.outcome);
-  if (verdict != Verdict::unobserved) ++result_.outcomes[sample.outcome];
+  if (verdict != Verdict::unobserved) {
+    ++result_.outcomes[sample.outcome];
+    if (observer_ != nullptr) {
+      observer_->on_probe(sequence, sample.sent, sample.outcome, verdict, sample.total);
+    }
+  }
   if (sample.outcome.transport == Transport::answered) {
     slowest_answer_ = std::max(slowest_answer_, sample.total);
   }
@@ -217,6 +235,7 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       window.last_sequence = sequence;
       ++window.failed;
       ++window.outcomes[sample.outcome];
+      if (window.failed == 1 && observer_ != nullptr) observer_->on_window_opened(window);
       return;
   }
 }
@@ -224,6 +243,7 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
 void OutageAnalysis::close_window() {
   in_window_ = false;
   auto& windows = result_.windows;
+  if (observer_ != nullptr) observer_->on_window_closed(windows.back());
   if (windows.size() <= kMaxListed) return;
   const auto& window = windows.back();
   auto& unlisted = result_.unlisted_windows;

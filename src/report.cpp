@@ -15,15 +15,6 @@ namespace {
 /// Unanswered probes listed one by one in the summary; the JSON lists them all.
 constexpr std::size_t kUnansweredListed = 10;
 
-std::string format_counts(const OutcomeCounts& counts) {
-  std::string text;
-  for (const auto& [outcome, count] : counts) {
-    if (!text.empty()) text += ", ";
-    text += fmt::format("{} x {}", format_as(outcome), count);
-  }
-  return text;
-}
-
 std::string format_latency(std::chrono::microseconds value) {
   std::string text;
   append_millis(text, value);
@@ -148,17 +139,6 @@ void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& ana
   }
 }
 
-std::string describe_gap(const Gap& gap) {
-  if (gap.cause == GapCause::clock) {
-    const auto step = gap.end - gap.start;
-    return fmt::format("the wall clock stepped {} {}; times after it follow the new clock",
-                       step.count() < 0 ? "back" : "forward",
-                       format_elapsed(step.count() < 0 ? -step : step));
-  }
-  return fmt::format("{} not sent (#{}-#{}): {}", plural(gap.ticks, "tick"), gap.first_tick,
-                     gap.first_tick + gap.ticks - 1, describe(gap.cause));
-}
-
 }  // namespace
 
 std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
@@ -206,7 +186,7 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
                 percent_of_run(run, analysis.unobserved()));
     for (const auto& gap : analysis.gaps) {
       append_line(out, "  {} -> {}  {}  {}", format_iso_utc(gap.start), format_iso_utc(gap.end),
-                  format_elapsed(gap.duration()), describe_gap(gap));
+                  format_elapsed(gap.duration()), describe(gap));
     }
     append_unlisted(out, analysis.unlisted_gaps, "gap", "ticks not sent", "not observed");
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "upwatch/live_view.hpp"
 #include "upwatch/probe.hpp"
 #include "upwatch/url.hpp"
 
@@ -47,6 +48,8 @@ struct Config {
   std::optional<std::uint64_t> count;
   std::uint64_t parallel_max = 100;
   std::string jsonl_path;  ///< also log each probe as JSON Lines here, unless empty
+  LiveMode live = LiveMode::automatic;
+  bool quiet = false;  ///< -q: nothing on stderr but errors
 };
 
 /// What `upwatch report` is asked to do.

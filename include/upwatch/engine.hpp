@@ -17,7 +17,13 @@ struct EngineSinks {
   std::function<void(ProbeRecord&&)> record;  ///< each probe as it finishes (in finish order)
   std::function<void(const Gap&)> gap;        ///< each gap once it is over
   std::function<void()> interim;              ///< when SIGUSR1 asks for a summary so far
+  /// A few times a second, if set (a live view): the run's time now and the probes of the URL
+  /// sent so far. Called between probes, never in place of one.
+  std::function<void(WallTime now, std::uint64_t sent)> refresh;
 };
+
+/// How often EngineSinks::refresh is called.
+inline constexpr std::chrono::milliseconds kRefreshEvery{250};
 
 /// Sends the probes of one run on its schedule, many in flight at once, on one thread with
 /// libcurl's multi interface: at each tick one probe to the URL and one to the control URL if

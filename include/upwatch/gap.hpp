@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "upwatch/wall_time.hpp"
@@ -38,5 +39,9 @@ struct Gap {
 
   bool operator==(const Gap&) const = default;
 };
+
+/// What a gap was, for people: "3 ticks not sent (#4-#6): the machine was suspended", or
+/// "the wall clock stepped back 2.000s; ...".
+[[nodiscard]] std::string describe(const Gap& gap);
 
 }  // namespace upwatch

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -17,6 +18,9 @@ namespace upwatch {
 
 /// Counts per outcome, in the order of Outcome (statuses ascending, then transport failures).
 using OutcomeCounts = std::map<Outcome, std::uint64_t>;
+
+/// Counts for people: "refused x 4, 502 x 2".
+[[nodiscard]] std::string format_counts(const OutcomeCounts& counts);
 
 /// A window of consecutive failed probes.
 struct DowntimeWindow {
@@ -108,6 +112,22 @@ struct RunAnalysis {
   [[nodiscard]] RunVerdict verdict() const;
 };
 
+/// What an OutageAnalysis tells, as it analyses, to whatever shows the run as it goes (the live
+/// view, the timeline): every event in sequence order, exactly as the analysis judged it.
+class AnalysisObserver {
+ public:
+  virtual ~AnalysisObserver() = default;
+  /// A probe of the target was judged (`verdict` is never `unobserved`: that is a gap).
+  virtual void on_probe(std::uint64_t sequence, WallTime sent, Outcome outcome, Verdict verdict,
+                        std::chrono::microseconds total) = 0;
+  /// Ticks were not sent, or the wall clock stepped.
+  virtual void on_gap(const Gap& gap) = 0;
+  /// A window began: `window` holds its first failed probe.
+  virtual void on_window_opened(const DowntimeWindow& window) = 0;
+  /// A window ended, by a good probe or a gap.
+  virtual void on_window_closed(const DowntimeWindow& window) = 0;
+};
+
 /// Turns probe records and gaps into a RunAnalysis. Records may arrive in any order (probes
 /// finish out of order); they are analysed in sequence order, holding back only those that
 /// finished before an earlier probe did, so memory stays bounded by the probes in flight.
@@ -116,6 +136,8 @@ class OutageAnalysis {
   /// An analysis that judges HTTP statuses by `expectation`, of a run with this `interval`.
   OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval);
 
+  /// Tells `observer` (not owned; nullptr for none) every event analysed from now on.
+  void observe(AnalysisObserver* observer) { observer_ = observer; }
   /// Adds one finished probe, of the target or of the control.
   void add(const ProbeRecord& record);
   /// Adds a gap: ticks that were not sent, or a step of the wall clock.
@@ -159,6 +181,7 @@ class OutageAnalysis {
   std::uint64_t next_sequence_ = 0;
   bool in_window_ = false;
   bool after_gap_ = false;  ///< a gap was the last event that was not an unanswered probe
+  AnalysisObserver* observer_ = nullptr;
 };
 
 }  // namespace upwatch

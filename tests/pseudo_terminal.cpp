@@ -1,0 +1,126 @@
+#include "pseudo_terminal.hpp"
+
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <system_error>
+
+namespace upwatch::testing {
+
+void Screen::write(std::string_view bytes) {
+  for (const char byte : bytes) {
+    if (!escape_.empty()) {
+      escape_ += byte;
+      // CSI sequences end with a letter; this screen only knows colours, which take no room.
+      if (escape_.size() > 2 && byte >= '@' && byte <= '~') escape_.clear();
+      continue;
+    }
+    auto& row = rows_.back();
+    if (byte == '\x1b') {
+      escape_ = byte;
+    } else if (byte == '\r') {
+      const auto end = row.find_last_not_of(' ');
+      if (end != std::string::npos) overwritten_.push_back(row.substr(0, end + 1));
+      column_ = 0;
+    } else if (byte == '\n') {
+      rows_.emplace_back();
+      column_ = 0;
+    } else {
+      if (column_ == columns_) {
+        rows_.emplace_back();
+        column_ = 0;
+      }
+      auto& current = rows_.back();
+      if (current.size() <= column_) current.resize(column_ + 1, ' ');
+      current[column_++] = byte;
+    }
+  }
+}
+
+std::vector<std::string> Screen::rows() const {
+  std::vector<std::string> trimmed;
+  for (const auto& row : rows_) {
+    const auto end = row.find_last_not_of(' ');
+    trimmed.push_back(end == std::string::npos ? std::string{} : row.substr(0, end + 1));
+  }
+  return trimmed;
+}
+
+PseudoTerminalProcess::PseudoTerminalProcess(const std::vector<std::string>& argv,
+                                             const std::string& directory,
+                                             const std::map<std::string, std::string>& env,
+                                             std::size_t columns)
+    : screen_(columns) {
+  winsize size{
+      .ws_row = 40, .ws_col = static_cast<unsigned short>(columns), .ws_xpixel = 0, .ws_ypixel = 0};
+  pid_ = ::forkpty(&master_, nullptr, nullptr, &size);
+  if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "forkpty");
+  if (pid_ == 0) {
+    if (::chdir(directory.c_str()) != 0) ::_exit(127);
+    for (const auto& [name, value] : env) {
+      if (value.empty()) {
+        ::unsetenv(name.c_str());
+      } else {
+        ::setenv(name.c_str(), value.c_str(), 1);
+      }
+    }
+    ::signal(SIGHUP, SIG_DFL);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+}
+
+PseudoTerminalProcess::~PseudoTerminalProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  if (master_ >= 0) ::close(master_);
+}
+
+int PseudoTerminalProcess::wait(std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = -1;
+  bool exited = false;
+  char buffer[4096];
+  while (true) {
+    pollfd readable{.fd = master_, .events = POLLIN, .revents = 0};
+    const bool more = ::poll(&readable, 1, exited ? 0 : 20) > 0;
+    if (more) {
+      const auto got = ::read(master_, buffer, sizeof buffer);
+      if (got > 0) {
+        output_.append(buffer, static_cast<std::size_t>(got));
+        screen_.write({buffer, static_cast<std::size_t>(got)});
+        continue;
+      }
+      if (got < 0 && errno == EINTR) continue;
+      if (exited) break;  // EIO: the child's side is closed, everything is read
+    } else if (exited) {
+      break;
+    }
+    if (!exited) {
+      int raw = 0;
+      if (::waitpid(pid_, &raw, WNOHANG) == pid_) {
+        pid_ = -1;
+        exited = true;
+        status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+      } else if (std::chrono::steady_clock::now() >= deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        return -1;
+      }
+    }
+  }
+  return status;
+}
+
+}  // namespace upwatch::testing

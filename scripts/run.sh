@@ -19,7 +19,11 @@ echo "upwatch demo: a naive cutover: the v1 instance behind the load balancer is
 echo "upwatch demo: a v2 instance is launched; upwatch probes the load balancer every 50 ms."
 echo
 status=0
-"$root/scripts/lab/rehearse.sh" --https --upwatch "$build/upwatch" naive || status=$?
+lab_dir="$root/build/lab/naive-https"
+"$root/scripts/lab/rehearse.sh" --https --upwatch "$build/upwatch" --dir "$lab_dir" naive || status=$?
 echo
+# The timeline of the rehearsal, for a browser; its exit status is the run's, already known.
+"$build/upwatch" report --html "$lab_dir/timeline.html" "$lab_dir/testlog.log" >/dev/null || true
+echo "upwatch demo: the rehearsal's timeline, to open in a browser: $lab_dir/timeline.html"
 echo "upwatch demo: upwatch exited with status $status (0 = up throughout, 1 = there was downtime, 5 = inconclusive)."
 echo "upwatch demo: the zero-downtime plan: scripts/lab/rehearse.sh --https rolling"

@@ -4,8 +4,15 @@
 # fuzzes the log readers for a minute (scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-# curl: the bash loop's own, for the test that reads its log; the rest: the rehearsal lab.
-"$root/scripts/setup.sh" curl haproxy nginx openssl
+# curl: the bash loop's own, for the test that reads its log; haproxy, nginx, openssl: the
+# rehearsal lab; chromium and Node.js: the browser tests of the HTML timeline.
+browser=(chromium nodejs)
+command -v npm >/dev/null || browser+=(npm)
+"$root/scripts/setup.sh" curl haproxy nginx openssl "${browser[@]}"
+# playwright-core, at the version tests/browser/package-lock.json pins, drives that Chromium.
+if [[ ! -d $root/tests/browser/node_modules/playwright-core ]]; then
+  npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error
+fi
 jobs=$(nproc)
 
 run_suite() {

@@ -1,6 +1,7 @@
 #include "upwatch/commands.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include "upwatch/duration.hpp"
 #include "upwatch/engine.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/html_report.hpp"
 #include "upwatch/live_view.hpp"
 #include "upwatch/log_file.hpp"
 #include "upwatch/logged_run.hpp"
@@ -22,6 +24,7 @@
 #include "upwatch/probe_log.hpp"
 #include "upwatch/report.hpp"
 #include "upwatch/signals.hpp"
+#include "upwatch/unique_fd.hpp"
 
 namespace upwatch {
 
@@ -117,6 +120,59 @@ void warn_bad_lines(const std::string& path, const LogReading& reading) {
   spdlog::warn("{}: skipped {} line{} that could not be read: {}", path, reading.bad_line_count,
                reading.bad_line_count == 1 ? "" : "s", numbers);
 }
+
+/// A file written whole or not at all: written to a temporary file beside it, which takes its
+/// place on commit and is removed otherwise. Refuses to replace any of `keep` (the logs read).
+class ReplacingFile {
+ public:
+  ReplacingFile(std::string path, const std::vector<std::string>& keep)
+      : path_(std::move(path)), temporary_(path_ + ".XXXXXX") {
+    struct stat target {};
+    if (::stat(path_.c_str(), &target) == 0) {
+      for (const auto& other : keep) {
+        struct stat kept {};
+        if (::stat(other.c_str(), &kept) == 0 && kept.st_dev == target.st_dev &&
+            kept.st_ino == target.st_ino) {
+          throw UsageError(
+              fmt::format("--html file '{}' is the log '{}': not overwriting it", path_, other));
+        }
+      }
+    }
+    fd_ = UniqueFd{::mkstemp(temporary_.data())};
+    if (!fd_) throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  }
+  ~ReplacingFile() {
+    if (!committed_) ::unlink(temporary_.c_str());
+  }
+  ReplacingFile(const ReplacingFile&) = delete;
+  ReplacingFile& operator=(const ReplacingFile&) = delete;
+
+  /// Writes `content` as the whole file and puts it in place.
+  void commit(std::string_view content) {
+    while (!content.empty()) {
+      const auto written = ::write(fd_.get(), content.data(), content.size());
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) fail();
+      content.remove_prefix(static_cast<std::size_t>(written));
+    }
+    // As a file written by any other tool: readable by all, less the umask.
+    const auto mask = ::umask(0);
+    ::umask(mask);
+    if (::fchmod(fd_.get(), 0666 & ~mask) != 0 || ::fsync(fd_.get()) != 0) fail();
+    if (::rename(temporary_.c_str(), path_.c_str()) != 0) fail();
+    committed_ = true;
+  }
+
+ private:
+  [[noreturn]] void fail() const {
+    throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  }
+
+  std::string path_;
+  std::string temporary_;
+  UniqueFd fd_;
+  bool committed_ = false;
+};
 
 }  // namespace
 
@@ -223,18 +279,21 @@ int run_probes(const Config& config) {
 }
 
 int run_report(const ReportConfig& report) {
+  std::optional<ReplacingFile> html;
+  if (!report.html_path.empty()) html.emplace(report.html_path, report.logs);
   // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
   std::size_t number = 0;
   std::optional<LoggedRun> chosen;
   if (report.list) print(render_run_list_header());
   RunReader reader{[&](LoggedRun&& run) {
-    ++number;
-    if (report.list) {
-      print(render_run_row(number, run));
-    } else if (!report.run || *report.run == number) {
-      chosen = std::move(run);
-    }
-  }};
+                     ++number;
+                     if (report.list) {
+                       print(render_run_row(number, run));
+                     } else if (!report.run || *report.run == number) {
+                       chosen = std::move(run);
+                     }
+                   },
+                   html ? Timelines::build : Timelines::none};
   for (const auto& path : report.logs) {
     std::ifstream file;
     std::istream* in = &std::cin;
@@ -265,6 +324,7 @@ int run_report(const ReportConfig& report) {
     throw UsageError(fmt::format("no run {}: the logs hold {} run{}", report.run.value_or(0),
                                  number, number == 1 ? "" : "s"));
   }
+  if (html) html->commit(render_html(chosen->info, chosen->analysis, *chosen->timeline));
   print(report.json ? render_json(chosen->info, chosen->analysis)
                     : render_summary(chosen->info, chosen->analysis));
   return exit_status(chosen->analysis);

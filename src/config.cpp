@@ -180,8 +180,12 @@ Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage or no r
   auto* run =
       app.add_option("--run", report.run, "report run N (1 is the first; default: the last)")
           ->check(CLI::PositiveNumber);
-  app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
+  auto* list = app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
   app.add_flag("--json", report.json, "print the summary as one JSON document");
+  app.add_option("--html", report.html_path,
+                 "also write the run as one self-contained HTML page to FILE: a timeline of "
+                 "every probe, the windows, the latency (opens offline, in any browser)")
+      ->excludes(list);
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
   if (!logs.empty()) report.logs = std::move(logs);
   return {.report = std::move(report)};

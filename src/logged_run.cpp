@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,8 +31,8 @@ constexpr std::size_t kBadLinesKept = 20;
 /// bounded memory. Lines of a run are told apart by its identifier, not by their position.
 class RunBuilder final : public LogVisitor {
  public:
-  explicit RunBuilder(std::function<void(LoggedRun&&)> on_closed)
-      : on_closed_(std::move(on_closed)) {}
+  RunBuilder(std::function<void(LoggedRun&&)> on_closed, Timelines timelines)
+      : on_closed_(std::move(on_closed)), timelines_(timelines) {}
   /// Where what is read from the log being read goes.
   void reading(LogReading* reading) { reading_ = reading; }
   RunBuilder(const RunBuilder&) = delete;
@@ -53,6 +54,11 @@ class RunBuilder final : public LogVisitor {
          .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval},
          .expectation_known = expectation.has_value(),
          .last_activity = start});
+    if (timelines_ == Timelines::build) {
+      auto& run = open_.back();
+      run.timeline = std::make_unique<Timeline>(start);
+      run.analysis.observe(run.timeline.get());
+    }
   }
 
   void on_header(const RunHeader& header) override {
@@ -112,6 +118,7 @@ class RunBuilder final : public LogVisitor {
     WallTime last_activity;
     std::uint64_t records = 0;
     std::vector<std::string> notes;
+    std::unique_ptr<Timeline> timeline;  ///< where the analysis tells its events, if drawn
   };
 
   Open* find_named(std::string_view id) {
@@ -154,11 +161,13 @@ class RunBuilder final : public LogVisitor {
                      .analysis = std::move(run.analysis).finish(),
                      .records = run.records,
                      .summarized = run.end.has_value()};
+    if (run.timeline) closed.timeline = std::move(*run.timeline);
     open_.erase(open_.begin() + (&run - open_.data()));
     on_closed_(std::move(closed));
   }
 
   std::function<void(LoggedRun&&)> on_closed_;
+  Timelines timelines_;
   LogReading* reading_ = nullptr;
   std::vector<Open> open_;  ///< in the order they began
 };
@@ -182,8 +191,8 @@ LogFormat detect_format(std::string_view first_line) {
   return LogFormat::text;
 }
 
-RunReader::RunReader(std::function<void(LoggedRun&&)> on_run)
-    : builder_(std::make_unique<RunBuilder>(std::move(on_run))) {}
+RunReader::RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines)
+    : builder_(std::make_unique<RunBuilder>(std::move(on_run), timelines)) {}
 
 RunReader::~RunReader() = default;
 
@@ -239,7 +248,7 @@ std::string render_run_list_header() {
 }
 
 std::string render_run_row(std::size_t number, const LoggedRun& run) {
-  const auto& [info, analysis, records, summarized] = run;
+  const auto& [info, analysis, records, summarized, timeline] = run;
   return fmt::format(
       "{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", number,
       format_iso_utc(info.start), format_iso_utc(info.end), analysis.probes(), analysis.down,

@@ -72,7 +72,8 @@ double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
              : 100.0 * static_cast<double>(part.count()) / static_cast<double>(length.count());
 }
 
-/// Why the verdict is what it is, one reason each.
+}  // namespace
+
 std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& analysis) {
   std::vector<std::string> reasons;
   if (const auto service_windows = count_windows(analysis, false); service_windows > 0) {
@@ -105,6 +106,8 @@ std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& 
   }
   return reasons;
 }
+
+namespace {
 
 /// What the reader should be warned of about the probes themselves.
 std::vector<std::string> warnings(const RunAnalysis& analysis) {

@@ -58,6 +58,7 @@ struct ReportConfig {
   std::optional<std::size_t> run;  ///< 1-based, over the runs of all the logs; the last if none
   bool list = false;               ///< list the runs instead of reporting one
   bool json = false;               ///< print the summary as JSON
+  std::string html_path;           ///< also write the run as an HTML page here, unless empty
 };
 
 /// The result of reading the command line: at most one of config and report is set.

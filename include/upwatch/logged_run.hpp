@@ -5,12 +5,14 @@
 #include <functional>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "upwatch/outage.hpp"
 #include "upwatch/report.hpp"
+#include "upwatch/timeline.hpp"
 
 namespace upwatch {
 
@@ -32,8 +34,12 @@ struct LoggedRun {
   RunInfo info;          ///< with notes on what the log could not tell
   RunAnalysis analysis;  ///< analysed as the records streamed by
   std::uint64_t records = 0;
-  bool summarized = false;  ///< false if the run ended without writing its summary
+  bool summarized = false;           ///< false if the run ended without writing its summary
+  std::optional<Timeline> timeline;  ///< its probes over time, if the reader was asked for it
 };
+
+/// Whether a RunReader draws each run's Timeline too.
+enum class Timelines : std::uint8_t { none, build };
 
 /// What reading one log found, besides its runs.
 struct LogReading {
@@ -53,8 +59,9 @@ class RunBuilder;
 /// rotated goes on in the next log read, and is one run. Never fails on bad content.
 class RunReader {
  public:
-  /// A reader that hands each run to `on_run`.
-  explicit RunReader(std::function<void(LoggedRun&&)> on_run);
+  /// A reader that hands each run to `on_run`, with its timeline if asked.
+  explicit RunReader(std::function<void(LoggedRun&&)> on_run,
+                     Timelines timelines = Timelines::none);
   ~RunReader();
   RunReader(const RunReader&) = delete;
   RunReader& operator=(const RunReader&) = delete;

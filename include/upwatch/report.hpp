@@ -26,6 +26,10 @@ struct RunInfo {
 /// warnings, the verdict and any notes. Ends with a newline.
 [[nodiscard]] std::string render_summary(const RunInfo& run, const RunAnalysis& analysis);
 
+/// Why the verdict is what it is, one reason each, as the VERDICT line gives them.
+[[nodiscard]] std::vector<std::string> verdict_reasons(const RunInfo& run,
+                                                       const RunAnalysis& analysis);
+
 /// Renders the same summary as one JSON document (schema in the README), ending with a newline.
 [[nodiscard]] std::string render_json(const RunInfo& run, const RunAnalysis& analysis);
 

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+#include "upwatch/report.hpp"
+#include "upwatch/timeline.hpp"
+
+namespace upwatch {
+
+/// Renders a run as one self-contained HTML page (inline CSS, SVG and script; nothing fetched,
+/// so it opens offline): the verdict, the START/END/URL/INT lines, a strip of every probe
+/// coloured by outcome with the downtime windows and gaps marked under it, the latency of good
+/// probes over time, the windows listed with their outcomes, and the text summary. Hovering a
+/// column, window or gap shows its details. Its size is bounded by Timeline::kMaxColumns and
+/// kMaxListed, whatever the number of probes.
+[[nodiscard]] std::string render_html(const RunInfo& run, const RunAnalysis& analysis,
+                                      const Timeline& timeline);
+
+}  // namespace upwatch

@@ -1,0 +1,67 @@
+// Opens an HTML timeline written by `upwatch report --html` in headless Chromium (Debian's),
+// as a person would, and prints what the page shows as one JSON object: the verdict, the
+// windows and failure marks drawn, what hovering a window and a failed probe shows, any script
+// error or network request (there must be none), and how long it took to load.
+// Usage: node check_timeline.mjs PAGE.html SCREENSHOT.png
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+
+const [page_file, screenshot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.UPWATCH_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-dev-shm-usage'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:')) errors.push('request: ' + request.url());
+  });
+  const started = Date.now();
+  await page.goto('file://' + path.resolve(page_file), { waitUntil: 'load' });
+  const load_ms = Date.now() - started;
+
+  const shown = await page.evaluate(() => {
+    const widths = (selector) =>
+      [...document.querySelectorAll(selector)].map((each) => each.getBoundingClientRect().width);
+    return {
+      ready: document.body.dataset.ready === 'yes',
+      verdict: document.getElementById('verdict').textContent,
+      reasons: document.getElementById('reasons').textContent,
+      seed: [...document.querySelectorAll('dl.seed dt')].map((each) => each.textContent),
+      window_marks: document.querySelectorAll('#windows rect.window').length,
+      window_rows: document.querySelectorAll('#window-list tr.window-row').length,
+      gap_marks: document.querySelectorAll('#gaps rect.gap').length,
+      probe_columns: document.querySelectorAll('#probes rect').length,
+      down_column_widths: widths('#probes rect.down'),
+      window_mark_widths: widths('#windows rect.window'),
+      latency_marks: document.querySelectorAll('#latency rect.band').length,
+    };
+  });
+
+  // What hovering shows: the tooltip's text, or null if it stays hidden.
+  const hover = async (selector) => {
+    const target = await page.$(selector);
+    if (!target) return null;
+    const box = await target.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    return page.evaluate(() => {
+      const tip = document.getElementById('tip');
+      return tip.hidden ? null : tip.textContent;
+    });
+  };
+  shown.window_tip = await hover('#windows rect.window');
+  shown.window_row_highlighted = await page.evaluate(
+    () => document.querySelectorAll('#window-list tr.highlight').length);
+  shown.down_tip = await hover('#probes rect.down');
+  shown.up_tip = await hover('#probes rect.up');
+  await page.mouse.move(1, 1);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  console.log(JSON.stringify({ ...shown, errors, load_ms }));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,167 @@
+// Writes HTML timelines with the real upwatch binary, from real runs against the test server
+// and from the bash loop's log, and opens them in headless Chromium: what a person sees must
+// be what the report says.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "upwatch/duration.hpp"
+#include "upwatch/probe_log.hpp"
+
+using nlohmann::json;
+using upwatch::testing::Cli;
+using upwatch::testing::kGenerous;
+using upwatch::testing::parse_script;
+using upwatch::testing::Process;
+using upwatch::testing::TestServer;
+
+namespace {
+
+class Timeline : public Cli {
+ protected:
+  /// `upwatch report --json` of `log`: the numbers the page must show.
+  json report_json(const std::string& log = "testlog.log") {
+    run({"report", "--json", log});
+    return json::parse(out_);
+  }
+
+  /// Opens `page` in Chromium and returns what it showed; writes a screenshot to `screenshot`.
+  json open_in_browser(const std::string& page, const std::string& screenshot) {
+    Process browser{{"/usr/bin/env", "node", UPWATCH_BROWSER_CHECK, dir_ + "/" + page, screenshot},
+                    dir_};
+    EXPECT_EQ(browser.wait(kGenerous), 0) << browser.err();
+    auto shown = json::parse(browser.out(), nullptr, false);
+    EXPECT_FALSE(shown.is_discarded()) << browser.out() << browser.err();
+    return shown;
+  }
+
+  /// Checks that the page shows what the report says.
+  void expect_page_retells(const json& shown, const json& report) {
+    EXPECT_TRUE(shown["ready"].get<bool>());  // its script ran to the end
+    EXPECT_EQ(shown["errors"], json::array()) << shown;
+    EXPECT_EQ(shown["verdict"], report["verdict"]);
+    EXPECT_EQ(shown["seed"], json({"START:", "END:", "URL:", "INT:"}));
+    EXPECT_EQ(shown["window_marks"], report["windows"].size());
+    EXPECT_EQ(shown["window_rows"], report["windows"].size());
+    EXPECT_EQ(shown["gap_marks"], report["gaps"].size());
+    std::string reasons;
+    for (const auto& reason : report["verdict_reasons"]) {
+      reasons += (reasons.empty() ? "" : "; ") + reason.get<std::string>();
+    }
+    EXPECT_EQ(shown["reasons"], reasons);
+  }
+};
+
+}  // namespace
+
+TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover) {
+  TestServer server{parse_script("ok*20,502*6,reset*3,ok*20,refuse:600ms,ok*20,hang*2,ok")};
+  ASSERT_EQ(run({"-m", "0.5", "-c", "100", server.url(), "0.05"}), 1) << err_;
+  ASSERT_EQ(run({"report", "--html", "timeline.html"}), 1) << err_;
+  const auto report = report_json();
+  ASSERT_EQ(report["windows"].size(), 3U) << out_;
+
+  const auto shown = open_in_browser("timeline.html", UPWATCH_SCREENSHOT_DIR "/timeline.png");
+  expect_page_retells(shown, report);
+  EXPECT_EQ(shown["probe_columns"], 100);  // each probe of this short run has its column
+  EXPECT_EQ(shown["down_column_widths"].size(), report["probes"]["down"]);
+  // Hovering the first window shows its times and outcomes, and lights its row in the list.
+  const auto& first = report["windows"][0];
+  EXPECT_EQ(shown["window_tip"].get<std::string>(),
+            fmt::format("window 1: {} to {}, {}\n9 failed probes (#20-#28): 502 x 6, reset x 3",
+                        first["start"].get<std::string>(), first["end"].get<std::string>(),
+                        upwatch::format_elapsed(
+                            std::chrono::milliseconds{first["duration_ms"].get<std::int64_t>()})))
+      << shown;
+  EXPECT_EQ(shown["window_row_highlighted"], 1);
+  // Hovering a probe shows that probe.
+  EXPECT_TRUE(shown["down_tip"].get<std::string>().starts_with("#20 sent ")) << shown;
+  EXPECT_NE(shown["down_tip"].get<std::string>().find("502 x 1"), std::string::npos) << shown;
+  EXPECT_TRUE(shown["up_tip"].get<std::string>().starts_with("#0 sent ")) << shown;
+  struct stat written {};
+  EXPECT_EQ(::stat(UPWATCH_SCREENSHOT_DIR "/timeline.png", &written), 0);
+}
+
+TEST_F(Timeline, APageOfTheBashLoopsLog) {
+  TestServer server{parse_script("ok*3,502*3,ok")};
+  auto script = std::make_unique<Process>(
+      std::vector<std::string>{"/bin/bash", UPWATCH_SCRIPT, server.url(), "0.2"}, dir_);
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 9; }, kGenerous));
+  script->signal(SIGTERM);
+  script->wait(kGenerous);
+  ASSERT_EQ(run({"report", "--html", "loop.html"}), 1) << err_;
+  const auto report = report_json();
+  ASSERT_EQ(report["windows"].size(), 1U);
+  const auto shown = open_in_browser("loop.html", dir_ + "/loop.png");
+  expect_page_retells(shown, report);
+  EXPECT_EQ(shown["latency_marks"], 0);  // the bash loop's log holds no latency
+  EXPECT_NE(upwatch::testing::read_file(dir_ + "/loop.html").find("Latency is not recorded"),
+            std::string::npos);
+}
+
+TEST_F(Timeline, AMillionProbesMakeASmallPageWhereOneFailureStillShows) {
+  // A log of a million probes, 10 ms apart, one of them refused.
+  constexpr std::uint64_t kProbes = 1'000'000;
+  constexpr std::uint64_t kFailed = 765'432;
+  {
+    const upwatch::RunHeader header{
+        .id = "m1",
+        .version = UPWATCH_VERSION,
+        .start = upwatch::WallTime{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}},
+        .interval = std::chrono::milliseconds{10},
+        .expect = "100-499",
+        .url = "http://127.0.0.1:8080/health"};
+    std::string log = upwatch::format_run_header(header);
+    for (std::uint64_t k = 0; k < kProbes; ++k) {
+      log += upwatch::format_record(
+          {.sequence = k,
+           .sent = header.start + std::chrono::milliseconds{10} * static_cast<std::int64_t>(k),
+           .outcome = k == kFailed ? upwatch::Outcome::failure(upwatch::Transport::refused)
+                                   : upwatch::Outcome::http(200),
+           .total = std::chrono::microseconds{400 + static_cast<int>(k % 300)},
+           .remote = "127.0.0.1:8080"},
+          header.id);
+    }
+    upwatch::testing::write_file(log_path(), log);
+  }
+  ASSERT_EQ(run({"report", "--html", "big.html"}), 1) << err_;
+  struct stat page {};
+  ASSERT_EQ(::stat((dir_ + "/big.html").c_str(), &page), 0);
+  EXPECT_LT(page.st_size, 3 << 20) << "bytes";
+  const auto report = report_json();
+  ASSERT_EQ(report["probes"]["sent"], kProbes);
+  const auto shown = open_in_browser("big.html", dir_ + "/big.png");
+  expect_page_retells(shown, report);
+  EXPECT_LE(shown["probe_columns"].get<int>(), 1024);
+  ASSERT_EQ(shown["down_column_widths"].size(), 1U) << shown;
+  EXPECT_GE(shown["down_column_widths"][0].get<double>(), 0.9);  // at least a pixel
+  EXPECT_GE(shown["window_mark_widths"][0].get<double>(), 1.8);
+  EXPECT_NE(shown["down_tip"].get<std::string>().find("refused x 1"), std::string::npos) << shown;
+}
+
+TEST_F(Timeline, NeverOverwritesALogAndLeavesNoHalfWrittenPage) {
+  TestServer server{parse_script("ok")};
+  ASSERT_EQ(run({"-c", "3", server.url(), "0.05"}), 0) << err_;
+  const auto log = log_text();
+  EXPECT_EQ(run({"report", "--html", "testlog.log"}), 2);
+  EXPECT_EQ(err_,
+            "upwatch: error: --html file 'testlog.log' is the log 'testlog.log': not "
+            "overwriting it\n");
+  EXPECT_EQ(log_text(), log);
+  EXPECT_EQ(run({"report", "--html", "no/such/dir/page.html"}), 2);
+  EXPECT_TRUE(
+      err_.starts_with("upwatch: error: cannot write 'no/such/dir/page.html': No such "
+                       "file or directory"))
+      << err_;
+  EXPECT_EQ(run({"report", "--html", "page.html", "missing.log"}), 2);
+  struct stat left {};
+  EXPECT_NE(::stat((dir_ + "/page.html").c_str(), &left), 0);  // nothing written
+  EXPECT_EQ(run({"report", "--html", "page.html", "--list"}), 2);
+  EXPECT_EQ(run({"report", "--html", "page.html"}), 0);
+  EXPECT_EQ(::stat((dir_ + "/page.html").c_str(), &left), 0);
+}

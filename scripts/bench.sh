@@ -6,15 +6,22 @@
 # only), and request counts from nginx's request counter (stub_status).
 # Measures: 1. highest sustained rate and CPU per 1,000 probes (fresh connections and kept
 # alive), 2. schedule accuracy at 10/s and 100/s over 60 s, 3. peak RSS after 10,000 and
-# 1,000,000 probes, 4. stop latency with 100 probes hung. Prints markdown tables (also kept in
-# build/bench/results.md). Takes about 8 minutes on 2 cores.
-# Usage: scripts/bench.sh
+# 1,000,000 probes, 4. stop latency with 100 probes hung, 5. the CPU cost of the live view on a
+# pseudo-terminal at 10,000 probes/s, 6. the HTML timeline of a million probes: its size, the
+# time to write it and to open it in Chromium. Prints markdown tables (also kept in
+# build/bench/results.md). Takes about 10 minutes on 2 cores; sections may be chosen by number.
+# Usage: scripts/bench.sh [SECTION ...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+sections=("$@")
+# wanted N: whether section N is to be run (all are when none is named).
+wanted() { ((${#sections[@]} == 0)) || [[ " ${sections[*]} " == *" $1 "* ]]; }
 "$root/scripts/setup.sh" nginx httping tcpdump curl time
+if wanted 6; then "$root/scripts/setup-browser.sh"; fi
 build="$root/build/bench"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target upwatch upwatch-gap-stats upwatch-test-server >/dev/null
+cmake --build "$build" --parallel "$(nproc)" \
+  --target upwatch upwatch-gap-stats upwatch-test-server upwatch-synthetic-log >/dev/null
 upwatch="$build/upwatch"
 gap_stats="$build/bench/upwatch-gap-stats"
 work="$build/work"
@@ -161,6 +168,8 @@ bash_rate() {
   echo "$(awk -v n=$((after - before - 1)) 'BEGIN { printf "%.0f", n / 5 }') $(per_thousand "$(cpu_seconds "$work/time")" $((after - before - 1)))"
 }
 
+keep_rate=20000  # section 1 measures it; the rate of section 3 when section 1 is not run
+if wanted 1; then
 note "1. rate: searching upwatch's highest sustained rate"
 fresh_rate=$(highest_rate)
 keep_rate=$(highest_rate --keep-alive)
@@ -188,6 +197,7 @@ say
 ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }'; }
 say "Ratios: fresh rate upwatch/httping $(ratio "$up_fresh" "$hp_fresh" %.1fx), upwatch/bash $(ratio "$up_fresh" "$bash_fresh" %.0fx); CPU per probe upwatch/httping, each at its highest rate: $(ratio "$up_fresh_cpu" "$hp_fresh_cpu" %.2f) (fresh), $(ratio "$up_keep_cpu" "$hp_keep_cpu" %.2f) (kept alive); at the same rate: $(ratio "$up_fresh_same_cpu" "$hp_fresh_cpu" %.2f) (fresh), $(ratio "$up_keep_same_cpu" "$hp_keep_cpu" %.2f) (kept alive)."
 say
+fi
 
 # --- 2. schedule accuracy ---------------------------------------------------------------------
 # capture PORT FILE: records the arrival time of every new connection (SYN) to PORT.
@@ -247,12 +257,15 @@ accuracy() {  # RATE SECONDS
   say "$(accuracy_row "bash loop" "$work/arrivals-bash" "$interval")"
   say
 }
+if wanted 2; then
 say "## 2. Schedule accuracy, from arrival times at the server"
 say
 accuracy 10 60
 accuracy 100 60
+fi
 
 # --- 3. memory ----------------------------------------------------------------------------------
+if wanted 3; then
 note "3. memory: peak RSS after 10,000 and 1,000,000 probes"
 rss_after() {  # COUNT
   timed "$work/time" "$upwatch" -o /dev/null --keep-alive -c "$1" "$(url "$port_upwatch")" \
@@ -270,8 +283,10 @@ say "|---|---:|---:|---:|"
 say "| upwatch --keep-alive at ${keep_rate}/s | $rss_10k | $rss_1m | $((rss_1m - rss_10k)) |"
 say "| httping -f | $rss_httping | - | - |"
 say
+fi
 
 # --- 4. stop latency ------------------------------------------------------------------------------
+if wanted 4; then
 note "4. stop latency with 100 probes hung"
 "$build/tests/upwatch-test-server" hang 0 120 >"$work/hang.port" &
 pids+=($!)
@@ -301,4 +316,63 @@ say "|---|---:|---:|"
 say "| upwatch (1 ms interval, -m 60) | 100 | $up_stop |"
 say "| httping (-t 60) | 1 | $hp_stop |"
 say "| bash loop (curl has no timeout) | 1 | $bash_stop |"
+say
+fi
+
+# --- 5. the live view ---------------------------------------------------------------------------
+# live_cpu VIEW: upwatch --keep-alive at 10,000/s for 5 s with its stderr on a pseudo-terminal
+# (script(1), on core 0, plays the terminal), VIEW "--live" or "--no-live"; prints "CPU ms per
+# 1,000 probes, status lines drawn".
+live_cpu() {
+  local before after
+  before=$(requests)
+  taskset -c 0 script -qfec "taskset -c 1 /usr/bin/time -f '%U %S %M' -o '$work/time' \
+    '$upwatch' -o /dev/null --keep-alive --duration 5s $1 '$(url "$port_upwatch")' 0.0001" \
+    /dev/null >"$work/screen" 2>&1 </dev/null || true
+  settle
+  after=$(requests)
+  echo "$(per_thousand "$(cpu_seconds "$work/time")" $((after - before - 1))) $(tr -cd '\r' <"$work/screen" | wc -c)"
+}
+if wanted 5; then
+  note "5. live view: five runs with it and five without, alternating, on a pseudo-terminal"
+  with=() without=() drawn=()
+  for _ in 1 2 3 4 5; do
+    read -r cpu lines <<<"$(live_cpu --live)"
+    with+=("$cpu") drawn+=("$lines")
+    read -r cpu _ <<<"$(live_cpu --no-live)"
+    without+=("$cpu")
+  done
+  live_with=$(printf '%s\n' "${with[@]}" | median)
+  live_without=$(printf '%s\n' "${without[@]}" | median)
+  say "## 5. The live view: CPU at 10,000 probes/s (kept alive, 5 s), stderr on a pseudo-terminal"
+  say
+  say "| upwatch | CPU ms per 1,000 probes (median of 5) | each run |"
+  say "|---|---:|---|"
+  say "| live view on (--live; status lines drawn: $(printf '%s\n' "${drawn[@]}" | median)) | $live_with | ${with[*]} |"
+  say "| live view off (--no-live) | $live_without | ${without[*]} |"
+  say
+  say "Ratio with/without: $(awk -v a="$live_with" -v b="$live_without" 'BEGIN { printf "%.3f", a / b }')."
+  say
+fi
+
+# --- 6. the HTML timeline -------------------------------------------------------------------------
+if wanted 6; then
+  note "6. HTML timeline: a million probes, written three times and opened three times"
+  "$build/bench/upwatch-synthetic-log" 1000000 >"$work/million.log"
+  write_ms=() open_ms=()
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$upwatch" report --html "$work/million.html" \
+      "$work/million.log" >/dev/null || true
+    write_ms+=("$(tail -1 "$work/time" | awk '{ printf "%.0f", $1 * 1000 }')")
+    write_rss=$(tail -1 "$work/time" | awk '{ print $2 }')
+    open_ms+=("$(node "$root/tests/browser/check_timeline.mjs" "$work/million.html" "$work/million.png" |
+      sed 's/.*"load_ms":\([0-9]*\).*/\1/')")
+  done
+  say "## 6. The HTML timeline of a million probes (a log of $(($(stat -c %s "$work/million.log") / 1048576)) MiB)"
+  say
+  say "| page size KiB | upwatch report --html ms (median of 3) | its peak RSS KiB | load in headless Chromium ms (median of 3) |"
+  say "|---:|---:|---:|---:|"
+  say "| $(($(stat -c %s "$work/million.html") / 1024)) | $(printf '%s\n' "${write_ms[@]}" | median) | $write_rss | $(printf '%s\n' "${open_ms[@]}" | median) |"
+  say
+fi
 note "done: $results"

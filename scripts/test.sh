@@ -5,14 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # curl: the bash loop's own, for the test that reads its log; haproxy, nginx, openssl: the
-# rehearsal lab; chromium and Node.js: the browser tests of the HTML timeline.
-browser=(chromium nodejs)
-command -v npm >/dev/null || browser+=(npm)
-"$root/scripts/setup.sh" curl haproxy nginx openssl "${browser[@]}"
-# playwright-core, at the version tests/browser/package-lock.json pins, drives that Chromium.
-if [[ ! -d $root/tests/browser/node_modules/playwright-core ]]; then
-  npm ci --prefix "$root/tests/browser" --no-audit --no-fund --loglevel=error
-fi
+# rehearsal lab; then Chromium and what drives it, for the HTML timeline.
+"$root/scripts/setup-browser.sh" curl haproxy nginx openssl
 jobs=$(nproc)
 
 run_suite() {

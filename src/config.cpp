@@ -172,8 +172,8 @@ CommandLine parse_report_command_line(int argc, const char* const* argv) {
       "Reads upwatch's log (-o), its JSON Lines log (--jsonl) and the bash loop's log.",
       "upwatch report"};
   app.footer(R"(
-Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage or no readable log,
-5 inconclusive: no downtime seen, but part of the run was not observed.)");
+Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage, no readable log or
+an --html file that cannot be written, 5 inconclusive: no downtime seen, but part of the run was not observed.)");
   app.add_option("LOG", logs,
                  "log files, - for stdin (default testlog.log); their runs are numbered in order, "
                  "and a run whose log was rotated is read on in the next");

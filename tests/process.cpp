@@ -25,21 +25,26 @@ Process::Process(const std::vector<std::string>& argv, const std::string& direct
         ::chdir(directory.c_str()) != 0) {
       ::_exit(127);
     }
-    // A test's child starts with the default hangup, whatever ran the tests (nohup, CI).
-    ::signal(SIGHUP, SIG_DFL);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv);
   }
 }
 
 Process::~Process() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
+  if (pid_ > 0) kill_child(pid_);
+}
+
+void exec_child(const std::vector<std::string>& argv) {
+  ::signal(SIGHUP, SIG_DFL);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
+void kill_child(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
 }
 
 void Process::signal(int number) const {
@@ -56,8 +61,7 @@ int Process::wait(std::chrono::milliseconds limit) {
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      kill_child(pid_);
       pid_ = -1;
       return -1;
     }

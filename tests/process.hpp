@@ -37,6 +37,12 @@ class Process {
   std::string err_path_;
 };
 
+/// In a child just forked: restores the default hangup (whatever ran the tests: nohup, CI) and
+/// executes `argv`; exits with 127 if it cannot.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv);
+/// Kills the child `pid` (by its PID) and waits for it.
+void kill_child(pid_t pid);
+
 /// The whole content of a file, or "" if it cannot be read.
 [[nodiscard]] std::string read_file(const std::string& path);
 /// Replaces a file's content.

@@ -2,13 +2,14 @@
 
 #include <poll.h>
 #include <pty.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <system_error>
+
+#include "process.hpp"
 
 namespace upwatch::testing {
 
@@ -69,20 +70,12 @@ PseudoTerminalProcess::PseudoTerminalProcess(const std::vector<std::string>& arg
         ::setenv(name.c_str(), value.c_str(), 1);
       }
     }
-    ::signal(SIGHUP, SIG_DFL);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv);
   }
 }
 
 PseudoTerminalProcess::~PseudoTerminalProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
+  if (pid_ > 0) kill_child(pid_);
   if (master_ >= 0) ::close(master_);
 }
 
@@ -113,8 +106,7 @@ int PseudoTerminalProcess::wait(std::chrono::milliseconds limit) {
         exited = true;
         status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
       } else if (std::chrono::steady_clock::now() >= deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
+        kill_child(pid_);
         pid_ = -1;
         return -1;
       }

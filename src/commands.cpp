@@ -22,9 +22,9 @@
 #include "upwatch/outage.hpp"
 #include "upwatch/probe_jsonl.hpp"
 #include "upwatch/probe_log.hpp"
+#include "upwatch/replacing_file.hpp"
 #include "upwatch/report.hpp"
 #include "upwatch/signals.hpp"
-#include "upwatch/unique_fd.hpp"
 
 namespace upwatch {
 
@@ -121,58 +121,19 @@ void warn_bad_lines(const std::string& path, const LogReading& reading) {
                reading.bad_line_count == 1 ? "" : "s", numbers);
 }
 
-/// A file written whole or not at all: written to a temporary file beside it, which takes its
-/// place on commit and is removed otherwise. Refuses to replace any of `keep` (the logs read).
-class ReplacingFile {
- public:
-  ReplacingFile(std::string path, const std::vector<std::string>& keep)
-      : path_(std::move(path)), temporary_(path_ + ".XXXXXX") {
-    struct stat target {};
-    if (::stat(path_.c_str(), &target) == 0) {
-      for (const auto& other : keep) {
-        struct stat kept {};
-        if (::stat(other.c_str(), &kept) == 0 && kept.st_dev == target.st_dev &&
-            kept.st_ino == target.st_ino) {
-          throw UsageError(
-              fmt::format("--html file '{}' is the log '{}': not overwriting it", path_, other));
-        }
-      }
+/// Refuses an --html file that is one of the logs to be read.
+void check_not_a_log(const std::string& path, const std::vector<std::string>& logs) {
+  struct stat target {};
+  if (::stat(path.c_str(), &target) != 0) return;
+  for (const auto& log : logs) {
+    struct stat read {};
+    if (::stat(log.c_str(), &read) == 0 && read.st_dev == target.st_dev &&
+        read.st_ino == target.st_ino) {
+      throw UsageError(
+          fmt::format("--html file '{}' is the log '{}': not overwriting it", path, log));
     }
-    fd_ = UniqueFd{::mkstemp(temporary_.data())};
-    if (!fd_) throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   }
-  ~ReplacingFile() {
-    if (!committed_) ::unlink(temporary_.c_str());
-  }
-  ReplacingFile(const ReplacingFile&) = delete;
-  ReplacingFile& operator=(const ReplacingFile&) = delete;
-
-  /// Writes `content` as the whole file and puts it in place.
-  void commit(std::string_view content) {
-    while (!content.empty()) {
-      const auto written = ::write(fd_.get(), content.data(), content.size());
-      if (written < 0 && errno == EINTR) continue;
-      if (written <= 0) fail();
-      content.remove_prefix(static_cast<std::size_t>(written));
-    }
-    // As a file written by any other tool: readable by all, less the umask.
-    const auto mask = ::umask(0);
-    ::umask(mask);
-    if (::fchmod(fd_.get(), 0666 & ~mask) != 0 || ::fsync(fd_.get()) != 0) fail();
-    if (::rename(temporary_.c_str(), path_.c_str()) != 0) fail();
-    committed_ = true;
-  }
-
- private:
-  [[noreturn]] void fail() const {
-    throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
-  }
-
-  std::string path_;
-  std::string temporary_;
-  UniqueFd fd_;
-  bool committed_ = false;
-};
+}
 
 }  // namespace
 
@@ -280,7 +241,10 @@ int run_probes(const Config& config) {
 
 int run_report(const ReportConfig& report) {
   std::optional<ReplacingFile> html;
-  if (!report.html_path.empty()) html.emplace(report.html_path, report.logs);
+  if (!report.html_path.empty()) {
+    check_not_a_log(report.html_path, report.logs);
+    html.emplace(report.html_path);
+  }
   // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
   std::size_t number = 0;
   std::optional<LoggedRun> chosen;

@@ -61,8 +61,13 @@ class Timeline : public Cli {
 
 TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover) {
   TestServer server{parse_script("ok*20,502*6,reset*3,ok*20,refuse:600ms,ok*20,hang*2,ok")};
-  ASSERT_EQ(run({"-m", "0.5", "-c", "100", server.url(), "0.05"}), 1) << err_;
+  ASSERT_EQ(run({"-m", "0.5", "-c", "100", "--jsonl", "probes.jsonl", server.url(), "0.05"}), 1)
+      << err_;
   ASSERT_EQ(run({"report", "--html", "timeline.html"}), 1) << err_;
+  // The JSON Lines log of the same run draws the same page.
+  ASSERT_EQ(run({"report", "--html", "from-jsonl.html", "probes.jsonl"}), 1) << err_;
+  EXPECT_EQ(upwatch::testing::read_file(dir_ + "/from-jsonl.html"),
+            upwatch::testing::read_file(dir_ + "/timeline.html"));
   const auto report = report_json();
   ASSERT_EQ(report["windows"].size(), 3U) << out_;
 

@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sections=("$@")
 # wanted N: whether section N is to be run (all are when none is named).
 wanted() { ((${#sections[@]} == 0)) || [[ " ${sections[*]} " == *" $1 "* ]]; }
-"$root/scripts/setup.sh" nginx httping tcpdump curl time
+"$root/scripts/setup.sh" nginx httping tcpdump curl time valgrind
 if wanted 6; then "$root/scripts/setup-browser.sh"; fi
 build="$root/build/bench"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -320,23 +320,37 @@ say
 fi
 
 # --- 5. the live view ---------------------------------------------------------------------------
-# live_cpu VIEW: upwatch --keep-alive at 10,000/s for 5 s with its stderr on a pseudo-terminal
-# (script(1), on core 0, plays the terminal), VIEW "--live" or "--no-live"; prints "CPU ms per
-# 1,000 probes, status lines drawn".
+# on_terminal COMMAND: runs COMMAND with its stdout and stderr on a pseudo-terminal (script(1),
+# on core 0, plays the terminal); what the terminal showed goes to $work/screen.
+on_terminal() {
+  taskset -c 0 script -qfec "$1" /dev/null >"$work/screen" 2>&1 </dev/null || true
+}
+# live_cpu VIEW: upwatch --keep-alive at 10,000/s for 5 s on a pseudo-terminal, VIEW "--live" or
+# "--no-live"; prints "CPU ms per 1,000 probes, status lines drawn".
 live_cpu() {
   local before after
   before=$(requests)
-  taskset -c 0 script -qfec "taskset -c 1 /usr/bin/time -f '%U %S %M' -o '$work/time' \
-    '$upwatch' -o /dev/null --keep-alive --duration 5s $1 '$(url "$port_upwatch")' 0.0001" \
-    /dev/null >"$work/screen" 2>&1 </dev/null || true
+  on_terminal "taskset -c 1 /usr/bin/time -f '%U %S %M' -o '$work/time' '$upwatch' -o /dev/null \
+    --keep-alive --duration 5s $1 '$(url "$port_upwatch")' 0.0001"
   settle
   after=$(requests)
-  echo "$(per_thousand "$(cpu_seconds "$work/time")" $((after - before - 1))) $(tr -cd '\r' <"$work/screen" | wc -c)"
+  echo "$(per_thousand "$(cpu_seconds "$work/time")" $((after - before - 1))) $(grep -ao $'\r[0-9]*:[0-9][0-9]:[0-9][0-9]  ' "$work/screen" | wc -l)"
+}
+# live_instructions VIEW: instructions (callgrind) of 5,000 probes at 250/s on a pseudo-terminal;
+# prints "instructions per probe, the share of them in the live view's code (percent)".
+live_instructions() {
+  on_terminal "valgrind --tool=callgrind --callgrind-out-file='$work/callgrind.out' '$upwatch' \
+    -o /dev/null --keep-alive -c 5000 $1 '$(url "$port_upwatch")' 0.004"
+  callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind.out" | awk '
+    /PROGRAM TOTALS/ { gsub(/,/, "", $1); total = $1 }
+    /upwatch::LiveView::refresh|upwatch::LiveStatus::on_probe|upwatch::LiveStatus::on_window/ {
+      gsub(/,/, "", $1); live += $1 }
+    END { printf "%.0f %.3f", total / 5000, 100 * live / total }'
 }
 if wanted 5; then
-  note "5. live view: five runs with it and five without, alternating, on a pseudo-terminal"
+  note "5. live view: seven runs with it and seven without, alternating, on a pseudo-terminal"
   with=() without=() drawn=()
-  for _ in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5 6 7; do
     read -r cpu lines <<<"$(live_cpu --live)"
     with+=("$cpu") drawn+=("$lines")
     read -r cpu _ <<<"$(live_cpu --no-live)"
@@ -344,14 +358,17 @@ if wanted 5; then
   done
   live_with=$(printf '%s\n' "${with[@]}" | median)
   live_without=$(printf '%s\n' "${without[@]}" | median)
-  say "## 5. The live view: CPU at 10,000 probes/s (kept alive, 5 s), stderr on a pseudo-terminal"
+  note "5. live view: instructions, under callgrind"
+  read -r ir_with ir_share <<<"$(live_instructions --live)"
+  read -r ir_without _ <<<"$(live_instructions --no-live)"
+  say "## 5. The live view at 10,000 probes/s (kept alive, 5 s), stderr on a pseudo-terminal"
   say
-  say "| upwatch | CPU ms per 1,000 probes (median of 5) | each run |"
-  say "|---|---:|---|"
-  say "| live view on (--live; status lines drawn: $(printf '%s\n' "${drawn[@]}" | median)) | $live_with | ${with[*]} |"
-  say "| live view off (--no-live) | $live_without | ${without[*]} |"
+  say "| upwatch | CPU ms per 1,000 probes (median of 7) | each run | instructions per probe (callgrind, 5,000 probes) |"
+  say "|---|---:|---|---:|"
+  say "| live view on (--live; status lines drawn per run: $(printf '%s\n' "${drawn[@]}" | median)) | $live_with | ${with[*]} | $ir_with |"
+  say "| live view off (--no-live) | $live_without | ${without[*]} | $ir_without |"
   say
-  say "Ratio with/without: $(awk -v a="$live_with" -v b="$live_without" 'BEGIN { printf "%.3f", a / b }')."
+  say "Ratios with/without: CPU time $(awk -v a="$live_with" -v b="$live_without" 'BEGIN { printf "%.3f", a / b }'), instructions $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.4f", a / b }'); the live view's own code (LiveView::refresh, LiveStatus's events) is ${ir_share}% of the instructions of the run with it."
   say
 fi
 

@@ -1,6 +1,7 @@
 #include "upwatch/log_lines.hpp"
 
 #include <array>
+#include <charconv>
 
 namespace upwatch {
 
@@ -91,6 +92,37 @@ std::string unescape(std::string_view text) {
     }
   }
   return out;
+}
+
+void append_percent_encoded(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte > ' ' && byte < 0x7f && c != '%') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHexDigits[byte >> 4U];
+      out += kHexDigits[byte & 0xfU];
+    }
+  }
+}
+
+std::optional<std::string> percent_decoded(std::string_view word) {
+  std::string text;
+  for (std::size_t at = 0; at < word.size(); ++at) {
+    if (word[at] != '%') {
+      text += word[at];
+      continue;
+    }
+    unsigned value = 0;
+    const auto* digits = word.data() + at + 1;
+    if (at + 2 >= word.size()) return std::nullopt;
+    const auto [end, error] = std::from_chars(digits, digits + 2, value, 16);
+    if (error != std::errc{} || end != digits + 2) return std::nullopt;
+    text += static_cast<char>(value);
+    at += 2;
+  }
+  return text;
 }
 
 }  // namespace upwatch

@@ -98,7 +98,7 @@ void OutageAnalysis::add(const ProbeRecord& record) {
     }
     return;
   }
-  const Sample sample{record.sent, record.outcome, record.total};
+  const Sample sample{record.sent, record.outcome, record.total, record.phases};
   if (record.sequence == next_sequence_ && held_back_.empty()) {
     consume(record.sequence, sample);  // the common case, without the map
     return;
@@ -216,6 +216,9 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
     case Verdict::up:
       ++result_.up;
       result_.latency.add(sample.total);
+      for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+        if (sample.phases[phase]) result_.phase_latency[phase].add(*sample.phases[phase]);
+      }
       if (sample.outcome.status / 100 != 2) ++result_.up_not_2xx[sample.outcome];
       if (in_window_) {
         result_.windows.back().end = sample.sent;

@@ -37,6 +37,12 @@ std::optional<int> parse_status(std::string_view text) {
 
 }  // namespace
 
+std::string_view format_as(Phase phase) {
+  static constexpr std::array<std::string_view, kPhaseCount> kNames{"dns", "connect", "tls",
+                                                                    "ttfb"};
+  return kNames[static_cast<std::size_t>(phase)];
+}
+
 std::string format_as(Outcome outcome) {
   if (outcome.transport == Transport::answered) return std::to_string(outcome.status);
   for (const auto& [transport, name] : kTransportNames) {

@@ -22,6 +22,17 @@ std::optional<WallTime> time_of(const json& object, const char* key) {
   return parse_iso_utc(string_of(object, key));
 }
 
+/// The strings of the array `key`, if there is one.
+std::vector<std::string> names_of(const json& object, const char* key) {
+  std::vector<std::string> names;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_array()) return names;
+  for (const auto& name : *it) {
+    if (name.is_string()) names.push_back(name.get<std::string>());
+  }
+  return names;
+}
+
 std::optional<RunHeader> parse_run(const json& object) {
   const auto start = time_of(object, "start");
   const auto interval = object.find("interval_s");
@@ -38,6 +49,7 @@ std::optional<RunHeader> parse_run(const json& object) {
       .proxy = string_of(object, "proxy"),
       .control = string_of(object, "control"),
       .url = string_of(object, "url"),
+      .track = names_of(object, "track"),
   };
 }
 
@@ -89,6 +101,22 @@ std::optional<ProbeRecord> parse_probe(const json& object) {
   if (const auto error = object.find("error"); error != object.end() && error->is_string()) {
     record.lines.push_back(error->get<std::string>());
   }
+  if (const auto phases = object.find("phases_us"); phases != object.end() && phases->is_object()) {
+    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+      const auto time = phases->find(std::string{format_as(static_cast<Phase>(phase))});
+      if (time == phases->end() || !time->is_number_integer() || time->get<std::int64_t>() < 0 ||
+          std::chrono::microseconds{time->get<std::int64_t>()} > kMaxRecordedTotal) {
+        continue;
+      }
+      record.phases[phase] = std::chrono::microseconds{time->get<std::int64_t>()};
+    }
+  }
+  if (const auto tracked = object.find("tracked");
+      tracked != object.end() && tracked->is_object()) {
+    for (const auto& [name, value] : tracked->items()) {
+      if (value.is_string()) record.tracked.push_back({name, value.get<std::string>()});
+    }
+  }
   return record;
 }
 
@@ -112,7 +140,8 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"expect", header.expect},
             {"proxy", header.proxy.empty() ? json(nullptr) : json(header.proxy)},
             {"control", header.control.empty() ? json(nullptr) : json(header.control)},
-            {"url", header.url}};
+            {"url", header.url},
+            {"track", header.track}};
   return with_run(std::move(line), header.id).dump() + '\n';
 }
 
@@ -129,7 +158,16 @@ std::string format_jsonl_record(const ProbeRecord& record, std::string_view run)
             {"remote", record.remote},
             {"http_version", nullptr},
             {"status_line", nullptr},
-            {"headers", json::array()}};
+            {"headers", json::array()},
+            {"phases_us", json::object()},
+            {"tracked", json::object()}};
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    if (record.phases[phase]) {
+      line["phases_us"][std::string{format_as(static_cast<Phase>(phase))}] =
+          record.phases[phase]->count();
+    }
+  }
+  for (const auto& [name, value] : record.tracked) line["tracked"][name] = value;
   for (std::size_t i = 0; i < record.lines.size(); ++i) {
     const auto& text = record.lines[i];
     if (!answered && i + 1 == record.lines.size()) {

@@ -1,6 +1,7 @@
 #include "upwatch/probe_log.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -25,6 +26,7 @@ constexpr std::string_view kEndMarker = "# upwatch end ";
 constexpr std::string_view kGapMarker = "# upwatch gap ";
 constexpr std::string_view kLostMarker = "# upwatch lost ";
 constexpr std::string_view kControlWord = "control";
+constexpr std::string_view kTrackPrefix = " track:";
 
 /// Splits off the text up to the first space; `rest` keeps what follows the space.
 std::string_view next_word(std::string_view& rest) {
@@ -72,6 +74,14 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
     header.control = std::string{*control};
     next_word(line);
   }
+  if (const auto track = value_of(line.substr(0, line.find(' ')), "track")) {
+    for (std::string_view names = *track; !names.empty();) {
+      const auto comma = names.find(',');
+      header.track.emplace_back(names.substr(0, comma));
+      names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
+    }
+    next_word(line);
+  }
   const auto url = value_of(line, "url");
   if (!start || !interval || !expect || !url) return std::nullopt;
   const auto start_time = parse_iso_utc(*start);
@@ -84,6 +94,33 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
   return header;
 }
 
+/// Reads one of the words after a record's REMOTE into `record`: a phase, a tracked value or
+/// the word control; false if it is none of them.
+bool parse_record_word(std::string_view word, ProbeRecord& record) {
+  if (word == kControlWord) {
+    record.role = Role::control;
+    return true;
+  }
+  if (word.starts_with(kTrackPrefix.substr(1))) {
+    word.remove_prefix(kTrackPrefix.size() - 1);
+    const auto equals = word.find('=');
+    auto value =
+        percent_decoded(word.substr(equals == std::string_view::npos ? word.size() : equals + 1));
+    if (equals == std::string_view::npos || equals == 0 || !value) return false;
+    record.tracked.push_back({std::string{word.substr(0, equals)}, std::move(*value)});
+    return true;
+  }
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    const auto time = value_of(word, format_as(static_cast<Phase>(phase)));
+    if (!time) continue;
+    const auto value = parse_duration(*time);
+    if (!time->ends_with("ms") || !value || *value > kMaxRecordedTotal) return false;
+    record.phases[phase] = std::chrono::duration_cast<std::chrono::microseconds>(*value);
+    return true;
+  }
+  return false;
+}
+
 std::optional<ProbeRecord> parse_record_line(std::string_view line) {
   line.remove_prefix(kRecordMarker.size());
   const auto sent = parse_iso_utc(next_word(line));
@@ -92,11 +129,13 @@ std::optional<ProbeRecord> parse_record_line(std::string_view line) {
   const auto total_word = next_word(line);
   const auto remote = next_word(line);
   if (!sent || !outcome || !sequence_word.starts_with('#') || !total_word.ends_with("ms") ||
-      remote.empty() || (!line.empty() && line != kControlWord)) {
+      remote.empty()) {
     return std::nullopt;
   }
   ProbeRecord record;
-  record.role = line.empty() ? Role::target : Role::control;
+  while (!line.empty()) {
+    if (!parse_record_word(next_word(line), record)) return std::nullopt;
+  }
   const auto* digits = sequence_word.data() + 1;
   const auto* digits_end = sequence_word.data() + sequence_word.size();
   const auto [end, error] = std::from_chars(digits, digits_end, record.sequence);
@@ -173,9 +212,12 @@ std::string format_run_header(const RunHeader& header) {
   const std::string proxy = header.proxy.empty() ? "" : " proxy=" + header.proxy;
   const std::string control = header.control.empty() ? "" : " control=" + header.control;
   const std::string id = header.id.empty() ? "" : " id=" + header.id;
-  return fmt::format("{}{} run{} start={} interval={} expect={}{}{} url={}\n\n", kRunMarker,
+  const std::string track =
+      header.track.empty() ? "" : fmt::format(" track={}", fmt::join(header.track, ","));
+  return fmt::format("{}{} run{} start={} interval={} expect={}{}{}{} url={}\n\n", kRunMarker,
                      header.version, id, format_iso_utc(header.start),
-                     format_seconds(header.interval), header.expect, proxy, control, header.url);
+                     format_seconds(header.interval), header.expect, proxy, control, track,
+                     header.url);
 }
 
 std::string format_gap(const Gap& gap, std::string_view run) {
@@ -200,6 +242,19 @@ std::string format_record(const ProbeRecord& record, std::string_view run) {
   append_millis(text, record.total);
   text += ' ';
   text += record.remote;
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    if (!record.phases[phase]) continue;
+    text += ' ';
+    text += format_as(static_cast<Phase>(phase));
+    text += '=';
+    append_millis(text, *record.phases[phase]);
+  }
+  for (const auto& [name, value] : record.tracked) {
+    text += kTrackPrefix;
+    text += name;
+    text += '=';
+    append_percent_encoded(text, value);
+  }
   if (record.role == Role::control) {
     text += ' ';
     text += kControlWord;

@@ -21,6 +21,14 @@ std::string format_latency(std::chrono::microseconds value) {
   return text;
 }
 
+/// "min 0.4ms p50 0.5ms p90 0.6ms p99 0.9ms max 1.2ms (20 good probes)".
+std::string describe(const LatencyHistogram& latency) {
+  return fmt::format("min {} p50 {} p90 {} p99 {} max {} ({} good probes)",
+                     format_latency(latency.min()), format_latency(latency.percentile(50)),
+                     format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
+                     format_latency(latency.max()), latency.count());
+}
+
 std::string format_waited(std::chrono::microseconds value) {
   return format_elapsed(std::chrono::duration_cast<std::chrono::milliseconds>(value));
 }
@@ -218,10 +226,12 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
   } else if (latency.count() == 0) {
     append_line(out, "LATENCY: no good probes");
   } else {
-    append_line(out, "LATENCY: min {} p50 {} p90 {} p99 {} max {} ({} good probes)",
-                format_latency(latency.min()), format_latency(latency.percentile(50)),
-                format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
-                format_latency(latency.max()), latency.count());
+    append_line(out, "LATENCY: {}", describe(latency));
+    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+      const auto& reached = analysis.phase_latency[phase];
+      if (reached.count() == 0) continue;
+      append_line(out, "LATENCY {}: {}", format_as(static_cast<Phase>(phase)), describe(reached));
+    }
   }
   for (const auto& warning : warnings(analysis)) append_line(out, "WARNING: {}", warning);
   std::string reasons;
@@ -276,15 +286,25 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
                           {"waited_ms", millis(probe.waited)},
                           {"overdue", probe.waited > analysis.unanswered_limit}});
   }
-  const auto& latency = analysis.latency;
+  const auto in_millis = [&](const LatencyHistogram& latency) {
+    return json{{"count", latency.count()},
+                {"min", millis(latency.min())},
+                {"p50", millis(latency.percentile(50))},
+                {"p90", millis(latency.percentile(90))},
+                {"p99", millis(latency.percentile(99))},
+                {"max", millis(latency.max())}};
+  };
   json latency_ms = nullptr;
-  if (run.latency_recorded && latency.count() > 0) {
-    latency_ms = {{"count", latency.count()},
-                  {"min", millis(latency.min())},
-                  {"p50", millis(latency.percentile(50))},
-                  {"p90", millis(latency.percentile(90))},
-                  {"p99", millis(latency.percentile(99))},
-                  {"max", millis(latency.max())}};
+  if (run.latency_recorded && analysis.latency.count() > 0) {
+    latency_ms = in_millis(analysis.latency);
+    json phases = json::object();
+    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+      const auto& reached = analysis.phase_latency[phase];
+      if (reached.count() > 0) {
+        phases[std::string{format_as(static_cast<Phase>(phase))}] = in_millis(reached);
+      }
+    }
+    latency_ms["phases"] = std::move(phases);
   }
   const auto availability = analysis.availability();
   const auto unobserved = analysis.unobserved();

@@ -135,6 +135,24 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role) const {
   return transfer;
 }
 
+PhaseTimes phase_times(const Transfer& transfer) {
+  // libcurl counts from the start of its transfer, which began once upwatch had resolved the
+  // name (if it did); a phase it did not reach reads 0.
+  const auto reached = [&](CURLINFO info) -> std::optional<std::chrono::microseconds> {
+    curl_off_t since_start = 0;
+    if (curl_easy_getinfo(transfer.easy.get(), info, &since_start) != CURLE_OK ||
+        since_start <= 0) {
+      return std::nullopt;
+    }
+    return transfer.resolving_took + std::chrono::microseconds{since_start};
+  };
+  PhaseTimes phases{reached(CURLINFO_NAMELOOKUP_TIME_T), reached(CURLINFO_CONNECT_TIME_T),
+                    reached(CURLINFO_APPCONNECT_TIME_T), reached(CURLINFO_STARTTRANSFER_TIME_T)};
+  auto& dns = phases[static_cast<std::size_t>(Phase::dns)];
+  if (!dns && transfer.resolving_took.count() > 0) dns = transfer.resolving_took;
+  return phases;
+}
+
 ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
   CURL* easy = transfer.easy.get();
   const bool head_received = !transfer.lines.empty();
@@ -151,6 +169,7 @@ ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
   curl_off_t total = 0;
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
   record.total = transfer.resolving_took + std::chrono::microseconds{total};
+  record.phases = phase_times(transfer);
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   if (code == CURLE_OK && status >= 100 && status <= 999) {

@@ -21,7 +21,8 @@ inline RunHeader sample_header(std::string expect = "100-499") {
           .start = kSampleStart,
           .interval = 50ms,
           .expect = std::move(expect),
-          .url = "http://127.0.0.1:8080/health"};
+          .url = "http://127.0.0.1:8080/health",
+          .track = {"etag", "x-app-version"}};
 }
 
 /// Probes of every kind, in finish order (probe 1 timed out after probe 2 was refused).
@@ -32,7 +33,9 @@ inline std::vector<ProbeRecord> sample_records() {
        .outcome = Outcome::http(200),
        .total = 412us,
        .remote = "127.0.0.1:8080",
-       .lines = {"HTTP/1.1 200 OK", "server: nginx/1.22.1", "etag: \"6538b553-19a\""}},
+       .lines = {"HTTP/1.1 200 OK", "server: nginx/1.22.1", "etag: \"6538b553-19a\""},
+       .phases = {12us, 120us, std::nullopt, 400us},
+       .tracked = {{"etag", "\"6538b553-19a\""}, {"x-app-version", "v1 beta 100%"}}},
       {.sequence = 2,
        .sent = kSampleStart + 100ms,
        .outcome = Outcome::failure(Transport::refused),
@@ -45,7 +48,8 @@ inline std::vector<ProbeRecord> sample_records() {
        .outcome = Outcome::failure(Transport::timeout),
        .total = 5'000'123us,
        .remote = "[::1]:8080",
-       .lines = {"curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received"}},
+       .lines = {"curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received"},
+       .phases = {9us, 131us, std::nullopt, std::nullopt}},
       {.sequence = 3,
        .sent = kSampleStart + 150ms,
        .outcome = Outcome::http(502),

@@ -42,11 +42,23 @@ LogContents read(const std::string& text) {
 
 TEST(ProbeLog, RecordLineLooksAsDocumented) {
   EXPECT_EQ(upwatch::format_record(sample_records()[0]),
-            "* 2026-11-26T00:00:00.000Z #0 200 0.412ms 127.0.0.1:8080\n"
+            "* 2026-11-26T00:00:00.000Z #0 200 0.412ms 127.0.0.1:8080 dns=0.012ms "
+            "connect=0.120ms ttfb=0.400ms track:etag=\"6538b553-19a\" "
+            "track:x-app-version=v1%20beta%20100%25\n"
             "HTTP/1.1 200 OK\nserver: nginx/1.22.1\netag: \"6538b553-19a\"\n\n");
   EXPECT_EQ(upwatch::format_run_header(sample_header()),
             "# upwatch 0.1.0 run start=2026-11-26T00:00:00.000Z interval=0.05 expect=100-499 "
-            "url=http://127.0.0.1:8080/health\n\n");
+            "track=etag,x-app-version url=http://127.0.0.1:8080/health\n\n");
+  // The phases and tracked values of a record are words that grep and awk can take apart.
+  const auto back = read(upwatch::format_run_header(sample_header()) +
+                         upwatch::format_record(sample_records()[0]) +
+                         "* 2026-11-26T00:00:00.050Z #1 200 1ms - dns=x\n\n" +
+                         "* 2026-11-26T00:00:00.100Z #2 200 1ms - track:=v\n\n" +
+                         "* 2026-11-26T00:00:00.150Z #3 200 1ms - track:a=%2\n\n");
+  ASSERT_EQ(back.runs.size(), 1U);
+  ASSERT_EQ(back.runs[0].records.size(), 1U);
+  EXPECT_EQ(back.runs[0].records[0], sample_records()[0]);
+  EXPECT_EQ(back.bad_lines, (std::vector<std::size_t>{8, 10, 12}));
 }
 
 TEST(ProbeLog, WriteRead) {
@@ -72,7 +84,7 @@ TEST(ProbeLog, WriteReadGapsAndTheControl) {
   EXPECT_EQ(upwatch::format_record(upwatch::testing::sample_control_record()),
             "* 2026-11-26T00:00:00.200Z #4 204 0.388ms 192.0.2.7:443 control\n\n");
   EXPECT_NE(
-      text.find(" proxy=socks5h://***@127.0.0.1:1080 control=https://***@control.example/ url="),
+      text.find(" proxy=socks5h://***@127.0.0.1:1080 control=https://***@control.example/ track="),
       std::string::npos)
       << text;
   const auto contents = read(text);

@@ -44,4 +44,9 @@ void append_escaped(std::string& out, std::string_view text);
 /// The original text of what append_escaped wrote.
 [[nodiscard]] std::string unescape(std::string_view text);
 
+/// Appends `text` as one word: every byte that is not printable ASCII, a space or '%' as %XX.
+void append_percent_encoded(std::string& out, std::string_view text);
+/// The original text of what append_percent_encoded wrote; nullopt for a bad %XX.
+[[nodiscard]] std::optional<std::string> percent_decoded(std::string_view word);
+
 }  // namespace upwatch

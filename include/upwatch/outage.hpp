@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -90,6 +91,7 @@ struct RunAnalysis {
   OutcomeCounts up_not_2xx;                      ///< answers counted as up that were not 2xx
   bool control = false;                          ///< a control URL was probed at the same ticks
   LatencyHistogram latency;                      ///< total time of the probes that were up
+  std::array<LatencyHistogram, kPhaseCount> phase_latency;  ///< when they reached each phase
 
   /// All probes of the run: up + down + unanswered.
   [[nodiscard]] std::uint64_t probes() const { return up + down + abandoned; }
@@ -153,6 +155,7 @@ class OutageAnalysis {
     WallTime sent;
     Outcome outcome;
     std::chrono::microseconds total;
+    PhaseTimes phases;
   };
   using Event = std::variant<Gap, Sample>;
   /// Gaps before records of the same tick: a step of the clock comes before the tick after it.

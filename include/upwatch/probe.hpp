@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <bitset>
 #include <chrono>
 #include <compare>
@@ -86,6 +87,29 @@ enum class Role : std::uint8_t {
             ///< own network from the service
 };
 
+/// The phases of a probe, in the order it reaches them.
+enum class Phase : std::uint8_t {
+  dns,         ///< the name resolved
+  connect,     ///< the TCP connection made (to the proxy, with one)
+  tls,         ///< the TLS handshake done
+  first_byte,  ///< the first byte of the answer received
+};
+inline constexpr std::size_t kPhaseCount = 4;
+/// The log's name of a phase: "dns", "connect", "tls", "ttfb".
+[[nodiscard]] std::string_view format_as(Phase phase);
+
+/// When a probe reached each phase, counted from its sending, indexed by Phase; nullopt for a
+/// phase it did not reach (or a log that does not record phases).
+using PhaseTimes = std::array<std::optional<std::chrono::microseconds>, kPhaseCount>;
+
+/// What a --track header (or, as "body", the --track-body match) said in one answer.
+struct TrackedValue {
+  std::string name;  ///< the header's name, lower case
+  std::string value;
+
+  bool operator==(const TrackedValue&) const = default;
+};
+
 /// One finished probe, exactly as the log records it.
 struct ProbeRecord {
   std::uint64_t sequence = 0;  ///< probe k was scheduled at start + k x interval
@@ -96,6 +120,8 @@ struct ProbeRecord {
   std::string remote = "-";           ///< "127.0.0.1:8080", "[::1]:443", or "-" if none
   std::vector<std::string> lines;     ///< status line and headers as received; if not answered,
                                       ///< the last line says why (libcurl's or upwatch's text)
+  PhaseTimes phases{};                ///< when it reached each phase
+  std::vector<TrackedValue> tracked;  ///< the values of the tracked names the answer carried
 
   bool operator==(const ProbeRecord&) const = default;
 };

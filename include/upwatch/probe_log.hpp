@@ -45,6 +45,8 @@ struct RunHeader {
   std::string proxy;                  ///< the proxy probed through, redacted; "" if none
   std::string control;                ///< the control URL, credentials redacted; "" if none
   std::string url;                    ///< the probed URL, credentials redacted
+  std::vector<std::string> track;     ///< --track's header names, lower case, and "body" for
+                                      ///< --track-body
 
   bool operator==(const RunHeader&) const = default;
 };

@@ -57,6 +57,9 @@ class TransferSetup {
   SlistHandle connect_to_;
 };
 
+/// When the probe of `transfer`, finished, reached each phase, from its sending.
+[[nodiscard]] PhaseTimes phase_times(const Transfer& transfer);
+
 /// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`; the
 /// lines are moved out of `transfer`.
 [[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent);

@@ -25,6 +25,7 @@
 #include "upwatch/replacing_file.hpp"
 #include "upwatch/report.hpp"
 #include "upwatch/signals.hpp"
+#include "upwatch/tracking.hpp"
 
 namespace upwatch {
 
@@ -167,7 +168,8 @@ int run_probes(const Config& config) {
                          .expect = config.expectation.spec(),
                          .proxy = redact_url(config.proxy),
                          .control = redact_url(config.control_url),
-                         .url = redact_url(config.url)};
+                         .url = redact_url(config.url),
+                         .track = tracked_names(config.track, config.track_body)};
   log.open_run(format_run_header(header));
   if (jsonl) jsonl->open_run(format_jsonl_run(header));
   if (config.quiet) spdlog::set_level(spdlog::level::err);
@@ -175,7 +177,7 @@ int run_probes(const Config& config) {
                header.proxy.empty() ? "" : " through the proxy " + header.proxy,
                format_seconds(config.interval), config.log_path);
 
-  OutageAnalysis analysis{config.expectation, config.interval};
+  OutageAnalysis analysis{config.expectation, config.interval, header.track};
   std::optional<LiveView> live;
   const bool on_terminal = isatty(STDERR_FILENO) == 1;
   if (live_view_wanted(config.live, config.quiet, on_terminal)) {

@@ -12,6 +12,7 @@
 
 #include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/tracking.hpp"
 #include "upwatch/url.hpp"
 
 namespace upwatch {
@@ -164,6 +165,23 @@ std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* c
   }
 }
 
+/// Makes a repeatable option take exactly one value per use, so that none can swallow URL or
+/// INTERVAL.
+void one_each(CLI::Option* option) {
+  option->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
+}
+
+/// The --track names checked, lower case, each once.
+std::vector<std::string> track_names_of(const std::vector<std::string>& given) {
+  std::vector<std::string> names;
+  for (const auto& name : given) {
+    auto checked = check_track_name(name);
+    if (std::ranges::find(names, checked) == names.end()) names.push_back(std::move(checked));
+  }
+  return names;
+}
+
 CommandLine parse_report_command_line(int argc, const char* const* argv) {
   ReportConfig report;
   std::vector<std::string> logs;
@@ -182,12 +200,17 @@ an --html file that cannot be written, 5 inconclusive: no downtime seen, but par
           ->check(CLI::PositiveNumber);
   auto* list = app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
   app.add_flag("--json", report.json, "print the summary as one JSON document");
+  std::vector<std::string> track_names;
+  one_each(app.add_option("--track", track_names,
+                          "also track this response header, from the headers the logs hold "
+                          "(for the bash loop's log; repeatable)"));
   app.add_option("--html", report.html_path,
                  "also write the run as one self-contained HTML page to FILE: a timeline of "
                  "every probe, the windows, the latency (opens offline, in any browser)")
       ->excludes(list);
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
   if (!logs.empty()) report.logs = std::move(logs);
+  report.track = track_names_of(track_names);
   return {.report = std::move(report)};
 }
 
@@ -220,11 +243,6 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   bool live = false;
   bool no_live = false;
 
-  // Each option takes exactly one value per use, so that none can swallow URL or INTERVAL.
-  const auto one_each = [](CLI::Option* option) {
-    option->expected(1)->allow_extra_args(false)->multi_option_policy(
-        CLI::MultiOptionPolicy::TakeAll);
-  };
   app.add_option("URL", config.url, "http:// or https:// URL to probe")->required();
   auto* interval_positional = app.add_option(
       "INTERVAL", interval_text, "seconds between probes, fractions allowed (default 1)");
@@ -274,6 +292,14 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                  "put down to the prober's own network, not to the service");
   app.add_option("--jsonl", config.jsonl_path,
                  "also append each probe to this file as one JSON object per line");
+  std::vector<std::string> track_names;
+  one_each(app.add_option("--track", track_names,
+                          "a response header whose value names what answered, e.g. "
+                          "x-app-version or etag: the summary says when each value was seen "
+                          "and how it switched (repeatable)"));
+  app.add_option("--track-body", config.track_body,
+                 "with -X GET, also track the first capture group of this regular expression "
+                 "in the body (its first 64 KiB), e.g. '\"version\":\"([^\"]+)\"'");
   auto* quiet_flag = app.add_flag("-q,--quiet,-s,--silent", config.quiet,
                                   "nothing on stderr but errors: no start line, no live view");
   auto* live_flag = app.add_flag("--live", live,
@@ -317,6 +343,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
         fmt::format("bad --request '{}': expected a method such as HEAD or GET", config.method));
   }
   config.headers = read_headers(header_values);
+  config.track = track_names_of(track_names);
+  if (!config.track_body.empty()) {
+    if (config.method != "GET") {
+      throw UsageError("--track-body needs -X GET: a HEAD answer has no body");
+    }
+    check_track_body(config.track_body);
+  }
   if (!config.cacert.empty()) check_readable(config.cacert, "--cacert file");
   std::vector<ResolveEntry> resolved;
   for (const auto& entry : config.resolve) resolved.push_back(parse_resolve(entry));

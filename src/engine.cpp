@@ -92,6 +92,7 @@ struct Engine::Impl {
     probe.sequence = sequence;
     probe.sent = now;
     probe.lines.clear();
+    probe.body.clear();
     probe.kept_bytes = probe.dropped_lines = probe.dropped_bytes = 0;
     probe.error[0] = '\0';
     probe.tried.ss_family = AF_UNSPEC;
@@ -228,7 +229,8 @@ struct Engine::Impl {
       void* owner = nullptr;
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
       auto& probe = *static_cast<Transfer*>(owner);
-      release(probe, finished_record(probe, message->data.result, timekeeper.to_wall(probe.sent)));
+      release(probe,
+              setup.finished_record(probe, message->data.result, timekeeper.to_wall(probe.sent)));
     }
   }
 

@@ -34,18 +34,48 @@ std::string window_span(const DowntimeWindow& window) {
 LiveStatus::LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour)
     : start_(start), interval_(interval), colour_(colour), last_answer_(start) {}
 
-void LiveStatus::on_probe(std::uint64_t sequence, WallTime sent, Outcome outcome, Verdict verdict,
-                          std::chrono::microseconds total) {
-  if (verdict == Verdict::abandoned) return;  // no answer: it says nothing of now
-  last_outcome_ = outcome;
-  last_sequence_ = sequence;
+void LiveStatus::on_probe(const JudgedProbe& probe) {
+  if (probe.verdict == Verdict::abandoned) return;  // no answer: it says nothing of now
+  last_outcome_ = probe.outcome;
+  last_sequence_ = probe.sequence;
   last_answer_ =
-      std::max(last_answer_, sent + std::chrono::duration_cast<std::chrono::milliseconds>(total));
-  if (verdict == Verdict::down) {
+      std::max(last_answer_,
+               probe.sent + std::chrono::duration_cast<std::chrono::milliseconds>(probe.total));
+  if (probe.verdict == Verdict::down) {
     ++failed_;
     return;
   }
-  recent_[recent_count_++ % kRecent] = total;
+  recent_[recent_count_++ % kRecent] = probe.total;
+  for (const auto& [name, value] : probe.tracked) follow_version(probe, name, value);
+}
+
+void LiveStatus::follow_version(const JudgedProbe& probe, const std::string& name,
+                                const std::string& value) {
+  auto found = std::ranges::find(versions_, name, &Version::name);
+  if (found == versions_.end()) found = versions_.insert(versions_.end(), Version{.name = name});
+  auto& version = *found;
+  if (value == version.latest) {
+    ++version.since_previous;
+    return;
+  }
+  if (value == version.previous) {
+    if (version.since_previous >= kReplacedAfter) {
+      add_event(probe.sent, "VERSION", kYellow,
+                fmt::format("{} {} answered again (#{}) after {} replaced it", name, value,
+                            probe.sequence, version.latest));
+    }
+    version.since_previous = 0;
+    return;
+  }
+  const bool first = !version.seen.contains(value);
+  if (first && version.seen.size() < kMaxValues) version.seen.insert(value);
+  add_event(probe.sent, "VERSION", kYellow,
+            version.latest.empty() ? fmt::format("{} {} (#{})", name, value, probe.sequence)
+                                   : fmt::format("{} {} {} (#{}), after {}", name, value,
+                                                 first ? "answered first" : "answered again",
+                                                 probe.sequence, version.latest));
+  version.previous = std::exchange(version.latest, value);
+  version.since_previous = 0;
 }
 
 void LiveStatus::on_gap(const Gap& gap) {
@@ -100,6 +130,12 @@ ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t colu
   if (last_outcome_ &&
       silence > std::max<std::chrono::nanoseconds>(std::chrono::seconds{1}, 2 * interval_)) {
     fields.push_back(painted("no answer for " + glance(silence), kYellow));
+  }
+  if (!versions_.empty()) {
+    const auto& version = versions_.front();
+    fields.push_back({version.since_previous < kReplacedAfter && !version.previous.empty()
+                          ? fmt::format("{} {}+{}", version.name, version.previous, version.latest)
+                          : fmt::format("{} {}", version.name, version.latest)});
   }
   fields.push_back({fmt::format("{} sent", sent)});
   fields.push_back({failed_ == 0 ? std::string{"no failures"}

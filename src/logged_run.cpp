@@ -13,6 +13,7 @@
 #include "upwatch/probe_jsonl.hpp"
 #include "upwatch/probe_log.hpp"
 #include "upwatch/script_log.hpp"
+#include "upwatch/tracking.hpp"
 
 namespace upwatch {
 
@@ -31,8 +32,9 @@ constexpr std::size_t kBadLinesKept = 20;
 /// bounded memory. Lines of a run are told apart by its identifier, not by their position.
 class RunBuilder final : public LogVisitor {
  public:
-  RunBuilder(std::function<void(LoggedRun&&)> on_closed, Timelines timelines)
-      : on_closed_(std::move(on_closed)), timelines_(timelines) {}
+  RunBuilder(std::function<void(LoggedRun&&)> on_closed, Timelines timelines,
+             std::vector<std::string> track)
+      : on_closed_(std::move(on_closed)), timelines_(timelines), track_(std::move(track)) {}
   /// Where what is read from the log being read goes.
   void reading(LogReading* reading) { reading_ = reading; }
   RunBuilder(const RunBuilder&) = delete;
@@ -49,11 +51,15 @@ class RunBuilder final : public LogVisitor {
     auto expectation = StatusExpectation::parse(header.expect);
     const auto interval = header.interval;
     const auto start = header.start;
-    open_.push_back(
-        {.header = std::move(header),
-         .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval},
-         .expectation_known = expectation.has_value(),
-         .last_activity = start});
+    for (const auto& name : track_) {
+      if (std::ranges::find(header.track, name) == header.track.end()) header.track.push_back(name);
+    }
+    auto tracked = header.track;
+    open_.push_back({.header = std::move(header),
+                     .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval,
+                                                std::move(tracked)},
+                     .expectation_known = expectation.has_value(),
+                     .last_activity = start});
     if (timelines_ == Timelines::build) {
       auto& run = open_.back();
       run.timeline = std::make_unique<Timeline>(start);
@@ -62,7 +68,11 @@ class RunBuilder final : public LogVisitor {
   }
 
   void on_header(const RunHeader& header) override {
-    if (auto* run = find(header.id)) run->header = header;
+    auto* run = find(header.id);
+    if (run == nullptr) return;
+    auto track = std::move(run->header.track);  // what the analysis follows, as it began
+    run->header = header;
+    run->header.track = std::move(track);
   }
 
   void on_record(std::string_view id, ProbeRecord record) override {
@@ -71,6 +81,7 @@ class RunBuilder final : public LogVisitor {
     run->last_activity =
         std::max(run->last_activity,
                  record.sent + std::chrono::duration_cast<std::chrono::milliseconds>(record.total));
+    track_from_headers(record, run->header.track);
     run->analysis.add(record);
     ++run->records;
   }
@@ -168,6 +179,7 @@ class RunBuilder final : public LogVisitor {
 
   std::function<void(LoggedRun&&)> on_closed_;
   Timelines timelines_;
+  std::vector<std::string> track_;  ///< names to follow in every run besides its own
   LogReading* reading_ = nullptr;
   std::vector<Open> open_;  ///< in the order they began
 };
@@ -191,8 +203,9 @@ LogFormat detect_format(std::string_view first_line) {
   return LogFormat::text;
 }
 
-RunReader::RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines)
-    : builder_(std::make_unique<RunBuilder>(std::move(on_run), timelines)) {}
+RunReader::RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines,
+                     std::vector<std::string> track)
+    : builder_(std::make_unique<RunBuilder>(std::move(on_run), timelines, std::move(track))) {}
 
 RunReader::~RunReader() = default;
 

@@ -84,8 +84,9 @@ RunVerdict RunAnalysis::verdict() const {
   return RunVerdict::up;
 }
 
-OutageAnalysis::OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval)
-    : expectation_(std::move(expectation)), interval_(interval) {}
+OutageAnalysis::OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
+                               std::vector<std::string> tracked)
+    : expectation_(std::move(expectation)), interval_(interval), versions_(std::move(tracked)) {}
 
 void OutageAnalysis::add(const ProbeRecord& record) {
   if (record.role == Role::control) {
@@ -98,12 +99,12 @@ void OutageAnalysis::add(const ProbeRecord& record) {
     }
     return;
   }
-  const Sample sample{record.sent, record.outcome, record.total, record.phases};
+  Sample sample{record.sent, record.outcome, record.total, record.phases, record.tracked};
   if (record.sequence == next_sequence_ && held_back_.empty()) {
     consume(record.sequence, sample);  // the common case, without the map
     return;
   }
-  hold({record.sequence, 1}, sample);
+  hold({record.sequence, 1}, std::move(sample));
 }
 
 void OutageAnalysis::add_gap(const Gap& gap) { hold({gap.first_tick, 0}, gap); }
@@ -134,6 +135,7 @@ RunAnalysis OutageAnalysis::finish() && {
     consume(key.first, event);
   }
   held_back_.clear();
+  result_.versions = versions_.report();
   result_.unanswered_limit =
       std::max(slowest_answer_, std::chrono::ceil<std::chrono::microseconds>(interval_));
   for (auto& window : result_.windows) {
@@ -192,7 +194,12 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
   if (verdict != Verdict::unobserved) {
     ++result_.outcomes[sample.outcome];
     if (observer_ != nullptr) {
-      observer_->on_probe(sequence, sample.sent, sample.outcome, verdict, sample.total);
+      observer_->on_probe({.sequence = sequence,
+                           .sent = sample.sent,
+                           .outcome = sample.outcome,
+                           .verdict = verdict,
+                           .total = sample.total,
+                           .tracked = sample.tracked});
     }
   }
   if (sample.outcome.transport == Transport::answered) {
@@ -215,6 +222,7 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       return;
     case Verdict::up:
       ++result_.up;
+      versions_.add(sample.sent, sample.tracked);
       result_.latency.add(sample.total);
       for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
         if (sample.phases[phase]) result_.phase_latency[phase].add(*sample.phases[phase]);

@@ -150,6 +150,43 @@ void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& ana
   }
 }
 
+void append_versions(std::string& out, const TrackedName& tracked) {
+  append_line(out, "VERSIONS: {}: {}, {}", tracked.name,
+              plural(tracked.values.size() + (tracked.unlisted > 0 ? 1 : 0), "value"),
+              tracked.switches.size() == 1 ? std::string{"1 switch"}
+                                           : fmt::format("{} switches", tracked.switches.size()));
+  for (const auto& seen : tracked.values) {
+    append_line(out, "  {}: {}, first {}, last {}", seen.value, plural(seen.answers, "answer"),
+                format_iso_utc(seen.first), format_iso_utc(seen.last));
+  }
+  if (tracked.unlisted > 0) {
+    append_line(out, "  (other values): {}, beyond the {} listed",
+                plural(tracked.unlisted, "answer"), kMaxValues);
+  }
+  if (tracked.none > 0) append_line(out, "  (none): {}", plural(tracked.none, "answer"));
+  for (const auto& change : tracked.switches) {
+    if (!change.last_old) {
+      append_line(out, "  {} -> {}: clean switch at {} (last {} at {})", change.from, change.to,
+                  format_iso_utc(change.first_new), change.from,
+                  format_iso_utc(change.last_old_before));
+      continue;
+    }
+    append_line(
+        out,
+        "  {} -> {}: first {} at {}, last {} at {}, mixed for {} ({} x {}, {} x {} in between)",
+        change.from, change.to, change.to, format_iso_utc(change.first_new), change.from,
+        format_iso_utc(*change.last_old), format_elapsed(*change.last_old - change.first_new),
+        change.from, change.old_between, change.to, change.new_between);
+  }
+  for (const auto& back : tracked.comebacks) {
+    append_line(out,
+                "  {} came back after {} replaced it: first at {}, last at {}, {} (a rollback, or "
+                "an old instance still in rotation)",
+                back.value, back.replaced_by, format_iso_utc(back.first), format_iso_utc(back.last),
+                plural(back.answers, "answer"));
+  }
+}
+
 }  // namespace
 
 std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
@@ -233,6 +270,7 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
       append_line(out, "LATENCY {}: {}", format_as(static_cast<Phase>(phase)), describe(reached));
     }
   }
+  for (const auto& tracked : analysis.versions) append_versions(out, tracked);
   for (const auto& warning : warnings(analysis)) append_line(out, "WARNING: {}", warning);
   std::string reasons;
   for (const auto& reason : verdict_reasons(run, analysis)) {
@@ -306,6 +344,44 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
     }
     latency_ms["phases"] = std::move(phases);
   }
+  json versions = json::array();
+  for (const auto& tracked : analysis.versions) {
+    json values = json::array();
+    for (const auto& seen : tracked.values) {
+      values.push_back({{"value", seen.value},
+                        {"answers", seen.answers},
+                        {"first", format_iso_utc(seen.first)},
+                        {"last", format_iso_utc(seen.last)}});
+    }
+    json switches = json::array();
+    for (const auto& change : tracked.switches) {
+      switches.push_back(
+          {{"from", change.from},
+           {"to", change.to},
+           {"first_new", format_iso_utc(change.first_new)},
+           {"last_old_before", format_iso_utc(change.last_old_before)},
+           {"clean", !change.last_old.has_value()},
+           {"last_old", change.last_old ? json(format_iso_utc(*change.last_old)) : json(nullptr)},
+           {"mixed_ms",
+            change.last_old ? json((*change.last_old - change.first_new).count()) : json(nullptr)},
+           {"old_between", change.old_between},
+           {"new_between", change.new_between}});
+    }
+    json comebacks = json::array();
+    for (const auto& back : tracked.comebacks) {
+      comebacks.push_back({{"value", back.value},
+                           {"replaced_by", back.replaced_by},
+                           {"first", format_iso_utc(back.first)},
+                           {"last", format_iso_utc(back.last)},
+                           {"answers", back.answers}});
+    }
+    versions.push_back({{"name", tracked.name},
+                        {"values", std::move(values)},
+                        {"none", tracked.none},
+                        {"other_values", tracked.unlisted},
+                        {"switches", std::move(switches)},
+                        {"comebacks", std::move(comebacks)}});
+  }
   const auto availability = analysis.availability();
   const auto unobserved = analysis.unobserved();
   const json document{
@@ -335,6 +411,7 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
         {"overdue", analysis.overdue()},
         {"probes", unanswered}}},
       {"latency_ms", latency_ms},
+      {"versions", versions},
       {"warnings", warnings(analysis)},
       {"notes", run.notes},
       {"exit_status", exit_status(analysis)},

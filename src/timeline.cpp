@@ -25,8 +25,8 @@ void TimelineColumn::merge(const TimelineColumn& other) {
   for (const auto& [outcome, count] : other.outcomes) outcomes[outcome] += count;
 }
 
-void Timeline::on_probe(std::uint64_t sequence, WallTime sent, Outcome outcome, Verdict verdict,
-                        std::chrono::microseconds total) {
+void Timeline::on_probe(const JudgedProbe& probe) {
+  const auto [sequence, sent, outcome, verdict, total, tracked] = probe;
   const auto offset = std::max(sent - start_, std::chrono::milliseconds{0});
   auto index = static_cast<std::size_t>(offset / span_);
   while (index >= kMaxColumns) {

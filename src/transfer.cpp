@@ -43,6 +43,14 @@ extern "C" std::size_t discard_body(char*, std::size_t size, std::size_t count, 
   return size * count;
 }
 
+/// Keeps the start of the body, for --track-body.
+extern "C" std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& body = static_cast<Transfer*>(user)->body;
+  body.append(data,
+              std::min(size * count, kMaxTrackedBody - std::min(kMaxTrackedBody, body.size())));
+  return size * count;
+}
+
 /// "127.0.0.1:8080" or "[::1]:8080".
 std::string format_remote(std::string_view ip, std::string_view port) {
   const bool ipv6 = ip.find(':') != std::string_view::npos;
@@ -64,6 +72,7 @@ long to_millis(std::chrono::nanoseconds value) {
 
 TransferSetup::TransferSetup(const Config& config)
     : config_(config),
+      tracking_(config.track, config.track_body),
       headers_(make_slist(config.headers)),
       resolve_(make_slist(config.resolve)),
       connect_to_(make_slist(config.connect_to)) {}
@@ -86,7 +95,12 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role) const {
   set(CURLOPT_HEADERDATA, static_cast<void*>(transfer.get()));
   set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
   set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
-  set(CURLOPT_WRITEFUNCTION, discard_body);
+  if (role == Role::target && tracking_.tracks_body()) {
+    set(CURLOPT_WRITEFUNCTION, keep_body);
+    set(CURLOPT_WRITEDATA, static_cast<void*>(transfer.get()));
+  } else {
+    set(CURLOPT_WRITEFUNCTION, discard_body);
+  }
   set(CURLOPT_USERAGENT, "upwatch/" UPWATCH_VERSION);
   set(CURLOPT_TIMEOUT_MS, to_millis(config_.max_time));
   if (config_.connect_timeout) set(CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config_.connect_timeout));
@@ -153,7 +167,7 @@ PhaseTimes phase_times(const Transfer& transfer) {
   return phases;
 }
 
-ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
+ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, WallTime sent) const {
   CURL* easy = transfer.easy.get();
   const bool head_received = !transfer.lines.empty();
   if (transfer.dropped_lines > 0) {
@@ -177,6 +191,8 @@ ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) {
     // The control only tells whether the network carried an answer: its headers would
     // only crowd the log and its greps.
     if (transfer.role == Role::control) record.lines.clear();
+    if (transfer.role == Role::target)
+      record.tracked = tracking_.values(record.lines, transfer.body);
   } else {
     long os_errno = 0;
     curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);

@@ -69,15 +69,22 @@ std::string_view reason(int status) {
   }
 }
 
-/// An answer shaped like nginx's, for HEAD (no body) or any other method.
-std::string answer(int status, bool with_body) {
-  const std::string body = status == 200 ? "upwatch test server: healthy\n"
-                                         : fmt::format("{} {}\n", status, reason(status));
+/// An answer shaped like nginx's, for HEAD (no body) or any other method; with a version, it
+/// names it in a header and in the body.
+std::string answer(int status, bool with_body, std::string_view version = {}) {
+  std::string body = status == 200 ? "upwatch test server: healthy\n"
+                                   : fmt::format("{} {}\n", status, reason(status));
+  std::string version_header;
+  if (!version.empty()) {
+    body = fmt::format("{{\"status\":\"healthy\",\"version\":\"{}\"}}\n", version);
+    version_header = fmt::format("X-App-Version: {}\r\n", version);
+  }
   return fmt::format(
       "HTTP/1.1 {} {}\r\nServer: nginx/1.22.1\r\nDate: {}\r\nContent-Type: text/html\r\n"
-      "Content-Length: {}\r\nConnection: keep-alive\r\nETag: \"6538b553-{:x}\"\r\n"
+      "Content-Length: {}\r\nConnection: keep-alive\r\nETag: \"6538b553-{:x}\"\r\n{}"
       "Accept-Ranges: bytes\r\n\r\n{}",
-      status, reason(status), http_date(), body.size(), body.size(), with_body ? body : "");
+      status, reason(status), http_date(), body.size(), body.size(), version_header,
+      with_body ? body : "");
 }
 
 void send_all(int fd, std::string_view data) {
@@ -105,6 +112,12 @@ std::vector<Step> parse_script(std::string_view script) {
         throw std::invalid_argument(fmt::format("bad count in step '{}'", item));
       }
       item = item.substr(0, star);
+    }
+    if (const auto at = item.find('@'); at != std::string_view::npos) {
+      step.version = std::string{item.substr(at + 1)};
+      if (step.version.empty())
+        throw std::invalid_argument(fmt::format("bad version in '{}'", item));
+      item = item.substr(0, at);
     }
     if (const auto colon = item.find(':'); colon != std::string_view::npos) {
       const auto delay = parse_duration(item.substr(colon + 1));
@@ -263,10 +276,10 @@ void TestServer::serve(int fd) {
     switch (step.behaviour) {
       case Behaviour::ok:
       case Behaviour::refuse:
-        send_all(fd, answer(200, with_body));
+        send_all(fd, answer(200, with_body, step.version));
         continue;
       case Behaviour::status:
-        send_all(fd, answer(step.status, with_body));
+        send_all(fd, answer(step.status, with_body, step.version));
         continue;
       case Behaviour::flood: {
         std::string headers;

@@ -33,10 +33,12 @@ struct Step {
   int status = 200;
   std::chrono::milliseconds delay{0};
   std::uint64_t count = 0;
+  std::string version;  ///< "@v2": answers carry X-App-Version: v2 and a body {"version":"v2"}
 };
 
-/// Parses a script such as "ok*5,502*3,reset*2,hang,refuse:2s,slow:300ms*4,ok": comma
-/// separated steps, each a behaviour or a status with an optional ":delay" and "*count".
+/// Parses a script such as "ok*5,502*3,reset*2,hang,refuse:2s,slow:300ms*4,ok@v2": comma
+/// separated steps, each a behaviour or a status with an optional ":delay", "@version" and
+/// "*count".
 /// The last step repeats for ever; `refuse:T` stops listening for T once. Throws
 /// std::invalid_argument on a bad script.
 [[nodiscard]] std::vector<Step> parse_script(std::string_view script);

@@ -17,6 +17,12 @@ namespace {
 
 const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
 
+void on_probe(Timeline& timeline, std::uint64_t sequence, WallTime sent, Outcome outcome,
+              Verdict verdict, std::chrono::microseconds total) {
+  timeline.on_probe(
+      {.sequence = sequence, .sent = sent, .outcome = outcome, .verdict = verdict, .total = total});
+}
+
 std::uint64_t sum(const std::vector<TimelineColumn>& columns,
                   std::uint64_t TimelineColumn::*count) {
   std::uint64_t total = 0;
@@ -28,10 +34,10 @@ std::uint64_t sum(const std::vector<TimelineColumn>& columns,
 
 TEST(Timeline, ShortRunsKeepEachProbeInAColumnOfItsOwn) {
   Timeline timeline{kStart};
-  timeline.on_probe(0, kStart, Outcome::http(200), Verdict::up, 400us);
-  timeline.on_probe(1, kStart + 100ms, Outcome::http(502), Verdict::down, 900us);
-  timeline.on_probe(2, kStart + 200ms, Outcome::failure(Transport::abandoned), Verdict::abandoned,
-                    5s);
+  on_probe(timeline, 0, kStart, Outcome::http(200), Verdict::up, 400us);
+  on_probe(timeline, 1, kStart + 100ms, Outcome::http(502), Verdict::down, 900us);
+  on_probe(timeline, 2, kStart + 200ms, Outcome::failure(Transport::abandoned), Verdict::abandoned,
+           5s);
   const auto& columns = timeline.columns();
   ASSERT_EQ(timeline.span(), 1ms);
   ASSERT_EQ(columns.size(), 201U);
@@ -53,10 +59,10 @@ TEST(Timeline, AMillionProbesFitInBoundedColumnsAndOneFailureStillShows) {
   for (std::uint64_t k = 0; k < kProbes; ++k) {
     const auto sent = kStart + 10ms * static_cast<std::int64_t>(k);
     if (k == kFailed) {
-      timeline.on_probe(k, sent, Outcome::failure(Transport::reset), Verdict::down, 100us);
+      on_probe(timeline, k, sent, Outcome::failure(Transport::reset), Verdict::down, 100us);
     } else {
-      timeline.on_probe(k, sent, Outcome::http(200), Verdict::up,
-                        std::chrono::microseconds{300 + static_cast<int>(k % 100)});
+      on_probe(timeline, k, sent, Outcome::http(200), Verdict::up,
+               std::chrono::microseconds{300 + static_cast<int>(k % 100)});
     }
   }
   const auto& columns = timeline.columns();

@@ -47,7 +47,9 @@ struct Config {
   std::optional<std::chrono::nanoseconds> duration;
   std::optional<std::uint64_t> count;
   std::uint64_t parallel_max = 100;
-  std::string jsonl_path;  ///< also log each probe as JSON Lines here, unless empty
+  std::string jsonl_path;          ///< also log each probe as JSON Lines here, unless empty
+  std::vector<std::string> track;  ///< --track: header names, lower case
+  std::string track_body;          ///< --track-body: a pattern with a capture group, or ""
   LiveMode live = LiveMode::automatic;
   bool quiet = false;  ///< -q: nothing on stderr but errors
 };
@@ -59,6 +61,7 @@ struct ReportConfig {
   bool list = false;               ///< list the runs instead of reporting one
   bool json = false;               ///< print the summary as JSON
   std::string html_path;           ///< also write the run as an HTML page here, unless empty
+  std::vector<std::string> track;  ///< header names to track besides those the logs tracked
 };
 
 /// The result of reading the command line: at most one of config and report is set.

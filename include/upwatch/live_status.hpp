@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,7 @@ class LiveStatus final : public AnalysisObserver {
   /// The status of a run that started at `start`, probing every `interval`.
   LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour);
 
-  void on_probe(std::uint64_t sequence, WallTime sent, Outcome outcome, Verdict verdict,
-                std::chrono::microseconds total) override;
+  void on_probe(const JudgedProbe& probe) override;
   void on_gap(const Gap& gap) override;
   void on_window_opened(const DowntimeWindow& window) override;
   void on_window_closed(const DowntimeWindow& window) override;
@@ -48,6 +48,17 @@ class LiveStatus final : public AnalysisObserver {
   [[nodiscard]] std::string paint(std::string_view text, std::string_view sgr) const;
   void add_event(WallTime time, std::string_view label, std::string_view sgr,
                  std::string_view text);
+  /// Notes the value of a tracked name in a good answer: an event when it is new or back.
+  void follow_version(const JudgedProbe& probe, const std::string& name, const std::string& value);
+
+  /// What the live view knows of a tracked name.
+  struct Version {
+    std::string name;
+    std::string latest;                ///< the value that answered first most recently
+    std::string previous;              ///< the one before it
+    std::uint64_t since_previous = 0;  ///< answers since `previous` last answered
+    std::set<std::string> seen;        ///< at most kMaxValues
+  };
 
   WallTime start_;
   std::chrono::nanoseconds interval_;
@@ -61,6 +72,7 @@ class LiveStatus final : public AnalysisObserver {
   WallTime last_answer_;                                     ///< when the last judged probe ended
   std::array<std::chrono::microseconds, kRecent> recent_{};  ///< a ring of good probes' totals
   std::size_t recent_count_ = 0;
+  std::vector<Version> versions_;  ///< of the tracked names, in the order first seen
 };
 
 }  // namespace upwatch

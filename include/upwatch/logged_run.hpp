@@ -59,9 +59,10 @@ class RunBuilder;
 /// rotated goes on in the next log read, and is one run. Never fails on bad content.
 class RunReader {
  public:
-  /// A reader that hands each run to `on_run`, with its timeline if asked.
-  explicit RunReader(std::function<void(LoggedRun&&)> on_run,
-                     Timelines timelines = Timelines::none);
+  /// A reader that hands each run to `on_run`, with its timeline if asked, following the
+  /// values of the names each run tracked and of `track` (from the headers the log holds).
+  explicit RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines = Timelines::none,
+                     std::vector<std::string> track = {});
   ~RunReader();
   RunReader(const RunReader&) = delete;
   RunReader& operator=(const RunReader&) = delete;

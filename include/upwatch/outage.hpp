@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
@@ -13,6 +14,7 @@
 #include "upwatch/gap.hpp"
 #include "upwatch/latency.hpp"
 #include "upwatch/probe.hpp"
+#include "upwatch/versions.hpp"
 #include "upwatch/wall_time.hpp"
 
 namespace upwatch {
@@ -90,6 +92,7 @@ struct RunAnalysis {
   std::chrono::microseconds unanswered_limit{};  ///< the slowest answer, or one interval if longer
   OutcomeCounts up_not_2xx;                      ///< answers counted as up that were not 2xx
   bool control = false;                          ///< a control URL was probed at the same ticks
+  std::vector<TrackedName> versions;             ///< what each tracked name showed
   LatencyHistogram latency;                      ///< total time of the probes that were up
   std::array<LatencyHistogram, kPhaseCount> phase_latency;  ///< when they reached each phase
 
@@ -114,14 +117,23 @@ struct RunAnalysis {
   [[nodiscard]] RunVerdict verdict() const;
 };
 
+/// A probe of the target, as the analysis judged it.
+struct JudgedProbe {
+  std::uint64_t sequence = 0;
+  WallTime sent;
+  Outcome outcome;
+  Verdict verdict = Verdict::up;  ///< never `unobserved`: that is a gap
+  std::chrono::microseconds total{};
+  std::span<const TrackedValue> tracked;  ///< the values of the tracked names it carried
+};
+
 /// What an OutageAnalysis tells, as it analyses, to whatever shows the run as it goes (the live
 /// view, the timeline): every event in sequence order, exactly as the analysis judged it.
 class AnalysisObserver {
  public:
   virtual ~AnalysisObserver() = default;
-  /// A probe of the target was judged (`verdict` is never `unobserved`: that is a gap).
-  virtual void on_probe(std::uint64_t sequence, WallTime sent, Outcome outcome, Verdict verdict,
-                        std::chrono::microseconds total) = 0;
+  /// A probe of the target was judged.
+  virtual void on_probe(const JudgedProbe& probe) = 0;
   /// Ticks were not sent, or the wall clock stepped.
   virtual void on_gap(const Gap& gap) = 0;
   /// A window began: `window` holds its first failed probe.
@@ -135,8 +147,10 @@ class AnalysisObserver {
 /// finished before an earlier probe did, so memory stays bounded by the probes in flight.
 class OutageAnalysis {
  public:
-  /// An analysis that judges HTTP statuses by `expectation`, of a run with this `interval`.
-  OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval);
+  /// An analysis that judges HTTP statuses by `expectation`, of a run with this `interval`,
+  /// that follows the values of the `tracked` names in good answers.
+  OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
+                 std::vector<std::string> tracked = {});
 
   /// Tells `observer` (not owned; nullptr for none) every event analysed from now on.
   void observe(AnalysisObserver* observer) { observer_ = observer; }
@@ -156,6 +170,7 @@ class OutageAnalysis {
     Outcome outcome;
     std::chrono::microseconds total;
     PhaseTimes phases;
+    std::vector<TrackedValue> tracked;
   };
   using Event = std::variant<Gap, Sample>;
   /// Gaps before records of the same tick: a step of the clock comes before the tick after it.
@@ -184,6 +199,7 @@ class OutageAnalysis {
   std::uint64_t next_sequence_ = 0;
   bool in_window_ = false;
   bool after_gap_ = false;  ///< a gap was the last event that was not an unanswered probe
+  VersionTracker versions_;
   AnalysisObserver* observer_ = nullptr;
 };
 

@@ -41,8 +41,7 @@ class Timeline final : public AnalysisObserver {
   /// A timeline of a run that started at `start`.
   explicit Timeline(WallTime start) : start_(start) {}
 
-  void on_probe(std::uint64_t sequence, WallTime sent, Outcome outcome, Verdict verdict,
-                std::chrono::microseconds total) override;
+  void on_probe(const JudgedProbe& probe) override;
   void on_gap(const Gap& /*gap*/) override {}
   void on_window_opened(const DowntimeWindow& /*window*/) override {}
   void on_window_closed(const DowntimeWindow& /*window*/) override {}

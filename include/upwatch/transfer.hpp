@@ -12,6 +12,7 @@
 #include "upwatch/config.hpp"
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/probe.hpp"
+#include "upwatch/tracking.hpp"
 #include "upwatch/wall_time.hpp"
 
 namespace upwatch {
@@ -35,6 +36,7 @@ struct Transfer {
   std::size_t kept_bytes = 0;      ///< the bytes of `lines`
   std::size_t dropped_lines = 0;   ///< header lines beyond the caps, not kept
   std::size_t dropped_bytes = 0;
+  std::string body;  ///< its first kMaxTrackedBody bytes, when --track-body searches it
   std::array<char, CURL_ERROR_SIZE> error{};
   sockaddr_storage tried{};  ///< the last address a connection was opened to, if any
 };
@@ -49,9 +51,14 @@ class TransferSetup {
   /// A new slot for `role`, its easy handle configured for the run; throws
   /// std::runtime_error if libcurl fails.
   [[nodiscard]] std::unique_ptr<Transfer> make(Role role) const;
+  /// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`, with
+  /// the values the run tracks if it is an answer of the URL; the lines are moved out of
+  /// `transfer`.
+  [[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) const;
 
  private:
   const Config& config_;
+  Tracking tracking_;
   SlistHandle headers_;
   SlistHandle resolve_;
   SlistHandle connect_to_;
@@ -59,10 +66,6 @@ class TransferSetup {
 
 /// When the probe of `transfer`, finished, reached each phase, from its sending.
 [[nodiscard]] PhaseTimes phase_times(const Transfer& transfer);
-
-/// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`; the
-/// lines are moved out of `transfer`.
-[[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent);
 
 /// The address the probe was answered from; for a connection that failed, the last one
 /// tried; "-" if none.

@@ -259,7 +259,7 @@ int run_report(const ReportConfig& report) {
                        chosen = std::move(run);
                      }
                    },
-                   html ? Timelines::build : Timelines::none};
+                   html ? Timelines::build : Timelines::none, report.track};
   for (const auto& path : report.logs) {
     std::ifstream file;
     std::istream* in = &std::cin;

@@ -55,10 +55,11 @@ void LiveStatus::follow_version(const JudgedProbe& probe, const std::string& nam
   if (found == versions_.end()) found = versions_.insert(versions_.end(), Version{.name = name});
   auto& version = *found;
   if (value == version.latest) {
-    ++version.since_previous;
+    if (++version.since_previous >= kReplacedAfter) version.mixing = false;
     return;
   }
   if (value == version.previous) {
+    version.mixing = true;
     if (version.since_previous >= kReplacedAfter) {
       add_event(probe.sent, "VERSION", kYellow,
                 fmt::format("{} {} answered again (#{}) after {} replaced it", name, value,
@@ -76,6 +77,7 @@ void LiveStatus::follow_version(const JudgedProbe& probe, const std::string& nam
                                                  probe.sequence, version.latest));
   version.previous = std::exchange(version.latest, value);
   version.since_previous = 0;
+  version.mixing = false;
 }
 
 void LiveStatus::on_gap(const Gap& gap) {
@@ -133,7 +135,7 @@ ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t colu
   }
   if (!versions_.empty()) {
     const auto& version = versions_.front();
-    fields.push_back({version.since_previous < kReplacedAfter && !version.previous.empty()
+    fields.push_back({version.mixing
                           ? fmt::format("{} {}+{}", version.name, version.previous, version.latest)
                           : fmt::format("{} {}", version.name, version.latest)});
   }

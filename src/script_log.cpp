@@ -60,6 +60,8 @@ namespace {
 /// Records before the first `date:` header that are held to be given its time; beyond this
 /// many, they go on with the time known (none), so that memory stays bounded.
 constexpr std::size_t kUndatedHeld = 10'000;
+/// The lines of an answer kept, as upwatch keeps them of its own probes.
+constexpr std::size_t kLinesKept = 100;
 
 /// Streams the records of one run of the bash loop's log to a visitor as its blocks end.
 class ScriptRun {
@@ -73,6 +75,11 @@ class ScriptRun {
         .sequence = sequence_++, .sent = last_time_.value_or(WallTime{}), .outcome = outcome};
   }
   [[nodiscard]] bool in_probe() const { return probe_.has_value(); }
+  /// A line of the probe's answer, its status line or a header: kept (the first
+  /// kLinesKept), so that a report can track a header in it.
+  void keep(std::string line) {
+    if (probe_->lines.size() < kLinesKept) probe_->lines.push_back(std::move(line));
+  }
   /// The probe's `date:` header: when it was answered, to the second.
   void dated(WallTime time) {
     probe_->sent = time;
@@ -166,6 +173,7 @@ void read_script_log(LineReader& lines, LogVisitor& visitor) {
         continue;
       }
       run.begin_probe(*status);
+      run.keep(std::move(line));
     } else if (run.in_probe() && line.find(':') != std::string::npos && line.front() != ' ') {
       if (strncasecmp(line.c_str(), "date:", 5) == 0) {
         const auto value_start = line.find_first_not_of(' ', 5);
@@ -173,6 +181,7 @@ void read_script_log(LineReader& lines, LogVisitor& visitor) {
           run.dated(*sent);
         }
       }
+      run.keep(std::move(line));
     } else if (const auto start_text = value_after(line, "START: ")) {
       run.end_probe();
       run.start = parse_date_output(*start_text);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -98,7 +99,36 @@ TEST_P(Lab, RollingCutoverHasNoDowntime) {
   const auto text = upwatch::testing::read_file(dir_ + "/lab/testlog.log");
   EXPECT_NE(text.find("x-app-version: v1"), std::string::npos);
   EXPECT_NE(text.find("x-app-version: v2"), std::string::npos);
-  EXPECT_EQ(rehearsal.events.count("drained s1"), 1U);
+  ASSERT_EQ(rehearsal.events.count("drained s1"), 1U);
+  ASSERT_EQ(rehearsal.events.count("healthy s2"), 1U);
+  ASSERT_EQ(rehearsal.events.count("healthy s3"), 1U);
+  // VERSIONS tells the switch the lab made: v1, then v2, answering side by side from when the
+  // first v2 instance was healthy until v1 was drained.
+  ASSERT_EQ(analysis.versions.size(), 1U) << rehearsal.summary;
+  const auto& versions = analysis.versions[0];
+  EXPECT_EQ(versions.name, "x-app-version");
+  ASSERT_EQ(versions.values.size(), 2U) << rehearsal.summary;
+  EXPECT_EQ(versions.values[0].value, "v1");
+  EXPECT_EQ(versions.values[1].value, "v2");
+  ASSERT_EQ(versions.switches.size(), 1U) << rehearsal.summary;
+  const auto& change = versions.switches[0];
+  ASSERT_TRUE(change.last_old) << rehearsal.summary;  // both answered for a while
+  const auto& records = rehearsal.log.runs.at(0).records;
+  const auto first_v2 = std::find_if(records.begin(), records.end(), [&](const auto& r) {
+    return r.sent == change.first_new && !r.tracked.empty() && r.tracked[0].value == "v2";
+  });
+  ASSERT_NE(first_v2, records.end());
+  const auto first_healthy = std::min(rehearsal.events.find("healthy s2")->second,
+                                      rehearsal.events.find("healthy s3")->second);
+  EXPECT_GE(first_v2->sent + std::chrono::ceil<std::chrono::milliseconds>(first_v2->total),
+            first_healthy)
+      << rehearsal.summary;
+  EXPECT_LE(*change.last_old,
+            rehearsal.events.find("drained s1")->second + std::chrono::milliseconds{50})
+      << rehearsal.summary;
+  EXPECT_NE(rehearsal.summary.find("\n  v1 -> v2: first v2 at "), std::string::npos)
+      << rehearsal.summary;
+  EXPECT_TRUE(versions.comebacks.empty()) << rehearsal.summary;
 }
 
 TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
@@ -133,6 +163,15 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   ASSERT_NE(first_good, records.end());
   EXPECT_EQ(first_good->outcome, upwatch::Outcome::http(200));
   EXPECT_GE(answered_at(*first_good), v2_not_yet_healthy) << rehearsal.summary;
+  // v1 died before v2 was launched: a clean switch, at the end of the window.
+  ASSERT_EQ(analysis.versions.size(), 1U) << rehearsal.summary;
+  ASSERT_EQ(analysis.versions[0].switches.size(), 1U) << rehearsal.summary;
+  const auto& change = analysis.versions[0].switches[0];
+  EXPECT_FALSE(change.last_old) << rehearsal.summary;
+  EXPECT_EQ(change.first_new, *window->end) << rehearsal.summary;
+  EXPECT_LT(change.last_old_before, window->start) << rehearsal.summary;
+  EXPECT_NE(rehearsal.summary.find("\n  v1 -> v2: clean switch at "), std::string::npos)
+      << rehearsal.summary;
   EXPECT_GT(window->failed, 1U);
   expect_protocol(rehearsal, https());
 }

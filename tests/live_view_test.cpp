@@ -125,6 +125,17 @@ TEST_F(LiveView, NoColourWhenNoColorIsSetOrTheTerminalIsDumb) {
   }
 }
 
+TEST_F(LiveView, ATrackedVersionIsOnTheStatusLineAndItsSwitchIsAnEvent) {
+  TestServer server{parse_script("ok@v1*5,ok@v2")};
+  ASSERT_EQ(run_on_terminal({"--track", "x-app-version", "-c", "20", server.url(), "0.1"}), 0)
+      << terminal_->output();
+  EXPECT_GE(status_drawn("  x-app-version v1  "), 0) << terminal_->output();
+  EXPECT_GE(status_drawn("  x-app-version v2  "), 0) << terminal_->output();
+  EXPECT_FALSE(event_row("VERSION: x-app-version v1 (#0)").empty()) << terminal_->output();
+  EXPECT_FALSE(event_row("VERSION: x-app-version v2 answered first (#5), after v1").empty())
+      << terminal_->output();
+}
+
 TEST_F(LiveView, UpwatchsOwnMessagesAppearAboveTheStatusLine) {
   TestServer server{upwatch::testing::parse_script("404")};
   ASSERT_EQ(run_on_terminal({"-c", "8", server.url(), "0.1"}), 0) << terminal_->output();

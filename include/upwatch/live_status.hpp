@@ -57,6 +57,7 @@ class LiveStatus final : public AnalysisObserver {
     std::string latest;                ///< the value that answered first most recently
     std::string previous;              ///< the one before it
     std::uint64_t since_previous = 0;  ///< answers since `previous` last answered
+    bool mixing = false;               ///< `previous` answered after `latest` appeared, lately
     std::set<std::string> seen;        ///< at most kMaxValues
   };
 

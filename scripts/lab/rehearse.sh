@@ -46,7 +46,7 @@ has_probes() { (($(probes) >= $1)); }
 # wait_probes N: waits until upwatch has logged N probes in all.
 wait_probes() { lab_wait_for "$1 probes" 2400 has_probes "$1"; }
 
-"$upwatch" -o "$LAB_DIR/testlog.log" --truncate --max-time 2 "${target[@]}" 0.05 \
+"$upwatch" -o "$LAB_DIR/testlog.log" --truncate --max-time 2 --track x-app-version "${target[@]}" 0.05 \
   >"$LAB_DIR/summary.txt" 2>"$LAB_DIR/upwatch.err" &
 upwatch_pid=$!
 echo "$upwatch_pid" >"$LAB_DIR/pids/upwatch"

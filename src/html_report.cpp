@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 
@@ -16,6 +17,9 @@ namespace {
 constexpr double kWidth = 1000.0;
 /// The thinnest mark drawn, in SVG units, so that one failure among a million shows.
 constexpr double kThinnest = 1.0;
+/// The colours of the phases' lines, in the order of Phase.
+constexpr std::array<std::string_view, kPhaseCount> kPhaseColours{"#8e24aa", "#00897b", "#f4511e",
+                                                                  "#6d4c41"};
 /// The height of the latency drawing, in SVG units.
 constexpr double kLatencyHeight = 100.0;
 
@@ -34,6 +38,9 @@ svg rect{shape-rendering:crispEdges}
 .up{fill:#43a047}.down{fill:#e53935}.unanswered{fill:#fb8c00}
 .window{fill:#c62828}.gap{fill:#9e9e9e}.band{fill:#90caf9}
 .mean{fill:none;stroke:#1565c0;stroke-width:1.5px;vector-effect:non-scaling-stroke}
+.phase{fill:none;stroke-width:1px;vector-effect:non-scaling-stroke;stroke-dasharray:4 2}
+.legend{font-size:12px;color:#555;margin:4px 0 0 98px}.legend span{margin-right:14px;white-space:nowrap}
+.chip{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 .axis{position:relative;height:18px;font-size:11px;color:#555}
 .axis span{position:absolute;transform:translateX(-50%);white-space:nowrap}
 .yaxis{position:relative;height:160px;font-size:11px;color:#555}
@@ -256,6 +263,12 @@ std::string render_latency(const RunInfo& run, const Timeline& timeline, const T
     if (column.up == 0) continue;
     low = std::min(low, static_cast<double>(std::max<std::int64_t>(column.fastest.count(), 1)));
     high = std::max(high, static_cast<double>(column.slowest.count()));
+    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+      if (column.phase_count[phase] == 0) continue;
+      const auto mean = static_cast<double>(column.phase_total[phase].count()) /
+                        static_cast<double>(column.phase_count[phase]);
+      low = std::min(low, std::max(mean, 1.0));
+    }
   }
   if (high == 0) return "<p>No good probes: no latency to show.</p>\n";
   // Whole decades, at least one.
@@ -291,7 +304,110 @@ std::string render_latency(const RunInfo& run, const Timeline& timeline, const T
     drawing = true;
   }
   append(out, R"(<path class="mean" d="{}"/>)", line);
-  out += "\n</svg><div></div>" + axis.labels() + "</div>\n";
+  std::string legend =
+      R"(<div class="legend"><span><i class="chip" style="background:#1565c0"></i>total (mean; band: range)</span>)";
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    std::string path;
+    bool going = false;
+    for (const auto& [column, x0, x1] : column_extents(run, timeline, axis)) {
+      const auto count = column->phase_count[phase];
+      if (count == 0) {
+        going = false;
+        continue;
+      }
+      const double mean =
+          static_cast<double>(column->phase_total[phase].count()) / static_cast<double>(count);
+      append(path, "{}{:.2f},{:.2f}", going ? " L" : " M", (x0 + x1) / 2, y(mean));
+      going = true;
+    }
+    if (path.empty()) continue;
+    const auto name = format_as(static_cast<Phase>(phase));
+    append(out, R"(<path class="phase" data-phase="{}" style="stroke:{}" d="{}"/>)", name,
+           kPhaseColours[phase], path);
+    append(legend,
+           R"(<span><i class="chip" style="background:{}"></i>{} (mean, from sending)</span>)",
+           kPhaseColours[phase], name);
+  }
+  out += "\n</svg><div></div>" + axis.labels() + "</div>\n" + legend + "</div>\n";
+  return out;
+}
+
+/// The colour of value `index` of a tracked name.
+std::string_view value_colour(std::size_t index) {
+  static constexpr std::array<std::string_view, 8> kPalette{
+      "#3949ab", "#00acc1", "#7cb342", "#fdd835", "#8e24aa", "#f4511e", "#6d4c41", "#546e7a"};
+  return kPalette[index % kPalette.size()];
+}
+
+/// A lane per tracked name: in each column, the values of its good answers, stacked by share,
+/// and under the lanes the switches and comebacks of the summary.
+std::string render_versions(const RunInfo& run, const RunAnalysis& analysis,
+                            const Timeline& timeline, const TimeAxis& axis) {
+  if (analysis.versions.empty()) return {};
+  std::string out = "<h2>Versions</h2>\n";
+  const auto& names = timeline.tracked_names();
+  for (const auto& tracked : analysis.versions) {
+    const auto found = std::ranges::find(names, tracked.name);
+    append(out, R"(<div class="chart"><div class="lanes"><div>{}</div></div>)",
+           escape(tracked.name));
+    append(
+        out,
+        R"(<svg class="versions" data-name="{}" viewBox="0 0 1000 20" preserveAspectRatio="none" height="24">)",
+        escape(tracked.name));
+    out += '\n';
+    if (found != names.end()) {
+      const auto name = static_cast<std::size_t>(found - names.begin());
+      const auto& values = timeline.values(name);
+      for (const auto& [column, x0, x1] : column_extents(run, timeline, axis)) {
+        const auto counts = column->versions.find(name);
+        if (counts == column->versions.end()) continue;
+        std::uint64_t answers = 0;
+        std::string tip = tracked.name + ":";
+        for (const auto& [value, count] : counts->second) {
+          answers += count;
+          append(tip, " {} x {},", values[value], count);
+        }
+        tip.pop_back();
+        double y = 0;
+        for (const auto& [value, count] : counts->second) {
+          const double height = 20.0 * static_cast<double>(count) / static_cast<double>(answers);
+          append_mark(out, fmt::format(R"(class="version" style="fill:{}")", value_colour(value)),
+                      x0, x1, y, height, tip);
+          y += height;
+        }
+      }
+    }
+    out += "</svg><div></div></div>\n<div class=\"legend\">";
+    if (found != names.end()) {
+      const auto& values = timeline.values(static_cast<std::size_t>(found - names.begin()));
+      for (std::size_t value = 0; value < values.size(); ++value) {
+        append(out, R"(<span><i class="chip" style="background:{}"></i>{}</span>)",
+               value_colour(value), escape(values[value]));
+      }
+    }
+    out += "</div>\n<ul class=\"switches\">";
+    for (const auto& change : tracked.switches) {
+      if (change.last_old) {
+        append(out,
+               "<li>{} &rarr; {}: first {} at {}, last {} at {}, mixed for {} ({} x {}, {} x {} in "
+               "between)</li>",
+               escape(change.from), escape(change.to), escape(change.to),
+               format_iso_utc(change.first_new), escape(change.from),
+               format_iso_utc(*change.last_old),
+               format_elapsed(*change.last_old - change.first_new), escape(change.from),
+               change.old_between, escape(change.to), change.new_between);
+      } else {
+        append(out, "<li>{} &rarr; {}: clean switch at {}</li>", escape(change.from),
+               escape(change.to), format_iso_utc(change.first_new));
+      }
+    }
+    for (const auto& back : tracked.comebacks) {
+      append(out, "<li>{} came back after {} replaced it: {} to {}, {} answers</li>",
+             escape(back.value), escape(back.replaced_by), format_iso_utc(back.first),
+             format_iso_utc(back.last), back.answers);
+    }
+    out += "</ul>\n";
+  }
   return out;
 }
 
@@ -351,7 +467,8 @@ std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const T
          format_date_local(run.start), format_date_local(run.end), escape(run.url),
          format_seconds(run.interval));
   out += "<h2>Every probe</h2>\n" + render_strip(run, analysis, timeline, axis);
-  out += "<h2>Latency of good probes (range and mean)</h2>\n" + render_latency(run, timeline, axis);
+  out += render_versions(run, analysis, timeline, axis);
+  out += "<h2>Latency of good probes</h2>\n" + render_latency(run, timeline, axis);
   out += "<h2>Downtime windows</h2>\n" + render_window_list(run, analysis);
   append(out, "<h2>Summary</h2>\n<pre id=\"summary\">{}</pre>\n",
          escape(render_summary(run, analysis)));

@@ -199,6 +199,7 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
                            .outcome = sample.outcome,
                            .verdict = verdict,
                            .total = sample.total,
+                           .phases = sample.phases,
                            .tracked = sample.tracked});
     }
   }

@@ -22,11 +22,30 @@ void TimelineColumn::merge(const TimelineColumn& other) {
   down += other.down;
   unanswered += other.unanswered;
   good_total += other.good_total;
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    phase_total[phase] += other.phase_total[phase];
+    phase_count[phase] += other.phase_count[phase];
+  }
   for (const auto& [outcome, count] : other.outcomes) outcomes[outcome] += count;
+  for (const auto& [name, counts] : other.versions) {
+    for (const auto& [value, count] : counts) versions[name][value] += count;
+  }
+}
+
+std::size_t Timeline::value_index(std::size_t name, const std::string& value) {
+  auto& values = values_[name];
+  const auto found = std::ranges::find(values, value);
+  if (found != values.end()) return static_cast<std::size_t>(found - values.begin());
+  if (values.size() < kMaxValues) {
+    values.push_back(value);
+    return values.size() - 1;
+  }
+  if (values.size() == kMaxValues) values.emplace_back("(other values)");
+  return kMaxValues;
 }
 
 void Timeline::on_probe(const JudgedProbe& probe) {
-  const auto [sequence, sent, outcome, verdict, total, tracked] = probe;
+  const auto& [sequence, sent, outcome, verdict, total, phases, tracked] = probe;
   const auto offset = std::max(sent - start_, std::chrono::milliseconds{0});
   auto index = static_cast<std::size_t>(offset / span_);
   while (index >= kMaxColumns) {
@@ -57,6 +76,21 @@ void Timeline::on_probe(const JudgedProbe& probe) {
       column.slowest = std::max(column.slowest, total);
       column.good_total += total;
       ++column.up;
+      for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+        if (!phases[phase]) continue;
+        column.phase_total[phase] += *phases[phase];
+        ++column.phase_count[phase];
+      }
+      for (const auto& [name, value] : tracked) {
+        auto found = std::ranges::find(names_, name);
+        if (found == names_.end()) {
+          names_.push_back(name);
+          values_.emplace_back();
+          found = names_.end() - 1;
+        }
+        const auto name_index = static_cast<std::size_t>(found - names_.begin());
+        ++column.versions[name_index][value_index(name_index, value)];
+      }
       break;
     case Verdict::down:
       ++column.down;

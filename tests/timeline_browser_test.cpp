@@ -92,6 +92,31 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
   EXPECT_EQ(::stat(UPWATCH_SCREENSHOT_DIR "/timeline.png", &written), 0);
 }
 
+TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
+  TestServer server{parse_script("ok@v1*10,ok@v2*1,ok@v1*1,ok@v2")};
+  ASSERT_EQ(run({"--track", "x-app-version", "-c", "40", server.url(), "0.05"}), 0) << err_;
+  ASSERT_EQ(run({"report", "--html", "versions.html"}), 0) << err_;
+  const auto report = report_json();
+  const auto shown = open_in_browser("versions.html", UPWATCH_SCREENSHOT_DIR "/versions.png");
+  expect_page_retells(shown, report);
+  ASSERT_EQ(shown["version_lanes"].size(), 1U) << shown;
+  EXPECT_EQ(shown["version_lanes"][0]["name"], "x-app-version");
+  EXPECT_GE(shown["version_lanes"][0]["marks"].get<int>(), 40);  // a mark per probe, at least
+  const auto& change = report["versions"][0]["switches"][0];
+  ASSERT_EQ(shown["switches"].size(), 1U) << shown;
+  EXPECT_EQ(
+      shown["switches"][0],
+      fmt::format("v1 → v2: first v2 at {}, last v1 at {}, mixed for {} (v1 x 1, v2 x 1 in "
+                  "between)",
+                  change["first_new"].get<std::string>(), change["last_old"].get<std::string>(),
+                  upwatch::format_elapsed(
+                      std::chrono::milliseconds{change["mixed_ms"].get<std::int64_t>()})));
+  EXPECT_TRUE(shown["version_tip"].get<std::string>().starts_with("x-app-version: v1 x 1"))
+      << shown;
+  // A plain http:// URL: no TLS phase.
+  EXPECT_EQ(shown["phase_lines"], json({"dns", "connect", "ttfb"})) << shown;
+}
+
 TEST_F(Timeline, APageOfTheBashLoopsLog) {
   TestServer server{parse_script("ok*3,502*3,ok")};
   auto script = std::make_unique<Process>(

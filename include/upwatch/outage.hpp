@@ -124,6 +124,7 @@ struct JudgedProbe {
   Outcome outcome;
   Verdict verdict = Verdict::up;  ///< never `unobserved`: that is a gap
   std::chrono::microseconds total{};
+  PhaseTimes phases{};                    ///< when it reached each phase
   std::span<const TrackedValue> tracked;  ///< the values of the tracked names it carried
 };
 

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "upwatch/outage.hpp"
+#include "upwatch/versions.hpp"
 
 namespace upwatch {
 
@@ -21,6 +24,11 @@ struct TimelineColumn {
   std::chrono::microseconds fastest{};  ///< of the good probes
   std::chrono::microseconds slowest{};
   std::chrono::microseconds good_total{};  ///< the sum of the good probes' totals
+  std::array<std::chrono::microseconds, kPhaseCount> phase_total{};  ///< the same per phase
+  std::array<std::uint64_t, kPhaseCount> phase_count{};  ///< good probes that reached each
+  /// Per tracked name (by Timeline::tracked_names' index), good answers per value, value by
+  /// its index in Timeline::values().
+  std::map<std::size_t, std::map<std::size_t, std::uint64_t>> versions;
 
   /// Probes in the column.
   [[nodiscard]] std::uint64_t probes() const { return up + down + unanswered; }
@@ -53,9 +61,21 @@ class Timeline final : public AnalysisObserver {
   [[nodiscard]] std::chrono::milliseconds span() const { return span_; }
   /// The start of column 0.
   [[nodiscard]] WallTime start() const { return start_; }
+  /// The tracked names seen, in the order first seen.
+  [[nodiscard]] const std::vector<std::string>& tracked_names() const { return names_; }
+  /// The values seen of tracked name `name` (an index), in the order first seen: at most
+  /// kMaxValues, then one "(other values)".
+  [[nodiscard]] const std::vector<std::string>& values(std::size_t name) const {
+    return values_[name];
+  }
 
  private:
+  /// The index of `value` among those of tracked name `name`, adding it if new.
+  std::size_t value_index(std::size_t name, const std::string& value);
+
   WallTime start_;
+  std::vector<std::string> names_;
+  std::vector<std::vector<std::string>> values_;
   std::chrono::milliseconds span_{1};
   std::vector<TimelineColumn> columns_;
 };

@@ -40,6 +40,12 @@ try {
       down_column_widths: widths('#probes rect.down'),
       window_mark_widths: widths('#windows rect.window'),
       latency_marks: document.querySelectorAll('#latency rect.band').length,
+      phase_lines: [...document.querySelectorAll('#latency path.phase')].map((each) => each.dataset.phase),
+      version_lanes: [...document.querySelectorAll('svg.versions')].map((lane) => ({
+        name: lane.dataset.name,
+        marks: lane.querySelectorAll('rect.version').length,
+      })),
+      switches: [...document.querySelectorAll('ul.switches li')].map((each) => each.textContent),
     };
   });
 
@@ -59,6 +65,7 @@ try {
     () => document.querySelectorAll('#window-list tr.highlight').length);
   shown.down_tip = await hover('#probes rect.down');
   shown.up_tip = await hover('#probes rect.up');
+  shown.version_tip = await hover('svg.versions rect.version');
   await page.mouse.move(1, 1);
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(JSON.stringify({ ...shown, errors, load_ms }));

@@ -21,7 +21,7 @@ using upwatch::testing::TestServer;
 
 namespace {
 
-class Versions : public Cli {
+class WhatChanged : public Cli {
  protected:
   /// The summary lines from "VERSIONS: `name`" to the next line that is not indented.
   [[nodiscard]] std::vector<std::string> versions_of(std::string_view name) const {
@@ -41,7 +41,7 @@ class Versions : public Cli {
 
 }  // namespace
 
-TEST_F(Versions, AMixedSwitchAndAValueThatCameBackAreTimedByTheLogsOwnRecords) {
+TEST_F(WhatChanged, AMixedSwitchAndAValueThatCameBackAreTimedByTheLogsOwnRecords) {
   TestServer server{
       parse_script("ok@v1*10,ok@v2*1,ok@v1*1,ok@v2*3,ok@v1*1,ok@v2*25,ok@v1*3,ok@v2")};
   ASSERT_EQ(run({"--track", "X-App-Version", "--jsonl", "probes.jsonl", "-c", "50", server.url(),
@@ -77,7 +77,7 @@ TEST_F(Versions, AMixedSwitchAndAValueThatCameBackAreTimedByTheLogsOwnRecords) {
   EXPECT_EQ(versions[0]["comebacks"][0]["answers"], 3);
 }
 
-TEST_F(Versions, TheLiveSummaryAndTheReportAgreeLineForLine) {
+TEST_F(WhatChanged, TheLiveSummaryAndTheReportAgreeLineForLine) {
   TestServer server{parse_script("ok@v1*4,ok@v2*1,ok@v1*1,ok@v2")};
   ASSERT_EQ(run({"--track", "x-app-version", "--track", "etag", "-c", "12", server.url(), "0.05"}),
             0)
@@ -87,7 +87,7 @@ TEST_F(Versions, TheLiveSummaryAndTheReportAgreeLineForLine) {
   expect_report_retells(0);
 }
 
-TEST_F(Versions, TheBodyIsTrackedWithGetAndFailedOrUnmarkedAnswersAreNoVersion) {
+TEST_F(WhatChanged, TheBodyIsTrackedWithGetAndFailedOrUnmarkedAnswersAreNoVersion) {
   TestServer server{parse_script("ok*2,ok@v1*2,502@v2*2,ok@v1*1,ok@2.0.1")};
   ASSERT_EQ(run({"-X", "GET", "--track-body", R"re("version":"([^"]+)")re", "--track",
                  "x-app-version", "-c", "10", server.url(), "0.05"}),
@@ -103,7 +103,7 @@ TEST_F(Versions, TheBodyIsTrackedWithGetAndFailedOrUnmarkedAnswersAreNoVersion) 
   EXPECT_EQ(versions_of("x-app-version")[0], "VERSIONS: x-app-version: 2 values, 1 switch");
 }
 
-TEST_F(Versions, AReportFollowsAHeaderInTheBashLoopsLog) {
+TEST_F(WhatChanged, AReportFollowsAHeaderInTheBashLoopsLog) {
   TestServer server{parse_script("ok@v1*3,ok@v2")};
   auto script = std::make_unique<Process>(
       std::vector<std::string>{"/bin/bash", UPWATCH_SCRIPT, server.url(), "0.2"}, dir_);
@@ -118,7 +118,29 @@ TEST_F(Versions, AReportFollowsAHeaderInTheBashLoopsLog) {
   EXPECT_TRUE(lines[3].starts_with("  v1 -> v2: clean switch at ")) << lines[3];
 }
 
-TEST_F(Versions, BadTrackingIsOneErrorAndTheLogIsUntouched) {
+TEST_F(WhatChanged, AProbeKeepsThePhasesItReachedAndTheSummaryTimesEachPhase) {
+  TestServer server{parse_script("ok*3,hang")};
+  ASSERT_EQ(run({"-m", "0.3", "-c", "5", server.url(), "0.1"}), 1) << err_;
+  const auto records = this->records();
+  ASSERT_EQ(records.size(), 5U);
+  const auto has = [](const upwatch::ProbeRecord& record, upwatch::Phase phase) {
+    return record.phases[static_cast<std::size_t>(phase)].has_value();
+  };
+  // Answered: connected, and the first byte came; plain http: no TLS.
+  EXPECT_TRUE(has(records[0], upwatch::Phase::connect));
+  EXPECT_TRUE(has(records[0], upwatch::Phase::first_byte));
+  EXPECT_FALSE(has(records[0], upwatch::Phase::tls));
+  EXPECT_LE(*records[0].phases[1], records[0].total);
+  // Timed out waiting for the answer: connected, no first byte.
+  EXPECT_EQ(format_as(records[4].outcome), "timeout");
+  EXPECT_TRUE(has(records[4], upwatch::Phase::connect));
+  EXPECT_FALSE(has(records[4], upwatch::Phase::first_byte));
+  EXPECT_TRUE(summary_line("LATENCY connect: ").ends_with("(3 good probes)")) << out_;
+  EXPECT_TRUE(summary_line("LATENCY ttfb: ").ends_with("(3 good probes)")) << out_;
+  EXPECT_EQ(summary_line("LATENCY tls:"), "(no LATENCY tls: line)");
+}
+
+TEST_F(WhatChanged, BadTrackingIsOneErrorAndTheLogIsUntouched) {
   upwatch::testing::write_file(log_path(), "kept\n");
   const std::string url = "http://127.0.0.1:9/";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{

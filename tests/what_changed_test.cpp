@@ -1,5 +1,5 @@
-// Runs the real upwatch binary with --track against the test server answering versions by
-// script, and checks the VERSIONS section against the log's own records.
+// Runs the real upwatch binary against the test server to check what changed during a run:
+// the VERSIONS section (versions answered by script) against the log's own records, and the phases.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -3,6 +3,7 @@
 // The fixture of the tests that run the real upwatch binary in a temporary directory.
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -43,6 +44,16 @@ class Cli : public ::testing::Test {
     out_ = process->out();
     err_ = process->err();
     return status;
+  }
+
+  /// Runs the bash loop of the cutover plan (UPWATCH_SCRIPT) against `url` every 0.2 s in the
+  /// test's directory until `server` has had `requests` requests, then stops it (SIGTERM):
+  /// its log is then testlog.log.
+  void run_bash_loop(const TestServer& server, std::uint64_t requests) {
+    Process script{{"/bin/bash", UPWATCH_SCRIPT, server.url(), "0.2"}, dir_};
+    ASSERT_TRUE(eventually([&] { return server.requests() >= requests; }, kGenerous));
+    script.signal(SIGTERM);
+    script.wait(kGenerous);
   }
 
   /// Checks that `upwatch report LOG` retells the summary of the last run word for word, with

@@ -129,11 +129,7 @@ TEST_F(Report, AKilledRunIsReportedUpToTheKill) {
 
 TEST_F(Report, ReadsTheBashLoopsLog) {
   TestServer server{parse_script("ok*3,502*3,ok")};
-  auto script = std::make_unique<Process>(
-      std::vector<std::string>{"/bin/bash", UPWATCH_SCRIPT, server.url(), "0.2"}, dir_);
-  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 9; }, kGenerous));
-  script->signal(SIGTERM);
-  script->wait(kGenerous);
+  run_bash_loop(server, 9);
   ASSERT_NE(log_text().find("\nINT: 0.2"), std::string::npos) << log_text();
   EXPECT_EQ(report({}), 1) << err_;
   EXPECT_EQ(summary_line("URL:"), "URL: " + server.url());

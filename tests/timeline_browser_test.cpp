@@ -129,11 +129,7 @@ TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
 
 TEST_F(Timeline, APageOfTheBashLoopsLog) {
   TestServer server{parse_script("ok*3,502*3,ok")};
-  auto script = std::make_unique<Process>(
-      std::vector<std::string>{"/bin/bash", UPWATCH_SCRIPT, server.url(), "0.2"}, dir_);
-  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 9; }, kGenerous));
-  script->signal(SIGTERM);
-  script->wait(kGenerous);
+  run_bash_loop(server, 9);
   ASSERT_EQ(run({"report", "--html", "loop.html"}), 1) << err_;
   const auto report = report_json();
   ASSERT_EQ(report["windows"].size(), 1U);

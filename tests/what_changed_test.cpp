@@ -105,11 +105,7 @@ TEST_F(WhatChanged, TheBodyIsTrackedWithGetAndFailedOrUnmarkedAnswersAreNoVersio
 
 TEST_F(WhatChanged, AReportFollowsAHeaderInTheBashLoopsLog) {
   TestServer server{parse_script("ok@v1*3,ok@v2")};
-  auto script = std::make_unique<Process>(
-      std::vector<std::string>{"/bin/bash", UPWATCH_SCRIPT, server.url(), "0.2"}, dir_);
-  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 6; }, kGenerous));
-  script->signal(SIGTERM);
-  script->wait(kGenerous);
+  run_bash_loop(server, 6);
   ASSERT_EQ(run({"report", "--track", "X-App-Version"}), 0) << err_;
   const auto lines = versions_of("x-app-version");
   ASSERT_GE(lines.size(), 4U) << out_;

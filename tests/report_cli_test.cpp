@@ -11,7 +11,6 @@
 using upwatch::testing::Cli;
 using upwatch::testing::kGenerous;
 using upwatch::testing::parse_script;
-using upwatch::testing::Process;
 using upwatch::testing::TestServer;
 
 namespace {

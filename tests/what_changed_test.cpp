@@ -14,9 +14,7 @@
 
 using upwatch::format_iso_utc;
 using upwatch::testing::Cli;
-using upwatch::testing::kGenerous;
 using upwatch::testing::parse_script;
-using upwatch::testing::Process;
 using upwatch::testing::TestServer;
 
 namespace {

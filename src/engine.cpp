@@ -95,7 +95,7 @@ struct Engine::Impl {
     probe.body.clear();
     probe.kept_bytes = probe.dropped_lines = probe.dropped_bytes = 0;
     probe.error[0] = '\0';
-    probe.tried.ss_family = AF_UNSPEC;
+    probe.opened.clear();
     probe.active = true;
     probe.interrupted = false;
     ++in_flight;

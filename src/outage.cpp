@@ -99,7 +99,8 @@ void OutageAnalysis::add(const ProbeRecord& record) {
     }
     return;
   }
-  Sample sample{record.sent, record.outcome, record.total, record.phases, record.tracked};
+  Sample sample{record.sent,   record.outcome, record.total,
+                record.phases, record.tracked, record.tried};
   if (record.sequence == next_sequence_ && held_back_.empty()) {
     consume(record.sequence, sample);  // the common case, without the map
     return;
@@ -224,6 +225,10 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
     case Verdict::up:
       ++result_.up;
       versions_.add(sample.sent, sample.tracked);
+      for (const auto& address : sample.tried) {
+        auto& fell_back = result_.fell_back;
+        if (fell_back.size() < kMaxValues || fell_back.contains(address)) ++fell_back[address];
+      }
       result_.latency.add(sample.total);
       for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
         if (sample.phases[phase]) result_.phase_latency[phase].add(*sample.phases[phase]);

@@ -111,6 +111,7 @@ std::optional<ProbeRecord> parse_probe(const json& object) {
       record.phases[phase] = std::chrono::microseconds{time->get<std::int64_t>()};
     }
   }
+  record.tried = names_of(object, "tried");
   if (const auto tracked = object.find("tracked");
       tracked != object.end() && tracked->is_object()) {
     for (const auto& [name, value] : tracked->items()) {
@@ -160,6 +161,7 @@ std::string format_jsonl_record(const ProbeRecord& record, std::string_view run)
             {"status_line", nullptr},
             {"headers", json::array()},
             {"phases_us", json::object()},
+            {"tried", record.tried},
             {"tracked", json::object()}};
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
     if (record.phases[phase]) {

@@ -110,6 +110,15 @@ bool parse_record_word(std::string_view word, ProbeRecord& record) {
     record.tracked.push_back({std::string{word.substr(0, equals)}, std::move(*value)});
     return true;
   }
+  if (const auto tried = value_of(word, "tried")) {
+    for (std::string_view addresses = *tried; !addresses.empty();) {
+      const auto comma = addresses.find(',');
+      record.tried.emplace_back(addresses.substr(0, comma));
+      addresses =
+          comma == std::string_view::npos ? std::string_view{} : addresses.substr(comma + 1);
+    }
+    return true;
+  }
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
     const auto time = value_of(word, format_as(static_cast<Phase>(phase)));
     if (!time) continue;
@@ -248,6 +257,10 @@ std::string format_record(const ProbeRecord& record, std::string_view run) {
     text += format_as(static_cast<Phase>(phase));
     text += '=';
     append_millis(text, *record.phases[phase]);
+  }
+  for (std::size_t i = 0; i < record.tried.size(); ++i) {
+    text += i == 0 ? " tried=" : ",";
+    text += record.tried[i];
   }
   for (const auto& [name, value] : record.tracked) {
     text += kTrackPrefix;

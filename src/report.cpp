@@ -126,6 +126,16 @@ std::vector<std::string> warnings(const RunAnalysis& analysis) {
         "endpoint intended (--expect 2xx would count them as down)",
         sum(analysis.up_not_2xx), analysis.up, format_counts(analysis.up_not_2xx)));
   }
+  if (!analysis.fell_back.empty()) {
+    std::string addresses;
+    for (const auto& [address, answers] : analysis.fell_back) {
+      addresses += fmt::format("{}{} x {}", addresses.empty() ? "" : ", ", address, answers);
+    }
+    out.push_back(fmt::format(
+        "good answers came only after connecting to another address failed first ({}): a node "
+        "the name resolves to may be down, hidden behind the others",
+        addresses));
+  }
   const auto unreachable = analysis.outcomes.find(Outcome::failure(Transport::unreachable));
   if (unreachable != analysis.outcomes.end() && !analysis.control) {
     out.push_back(fmt::format(

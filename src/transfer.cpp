@@ -16,8 +16,10 @@ namespace {
 /// address for a connection that failed (refused, timed out).
 extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
   auto* transfer = static_cast<Transfer*>(user);
-  std::memcpy(&transfer->tried, &address->addr,
-              std::min<std::size_t>(address->addrlen, sizeof transfer->tried));
+  if (transfer->opened.size() < kMaxAttempts) {
+    auto& opened = transfer->opened.emplace_back();
+    std::memcpy(&opened, &address->addr, std::min<std::size_t>(address->addrlen, sizeof opened));
+  }
   return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
@@ -61,6 +63,17 @@ std::string format_remote(std::string_view ip, std::string_view port) {
   remote += ipv6 ? "]:" : ":";
   remote += port;
   return remote;
+}
+
+/// "127.0.0.1:8080" or "[::1]:8080" of a socket address; "-" if it has none.
+std::string format_address(const sockaddr_storage& address) {
+  std::array<char, NI_MAXHOST> host{};
+  std::array<char, NI_MAXSERV> port{};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&address), sizeof address, host.data(),
+                  host.size(), port.data(), port.size(), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return "-";
+  }
+  return format_remote(host.data(), port.data());
 }
 
 }  // namespace
@@ -184,6 +197,15 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
   record.total = transfer.resolving_took + std::chrono::microseconds{total};
   record.phases = phase_times(transfer);
+  // Addresses connected to before the one that answered: libcurl moved on from them (refused,
+  // or slow to connect), which only made the probe slower, and would hide a dead node.
+  for (const auto& opened : transfer.opened) {
+    auto address = format_address(opened);
+    if (address != record.remote &&
+        std::ranges::find(record.tried, address) == record.tried.end()) {
+      record.tried.push_back(std::move(address));
+    }
+  }
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
   if (code == CURLE_OK && status >= 100 && status <= 999) {
@@ -220,14 +242,7 @@ std::string remote_of(const Transfer& transfer) {
     curl_easy_getinfo(transfer.easy.get(), CURLINFO_PRIMARY_PORT, &port);
     return format_remote(ip, fmt::format_int(port).c_str());
   }
-  std::array<char, NI_MAXHOST> host{};
-  std::array<char, NI_MAXSERV> port{};
-  if (getnameinfo(reinterpret_cast<const sockaddr*>(&transfer.tried), sizeof transfer.tried,
-                  host.data(), host.size(), port.data(), port.size(),
-                  NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-    return "-";  // nothing was tried (AF_UNSPEC)
-  }
-  return format_remote(host.data(), port.data());
+  return transfer.opened.empty() ? "-" : format_address(transfer.opened.back());
 }
 
 Transport classify_failure(int curl_code, long os_errno, std::string_view message,

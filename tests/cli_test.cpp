@@ -497,3 +497,24 @@ TEST_F(Cli, DurationStopsTheRun) {
   ASSERT_EQ(run({server.url(), "0.25", "--duration", "1s"}), 0) << err_;
   EXPECT_EQ(outcomes(), repeat("200", 4));
 }
+
+TEST_F(Cli, AnAddressThatFailedBeforeAnotherAnsweredIsNamedInTheRecordAndTheSummary) {
+  // The name resolves to two nodes; nothing listens on the first (127.0.0.2), so each probe is
+  // refused there and libcurl falls back to the second: answered, but a node is down.
+  TestServer server{upwatch::testing::parse_script("ok")};
+  const auto port = std::to_string(server.port());
+  ASSERT_EQ(run({"--resolve", "nodes.test:" + port + ":127.0.0.2,127.0.0.1", "-c", "3",
+                 "http://nodes.test:" + port + "/health", "0.1"}),
+            0)
+      << err_;
+  for (const auto& record : records()) {
+    EXPECT_EQ(record.remote, "127.0.0.1:" + port);
+    EXPECT_EQ(record.tried, std::vector<std::string>{"127.0.0.2:" + port});
+  }
+  EXPECT_EQ(upwatch::testing::occurrences(log_text(), " tried=127.0.0.2:" + port + " "), 3U);
+  EXPECT_EQ(summary_line("WARNING:"),
+            "WARNING: good answers came only after connecting to another address failed first "
+            "(127.0.0.2:" +
+                port + " x 3): a node the name resolves to may be down, hidden behind the others");
+  expect_report_retells(0);
+}

@@ -91,9 +91,12 @@ struct RunAnalysis {
   std::vector<Unanswered> unanswered;   ///< in sequence order
   std::chrono::microseconds unanswered_limit{};  ///< the slowest answer, or one interval if longer
   OutcomeCounts up_not_2xx;                      ///< answers counted as up that were not 2xx
-  bool control = false;                          ///< a control URL was probed at the same ticks
-  std::vector<TrackedName> versions;             ///< what each tracked name showed
-  LatencyHistogram latency;                      ///< total time of the probes that were up
+  /// Per address (at most kMaxValues), good answers that came only after connecting to it
+  /// failed first: a node the name resolves to that may be down, hidden behind the others.
+  std::map<std::string, std::uint64_t> fell_back;
+  bool control = false;               ///< a control URL was probed at the same ticks
+  std::vector<TrackedName> versions;  ///< what each tracked name showed
+  LatencyHistogram latency;           ///< total time of the probes that were up
   std::array<LatencyHistogram, kPhaseCount> phase_latency;  ///< when they reached each phase
 
   /// All probes of the run: up + down + unanswered.
@@ -172,6 +175,7 @@ class OutageAnalysis {
     std::chrono::microseconds total;
     PhaseTimes phases;
     std::vector<TrackedValue> tracked;
+    std::vector<std::string> tried;
   };
   using Event = std::variant<Gap, Sample>;
   /// Gaps before records of the same tick: a step of the clock comes before the tick after it.

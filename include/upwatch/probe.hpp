@@ -121,6 +121,8 @@ struct ProbeRecord {
   std::vector<std::string> lines;     ///< status line and headers as received; if not answered,
                                       ///< the last line says why (libcurl's or upwatch's text)
   PhaseTimes phases{};                ///< when it reached each phase
+  std::vector<std::string> tried;     ///< addresses connected to before `remote`, that did not
+                                      ///< answer (refused, or too slow to connect)
   std::vector<TrackedValue> tracked;  ///< the values of the tracked names the answer carried
 
   bool operator==(const ProbeRecord&) const = default;

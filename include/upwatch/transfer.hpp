@@ -38,7 +38,9 @@ struct Transfer {
   std::size_t dropped_bytes = 0;
   std::string body;  ///< its first kMaxTrackedBody bytes, when --track-body searches it
   std::array<char, CURL_ERROR_SIZE> error{};
-  sockaddr_storage tried{};  ///< the last address a connection was opened to, if any
+  /// The addresses connections were opened to, in order (at most kMaxAttempts): libcurl
+  /// reports no address for a connection that failed, nor for one it gave up to try the next.
+  std::vector<sockaddr_storage> opened;
 };
 
 /// What the transfers of a run share, owned for the life of the run (libcurl keeps pointers
@@ -70,6 +72,9 @@ class TransferSetup {
 /// The address the probe was answered from; for a connection that failed, the last one
 /// tried; "-" if none.
 [[nodiscard]] std::string remote_of(const Transfer& transfer);
+
+/// The most connection attempts of a probe whose addresses are kept.
+inline constexpr std::size_t kMaxAttempts = 16;
 
 /// The most header lines kept per probe; the rest are counted, not kept.
 inline constexpr std::size_t kMaxKeptLines = 100;

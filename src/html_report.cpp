@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "upwatch/duration.hpp"
+#include "upwatch/versions.hpp"
 
 namespace upwatch {
 
@@ -387,25 +388,9 @@ std::string render_versions(const RunInfo& run, const RunAnalysis& analysis,
     }
     out += "</div>\n<ul class=\"switches\">";
     for (const auto& change : tracked.switches) {
-      if (change.last_old) {
-        append(out,
-               "<li>{} &rarr; {}: first {} at {}, last {} at {}, mixed for {} ({} x {}, {} x {} in "
-               "between)</li>",
-               escape(change.from), escape(change.to), escape(change.to),
-               format_iso_utc(change.first_new), escape(change.from),
-               format_iso_utc(*change.last_old),
-               format_elapsed(*change.last_old - change.first_new), escape(change.from),
-               change.old_between, escape(change.to), change.new_between);
-      } else {
-        append(out, "<li>{} &rarr; {}: clean switch at {}</li>", escape(change.from),
-               escape(change.to), format_iso_utc(change.first_new));
-      }
+      append(out, "<li>{}</li>", escape(describe(change)));
     }
-    for (const auto& back : tracked.comebacks) {
-      append(out, "<li>{} came back after {} replaced it: {} to {}, {} answers</li>",
-             escape(back.value), escape(back.replaced_by), format_iso_utc(back.first),
-             format_iso_utc(back.last), back.answers);
-    }
+    for (const auto& back : tracked.comebacks) append(out, "<li>{}</li>", escape(describe(back)));
     out += "</ul>\n";
   }
   return out;

@@ -174,27 +174,8 @@ void append_versions(std::string& out, const TrackedName& tracked) {
                 plural(tracked.unlisted, "answer"), kMaxValues);
   }
   if (tracked.none > 0) append_line(out, "  (none): {}", plural(tracked.none, "answer"));
-  for (const auto& change : tracked.switches) {
-    if (!change.last_old) {
-      append_line(out, "  {} -> {}: clean switch at {} (last {} at {})", change.from, change.to,
-                  format_iso_utc(change.first_new), change.from,
-                  format_iso_utc(change.last_old_before));
-      continue;
-    }
-    append_line(
-        out,
-        "  {} -> {}: first {} at {}, last {} at {}, mixed for {} ({} x {}, {} x {} in between)",
-        change.from, change.to, change.to, format_iso_utc(change.first_new), change.from,
-        format_iso_utc(*change.last_old), format_elapsed(*change.last_old - change.first_new),
-        change.from, change.old_between, change.to, change.new_between);
-  }
-  for (const auto& back : tracked.comebacks) {
-    append_line(out,
-                "  {} came back after {} replaced it: first at {}, last at {}, {} (a rollback, or "
-                "an old instance still in rotation)",
-                back.value, back.replaced_by, format_iso_utc(back.first), format_iso_utc(back.last),
-                plural(back.answers, "answer"));
-  }
+  for (const auto& change : tracked.switches) append_line(out, "  {}", describe(change));
+  for (const auto& back : tracked.comebacks) append_line(out, "  {}", describe(back));
 }
 
 }  // namespace

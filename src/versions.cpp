@@ -1,6 +1,10 @@
 #include "upwatch/versions.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "upwatch/duration.hpp"
 
 namespace upwatch {
 
@@ -83,6 +87,27 @@ std::vector<TrackedName> VersionTracker::report() const {
   std::vector<TrackedName> names;
   for (const auto& follow : follows_) names.push_back(follow.shown);
   return names;
+}
+
+std::string describe(const VersionSwitch& change) {
+  if (!change.last_old) {
+    return fmt::format("{} -> {}: clean switch at {} (last {} at {})", change.from, change.to,
+                       format_iso_utc(change.first_new), change.from,
+                       format_iso_utc(change.last_old_before));
+  }
+  return fmt::format(
+      "{} -> {}: first {} at {}, last {} at {}, mixed for {} ({} x {}, {} x {} in between)",
+      change.from, change.to, change.to, format_iso_utc(change.first_new), change.from,
+      format_iso_utc(*change.last_old), format_elapsed(*change.last_old - change.first_new),
+      change.from, change.old_between, change.to, change.new_between);
+}
+
+std::string describe(const Comeback& back) {
+  return fmt::format(
+      "{} came back after {} replaced it: first at {}, last at {}, {} answer{} (a rollback, or "
+      "an old instance still in rotation)",
+      back.value, back.replaced_by, format_iso_utc(back.first), format_iso_utc(back.last),
+      back.answers, back.answers == 1 ? "" : "s");
 }
 
 }  // namespace upwatch

@@ -116,7 +116,7 @@ TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
   ASSERT_EQ(shown["switches"].size(), 1U) << shown;
   EXPECT_EQ(
       shown["switches"][0],
-      fmt::format("v1 → v2: first v2 at {}, last v1 at {}, mixed for {} (v1 x 1, v2 x 1 in "
+      fmt::format("v1 -> v2: first v2 at {}, last v1 at {}, mixed for {} (v1 x 1, v2 x 1 in "
                   "between)",
                   change["first_new"].get<std::string>(), change["last_old"].get<std::string>(),
                   upwatch::format_elapsed(

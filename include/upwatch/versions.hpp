@@ -52,6 +52,13 @@ struct Comeback {
   bool operator==(const Comeback&) const = default;
 };
 
+/// A switch for people: "v1 -> v2: clean switch at T (last v1 at T0)", or "v1 -> v2: first v2
+/// at T1, last v1 at T2, mixed for 1.234s (v1 x 12, v2 x 40 in between)".
+[[nodiscard]] std::string describe(const VersionSwitch& change);
+/// A comeback for people: "v1 came back after v2 replaced it: first at T, last at T', 3 answers
+/// (a rollback, or an old instance still in rotation)".
+[[nodiscard]] std::string describe(const Comeback& back);
+
 /// What one tracked name showed over a run.
 struct TrackedName {
   std::string name;

@@ -46,38 +46,38 @@ void LiveStatus::on_probe(const JudgedProbe& probe) {
     return;
   }
   recent_[recent_count_++ % kRecent] = probe.total;
-  for (const auto& [name, value] : probe.tracked) follow_version(probe, name, value);
 }
 
-void LiveStatus::follow_version(const JudgedProbe& probe, const std::string& name,
-                                const std::string& value) {
-  auto found = std::ranges::find(versions_, name, &Version::name);
-  if (found == versions_.end()) found = versions_.insert(versions_.end(), Version{.name = name});
+void LiveStatus::on_version(std::uint64_t sequence, WallTime sent, const VersionNews& news) {
+  auto found = std::ranges::find(versions_, news.name, &Version::name);
+  if (found == versions_.end()) found = versions_.insert(versions_.end(), {.name = news.name});
   auto& version = *found;
-  if (value == version.latest) {
-    if (++version.since_previous >= kReplacedAfter) version.mixing = false;
-    return;
+  using Kind = VersionNews::Kind;
+  switch (news.kind) {
+    case Kind::first:
+      version.latest = news.value;
+      add_event(sent, "VERSION", kYellow,
+                fmt::format("{} {} (#{})", news.name, news.value, sequence));
+      return;
+    case Kind::switched:
+      version.latest = news.value;
+      version.mixed_with.clear();
+      add_event(sent, "VERSION", kYellow,
+                fmt::format("{} {} answered first (#{}), after {}", news.name, news.value, sequence,
+                            news.other));
+      return;
+    case Kind::mixing:
+      version.mixed_with = news.other;
+      return;
+    case Kind::replaced:
+      version.mixed_with.clear();
+      return;
+    case Kind::came_back:
+      add_event(sent, "VERSION", kYellow,
+                fmt::format("{} {} came back (#{}) after {} replaced it", news.name, news.value,
+                            sequence, news.other));
+      return;
   }
-  if (value == version.previous) {
-    version.mixing = true;
-    if (version.since_previous >= kReplacedAfter) {
-      add_event(probe.sent, "VERSION", kYellow,
-                fmt::format("{} {} answered again (#{}) after {} replaced it", name, value,
-                            probe.sequence, version.latest));
-    }
-    version.since_previous = 0;
-    return;
-  }
-  const bool first = !version.seen.contains(value);
-  if (first && version.seen.size() < kMaxValues) version.seen.insert(value);
-  add_event(probe.sent, "VERSION", kYellow,
-            version.latest.empty() ? fmt::format("{} {} (#{})", name, value, probe.sequence)
-                                   : fmt::format("{} {} {} (#{}), after {}", name, value,
-                                                 first ? "answered first" : "answered again",
-                                                 probe.sequence, version.latest));
-  version.previous = std::exchange(version.latest, value);
-  version.since_previous = 0;
-  version.mixing = false;
 }
 
 void LiveStatus::on_gap(const Gap& gap) {
@@ -135,9 +135,10 @@ ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t colu
   }
   if (!versions_.empty()) {
     const auto& version = versions_.front();
-    fields.push_back({version.mixing
-                          ? fmt::format("{} {}+{}", version.name, version.previous, version.latest)
-                          : fmt::format("{} {}", version.name, version.latest)});
+    fields.push_back(
+        {version.mixed_with.empty()
+             ? fmt::format("{} {}", version.name, version.latest)
+             : fmt::format("{} {}+{}", version.name, version.mixed_with, version.latest)});
   }
   fields.push_back({fmt::format("{} sent", sent)});
   fields.push_back({failed_ == 0 ? std::string{"no failures"}

@@ -224,7 +224,13 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       return;
     case Verdict::up:
       ++result_.up;
-      versions_.add(sample.sent, sample.tracked);
+      if (observer_ == nullptr) {
+        versions_.add(sample.sent, sample.tracked);
+      } else {
+        news_.clear();
+        versions_.add(sample.sent, sample.tracked, &news_);
+        for (const auto& news : news_) observer_->on_version(sequence, sample.sent, news);
+      }
       for (const auto& address : sample.tried) {
         auto& fell_back = result_.fell_back;
         if (fell_back.size() < kMaxValues || fell_back.contains(address)) ++fell_back[address];

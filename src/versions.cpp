@@ -12,18 +12,20 @@ VersionTracker::VersionTracker(std::vector<std::string> names) {
   for (auto& name : names) follows_.push_back({.shown = {.name = std::move(name)}});
 }
 
-void VersionTracker::add(WallTime sent, const std::vector<TrackedValue>& values) {
+void VersionTracker::add(WallTime sent, const std::vector<TrackedValue>& values,
+                         std::vector<VersionNews>* news) {
   for (auto& follow : follows_) {
     const auto it = std::ranges::find(values, follow.shown.name, &TrackedValue::name);
     if (it == values.end()) {
       ++follow.shown.none;
     } else {
-      add(follow, sent, it->value);
+      add(follow, sent, it->value, news);
     }
   }
 }
 
-void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value) const {
+void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value,
+                         std::vector<VersionNews>* news) const {
   auto& shown = follow.shown;
   auto& values = shown.values;
   const auto found = std::ranges::find(values, value, &SeenValue::value);
@@ -34,6 +36,9 @@ void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value
   }
   const auto index = is_new ? values.size() : static_cast<std::size_t>(found - values.begin());
   if (is_new) values.push_back({.value = value, .first = sent, .last = sent});
+  const auto tell = [&](VersionNews::Kind kind, const std::string& other) {
+    if (news != nullptr) news->push_back({kind, shown.name, value, other});
+  };
 
   // Answers of other values count towards the end of the open switch and comeback.
   if (follow.open_comeback && shown.comebacks[*follow.open_comeback].value != value &&
@@ -42,7 +47,11 @@ void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value
   }
   if (follow.open_switch && index != follow.open_from) {
     if (index == follow.latest) ++follow.new_since_first;
-    if (++follow.since_old >= kReplacedAfter) follow.open_switch.reset();
+    if (++follow.since_old >= kReplacedAfter) {
+      const auto& over = shown.switches[*follow.open_switch];
+      if (over.last_old) tell(VersionNews::Kind::replaced, over.from);
+      follow.open_switch.reset();
+    }
   }
 
   if (is_new) {
@@ -54,10 +63,14 @@ void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value
       follow.open_from = *follow.latest;
       follow.since_old = 0;
       follow.new_since_first = 1;
+      tell(VersionNews::Kind::switched, shown.switches.back().from);
+    } else {
+      tell(VersionNews::Kind::first, {});
     }
     follow.latest = index;
   } else if (follow.open_switch && index == follow.open_from) {
     auto& mixed = shown.switches[*follow.open_switch];
+    if (!mixed.last_old) tell(VersionNews::Kind::mixing, mixed.from);
     mixed.last_old = sent;
     ++mixed.old_between;
     mixed.new_between = follow.new_since_first;
@@ -69,6 +82,7 @@ void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value
       ++back.answers;
       follow.since_comeback = 0;
     } else if (shown.comebacks.size() < kMaxValues) {
+      tell(VersionNews::Kind::came_back, values[*follow.latest].value);
       shown.comebacks.push_back({.value = value,
                                  .replaced_by = values[*follow.latest].value,
                                  .first = sent,

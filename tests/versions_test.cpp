@@ -114,3 +114,26 @@ TEST(VersionTracker, ValuesBeyondTheLimitAreCountedNotListed) {
   EXPECT_EQ(shown.unlisted, 5U);
   EXPECT_EQ(shown.switches.size(), upwatch::kMaxValues - 1);
 }
+
+TEST(VersionTracker, TellsAsItHappensWhatEachAnswerChanged) {
+  VersionTracker tracker{{"x-app-version"}};
+  std::vector<upwatch::VersionNews> news;
+  const auto answer = [&](int k, const std::string& version) {
+    tracker.add(at(k), {{"x-app-version", version}}, &news);
+  };
+  using Kind = upwatch::VersionNews::Kind;
+  answer(0, "v1");
+  answer(1, "v1");
+  answer(2, "v2");
+  answer(3, "v1");
+  answer(4, "v1");
+  for (int k = 5; k < 5 + static_cast<int>(upwatch::kReplacedAfter); ++k) answer(k, "v2");
+  answer(30, "v1");
+  EXPECT_EQ(news, (std::vector<upwatch::VersionNews>{
+                      {Kind::first, "x-app-version", "v1", ""},
+                      {Kind::switched, "x-app-version", "v2", "v1"},
+                      {Kind::mixing, "x-app-version", "v1", "v1"},
+                      {Kind::replaced, "x-app-version", "v2", "v1"},
+                      {Kind::came_back, "x-app-version", "v1", "v2"},
+                  }));
+}

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +30,7 @@ class LiveStatus final : public AnalysisObserver {
 
   void on_probe(const JudgedProbe& probe) override;
   void on_gap(const Gap& gap) override;
+  void on_version(std::uint64_t sequence, WallTime sent, const VersionNews& news) override;
   void on_window_opened(const DowntimeWindow& window) override;
   void on_window_closed(const DowntimeWindow& window) override;
 
@@ -48,17 +48,11 @@ class LiveStatus final : public AnalysisObserver {
   [[nodiscard]] std::string paint(std::string_view text, std::string_view sgr) const;
   void add_event(WallTime time, std::string_view label, std::string_view sgr,
                  std::string_view text);
-  /// Notes the value of a tracked name in a good answer: an event when it is new or back.
-  void follow_version(const JudgedProbe& probe, const std::string& name, const std::string& value);
-
   /// What the live view knows of a tracked name.
   struct Version {
     std::string name;
-    std::string latest;                ///< the value that answered first most recently
-    std::string previous;              ///< the one before it
-    std::uint64_t since_previous = 0;  ///< answers since `previous` last answered
-    bool mixing = false;               ///< `previous` answered after `latest` appeared, lately
-    std::set<std::string> seen;        ///< at most kMaxValues
+    std::string latest;      ///< the value that answered first most recently
+    std::string mixed_with;  ///< the value switched from, while it still answers; "" if none
   };
 
   WallTime start_;

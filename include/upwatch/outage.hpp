@@ -140,6 +140,8 @@ class AnalysisObserver {
   virtual void on_probe(const JudgedProbe& probe) = 0;
   /// Ticks were not sent, or the wall clock stepped.
   virtual void on_gap(const Gap& gap) = 0;
+  /// Good answer `sequence`, sent at `sent`, changed what a tracked name shows.
+  virtual void on_version(std::uint64_t sequence, WallTime sent, const VersionNews& news) = 0;
   /// A window began: `window` holds its first failed probe.
   virtual void on_window_opened(const DowntimeWindow& window) = 0;
   /// A window ended, by a good probe or a gap.
@@ -205,6 +207,7 @@ class OutageAnalysis {
   bool in_window_ = false;
   bool after_gap_ = false;  ///< a gap was the last event that was not an unanswered probe
   VersionTracker versions_;
+  std::vector<VersionNews> news_;  ///< what the last good answer changed, for the observer
   AnalysisObserver* observer_ = nullptr;
 };
 

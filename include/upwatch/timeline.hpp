@@ -51,6 +51,8 @@ class Timeline final : public AnalysisObserver {
 
   void on_probe(const JudgedProbe& probe) override;
   void on_gap(const Gap& /*gap*/) override {}
+  void on_version(std::uint64_t /*sequence*/, WallTime /*sent*/,
+                  const VersionNews& /*news*/) override {}
   void on_window_opened(const DowntimeWindow& /*window*/) override {}
   void on_window_closed(const DowntimeWindow& /*window*/) override {}
 

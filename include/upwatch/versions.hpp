@@ -71,6 +71,23 @@ struct TrackedName {
   bool operator==(const TrackedName&) const = default;
 };
 
+/// What one good answer changed for a tracked name, as it happened: for a live view.
+struct VersionNews {
+  enum class Kind : std::uint8_t {
+    first,      ///< the name's first value
+    switched,   ///< a value never seen before, after `other`
+    mixing,     ///< `other`, the value switched from, answered again: both answer now
+    replaced,   ///< `other` has not answered for kReplacedAfter answers: the switch is over
+    came_back,  ///< a value answered again after `other` had replaced it
+  };
+  Kind kind = Kind::first;
+  std::string name;
+  std::string value;  ///< the value this answer carried
+  std::string other;
+
+  bool operator==(const VersionNews&) const = default;
+};
+
 /// Follows the values of tracked names over the good answers of a run, in sequence order, and
 /// tells when a new one appeared, how long old and new answered side by side, and which came
 /// back. Memory is bounded by kMaxValues per name.
@@ -79,8 +96,10 @@ class VersionTracker {
   /// Follows `names` (lower case; "body" for --track-body).
   explicit VersionTracker(std::vector<std::string> names);
 
-  /// Adds a good answer sent at `sent` that carried `values`.
-  void add(WallTime sent, const std::vector<TrackedValue>& values);
+  /// Adds a good answer sent at `sent` that carried `values`; appends to `news`, if given,
+  /// what it changed.
+  void add(WallTime sent, const std::vector<TrackedValue>& values,
+           std::vector<VersionNews>* news = nullptr);
   /// What each name showed, in the order of the names.
   [[nodiscard]] std::vector<TrackedName> report() const;
 
@@ -95,7 +114,8 @@ class VersionTracker {
     std::optional<std::size_t> open_comeback;  ///< the comeback still answering
     std::uint64_t since_comeback = 0;          ///< answers since it last answered
   };
-  void add(Follow& follow, WallTime sent, const std::string& value) const;
+  void add(Follow& follow, WallTime sent, const std::string& value,
+           std::vector<VersionNews>* news) const;
 
   std::vector<Follow> follows_;
 };

@@ -44,6 +44,17 @@ std::optional<std::string_view> value_of(std::string_view word, std::string_view
   return word.substr(key.size() + 1);
 }
 
+/// The items of a comma-separated list.
+std::vector<std::string> split_commas(std::string_view list) {
+  std::vector<std::string> items;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    items.emplace_back(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return items;
+}
+
 /// Takes a trailing " run=ID" off `line`; returns the ID, or "" if there is none.
 std::string_view take_run_id(std::string_view& line) {
   const auto space = line.rfind(' ');
@@ -75,11 +86,7 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
     next_word(line);
   }
   if (const auto track = value_of(line.substr(0, line.find(' ')), "track")) {
-    for (std::string_view names = *track; !names.empty();) {
-      const auto comma = names.find(',');
-      header.track.emplace_back(names.substr(0, comma));
-      names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
-    }
+    header.track = split_commas(*track);
     next_word(line);
   }
   const auto url = value_of(line, "url");
@@ -111,12 +118,7 @@ bool parse_record_word(std::string_view word, ProbeRecord& record) {
     return true;
   }
   if (const auto tried = value_of(word, "tried")) {
-    for (std::string_view addresses = *tried; !addresses.empty();) {
-      const auto comma = addresses.find(',');
-      record.tried.emplace_back(addresses.substr(0, comma));
-      addresses =
-          comma == std::string_view::npos ? std::string_view{} : addresses.substr(comma + 1);
-    }
+    record.tried = split_commas(*tried);
     return true;
   }
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {

@@ -198,12 +198,15 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
   record.total = transfer.resolving_took + std::chrono::microseconds{total};
   record.phases = phase_times(transfer);
   // Addresses connected to before the one that answered: libcurl moved on from them (refused,
-  // or slow to connect), which only made the probe slower, and would hide a dead node.
-  for (const auto& opened : transfer.opened) {
-    auto address = format_address(opened);
-    if (address != record.remote &&
-        std::ranges::find(record.tried, address) == record.tried.end()) {
-      record.tried.push_back(std::move(address));
+  // or slow to connect), which only made the probe slower, and would hide a dead node. A
+  // single attempt is the remote itself: nothing to name, and no formatting per probe.
+  if (transfer.opened.size() > 1) {
+    for (const auto& opened : transfer.opened) {
+      auto address = format_address(opened);
+      if (address != record.remote &&
+          std::ranges::find(record.tried, address) == record.tried.end()) {
+        record.tried.push_back(std::move(address));
+      }
     }
   }
   long status = 0;

@@ -161,26 +161,38 @@ int run_probes(const Config& config) {
 
   const StopSignals stop;
   const auto start = ClockReading::now();
-  const RunHeader header{.id = run_id,
-                         .version = UPWATCH_VERSION,
-                         .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
-                         .interval = config.interval,
-                         .expect = config.expectation.spec(),
-                         .proxy = redact_url(config.proxy),
-                         .control = redact_url(config.control_url),
-                         .url = redact_url(config.url),
-                         .track = tracked_names(config.track, config.track_body)};
+  RunHeader header{.id = run_id,
+                   .version = UPWATCH_VERSION,
+                   .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
+                   .interval = config.interval,
+                   .expect = config.expectation.spec(),
+                   .proxy = redact_url(config.proxy),
+                   .control = redact_url(config.control_url),
+                   .url = redact_url(config.targets.front().url),
+                   .each_address = config.each_address,
+                   .track = tracked_names(config.track, config.track_body)};
+  for (std::size_t i = 1; i < config.targets.size(); ++i) {
+    header.more_urls.push_back(redact_url(config.targets[i].url));
+  }
   log.open_run(format_run_header(header));
   if (jsonl) jsonl->open_run(format_jsonl_run(header));
   if (config.quiet) spdlog::set_level(spdlog::level::err);
-  spdlog::info("probing {}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+  spdlog::info("probing {}{}{}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+               header.more_urls.empty() ? ""
+                                        : fmt::format(" and {} more URL{}", header.more_urls.size(),
+                                                      header.more_urls.size() == 1 ? "" : "s"),
+               config.each_address ? " at each address" : "",
                header.proxy.empty() ? "" : " through the proxy " + header.proxy,
                format_seconds(config.interval), config.log_path);
 
-  OutageAnalysis analysis{config.expectation, config.interval, header.track};
+  std::vector<std::string> urls{header.url};
+  urls.insert(urls.end(), header.more_urls.begin(), header.more_urls.end());
+  TargetsAnalysis analysis{config.expectation, config.interval, header.track, urls,
+                           config.each_address};
   std::optional<LiveView> live;
   const bool on_terminal = isatty(STDERR_FILENO) == 1;
-  if (live_view_wanted(config.live, config.quiet, on_terminal)) {
+  // The live view follows one URL (as users saw it, with --each-address).
+  if (urls.size() == 1 && live_view_wanted(config.live, config.quiet, on_terminal)) {
     live.emplace(header.start, config.interval,
                  colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")));
     analysis.observe(&live->observer());
@@ -197,7 +209,7 @@ int run_probes(const Config& config) {
       spdlog::warn(
           "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
           "(--expect 2xx would count it as down)",
-          record.sequence, format_as(record.outcome), header.url);
+          record.sequence, format_as(record.outcome), record.url.empty() ? header.url : record.url);
     }
   };
   const auto on_gap = [&](const Gap& gap) {
@@ -205,10 +217,16 @@ int run_probes(const Config& config) {
     if (jsonl) jsonl->append(format_jsonl_gap(gap, run_id));
     analysis.add_gap(gap);
   };
+  const auto on_addresses = [&](const AddressSet& set) {
+    log.append(format_addresses(set, run_id));
+    if (jsonl) jsonl->append(format_jsonl_addresses(set, run_id));
+    analysis.add_addresses(set);
+  };
   const auto run_info = [&](WallTime end) {
     return RunInfo{.start = header.start,
                    .end = end,
                    .url = header.url,
+                   .more_urls = header.more_urls,
                    .proxy = header.proxy,
                    .control = header.control,
                    .interval = header.interval};
@@ -219,21 +237,22 @@ int run_probes(const Config& config) {
     info.notes.emplace_back(
         "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
     if (live) live->erase();
-    print(render_summary(info, analysis.so_far()));
+    print(render_report(info, analysis.so_far()));
   };
-  EngineSinks sinks{.record = on_record, .gap = on_gap, .interim = on_interim};
+  EngineSinks sinks{
+      .record = on_record, .gap = on_gap, .addresses = on_addresses, .interim = on_interim};
   if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
   Engine engine{config, start, std::move(sinks)};
   const WallTime end = engine.run(stop);
   analysis.observe(nullptr);
   live.reset();  // before the summary, on a clean line
-  const RunAnalysis result = std::move(analysis).finish();
+  const RunResults result = std::move(analysis).finish();
   RunInfo info = run_info(end);
   for (const RunLog* each : {&log, jsonl ? &*jsonl : nullptr}) {
     if (each == nullptr) continue;
     if (auto note = each->loss_note()) info.notes.push_back(std::move(*note));
   }
-  const std::string summary = render_summary(info, result);
+  const std::string summary = render_report(info, result);
   log.append(format_summary_block(summary, end, run_id));
   if (jsonl) jsonl->append(format_jsonl_end(end, run_id));
   print(summary);
@@ -290,10 +309,17 @@ int run_report(const ReportConfig& report) {
     throw UsageError(fmt::format("no run {}: the logs hold {} run{}", report.run.value_or(0),
                                  number, number == 1 ? "" : "s"));
   }
-  if (html) html->commit(render_html(chosen->info, chosen->analysis, *chosen->timeline));
-  print(report.json ? render_json(chosen->info, chosen->analysis)
-                    : render_summary(chosen->info, chosen->analysis));
-  return exit_status(chosen->analysis);
+  const auto& results = chosen->results;
+  if (html) {
+    if (!results.single()) {
+      throw UsageError(fmt::format("--html draws a run of one URL; this run has {} targets",
+                                   results.targets.size()));
+    }
+    html->commit(render_html(chosen->info, results.targets.front().analysis, *chosen->timeline));
+  }
+  print(report.json ? render_report_json(chosen->info, results)
+                    : render_report(chosen->info, results));
+  return exit_status(results);
 }
 
 }  // namespace upwatch

@@ -1,13 +1,16 @@
 #include "upwatch/config.hpp"
 
 #include <fmt/format.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "upwatch/duration.hpp"
@@ -27,6 +30,8 @@ Examples:
       probe for ten minutes, then write the summary and exit
   upwatch --connect-to example.com:443:10.0.1.17:443 https://example.com/ 0.2
       pin every probe to one load-balancer node
+  upwatch --each-address https://example.com/health https://example.com/api 0.5
+      probe both paths at every address the name resolves to (every load-balancer node)
   upwatch --expect 2xx,3xx -X GET -H 'Accept: text/html' https://example.com/
   upwatch report testlog.log
       rebuild the summary of the last run in a log (see upwatch report --help)
@@ -138,6 +143,53 @@ void check_dns_servers(const std::string& servers) {
   }
 }
 
+/// The URLs of a --url-file: one a line; blank lines and lines starting with # are skipped.
+std::vector<std::pair<std::string, std::string>> read_url_file(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) {
+    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
+  }
+  std::vector<std::pair<std::string, std::string>> urls;  // URL, what it is for messages
+  std::size_t number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    urls.emplace_back(line.substr(first, last - first + 1),
+                      fmt::format("URL on line {} of --url-file '{}'", number, path));
+  }
+  if (in.bad()) {
+    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
+  }
+  if (urls.empty()) throw UsageError(fmt::format("--url-file '{}' holds no URL", path));
+  return urls;
+}
+
+/// The addresses a probe of `endpoint` goes to without a look-up, with --each-address: its
+/// host's, or a --resolve entry's, of the family asked for.
+std::vector<std::string> given_addresses(const Endpoint& endpoint,
+                                         const std::vector<ResolveEntry>& resolved,
+                                         IpVersion family) {
+  std::vector<std::string> addresses{endpoint.host};
+  for (const auto& entry : resolved) {
+    if (entry.endpoint.port == endpoint.port &&
+        strcasecmp(entry.endpoint.host.c_str(), endpoint.host.c_str()) == 0) {
+      addresses = entry.addresses;
+      break;
+    }
+  }
+  std::erase_if(addresses, [&](const std::string& address) {
+    const bool ipv6 = address.find(':') != std::string::npos;
+    return (family == IpVersion::v4 && ipv6) || (family == IpVersion::v6 && !ipv6);
+  });
+  if (addresses.empty()) {
+    throw UsageError(fmt::format("--each-address: {}:{} has no address of the family asked for",
+                                 endpoint.host, endpoint.port));
+  }
+  return addresses;
+}
+
 /// Checks that a file can be read.
 void check_readable(const std::string& path, std::string_view what) {
   if (::access(path.c_str(), R_OK) != 0) {
@@ -233,7 +285,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   std::string duration_text;
   std::string expect_text;
   std::string count_text;
-  std::string parallel_max_text = "100";
+  std::string parallel_max_text;
   std::vector<std::string> header_values;
   bool http1_1 = false;
   bool http2 = false;
@@ -243,11 +295,19 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   bool live = false;
   bool no_live = false;
 
-  app.add_option("URL", config.url, "http:// or https:// URL to probe")->required();
-  auto* interval_positional = app.add_option(
-      "INTERVAL", interval_text, "seconds between probes, fractions allowed (default 1)");
-  auto* interval_option = app.add_option("-i,--interval", interval_option_text, "same as INTERVAL");
-  interval_option->excludes(interval_positional);
+  std::vector<std::string> positionals;
+  app.add_option("URL", positionals,
+                 "http:// or https:// URLs to probe, each on its own schedule, staggered across "
+                 "the interval; then INTERVAL: seconds between probes, fractions allowed "
+                 "(default 1)");
+  std::string url_file;
+  app.add_option("--url-file", url_file,
+                 "also probe the URLs of FILE, one a line (# starts a comment)");
+  app.add_flag("--each-address", config.each_address,
+               "at every tick, resolve each URL's name and probe every address it returns, "
+               "each pinned to its address with the URL's Host and TLS name kept (every "
+               "load-balancer node); the report has a section per address");
+  app.add_option("-i,--interval", interval_option_text, "same as INTERVAL");
   app.add_option("-o,--log", config.log_path, "log file, appended to (default testlog.log)");
   app.add_flag("--truncate", config.truncate_log, "start the log file afresh instead of appending");
   app.add_option("-m,--max-time", max_time_text,
@@ -286,7 +346,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("-c,--count", count_text, "stop after this many probes");
   app.add_option("--parallel-max", parallel_max_text,
                  "most probes in flight at once; a tick that finds them in flight is not sent, "
-                 "and is part of a gap (default 100)");
+                 "and is part of a gap (default 100 for each URL)");
   app.add_option("--control", config.control_url,
                  "also probe this independent URL at every tick: a window when it fails too is "
                  "put down to the prober's own network, not to the service");
@@ -309,8 +369,29 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--no-live", no_live, "no live view, even on a terminal")->excludes(live_flag);
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
 
-  const auto target = check_url(config.url, "URL");
-  config.url = target.url;
+  // INTERVAL is the last word that is not a URL, after at least one URL or a --url-file.
+  if (interval_option_text.empty() && !positionals.empty() &&
+      positionals.back().find("://") == std::string::npos &&
+      (positionals.size() > 1 || !url_file.empty())) {
+    interval_text = positionals.back();
+    positionals.pop_back();
+  }
+  std::vector<std::pair<std::string, std::string>> urls;
+  for (auto& url : positionals) urls.emplace_back(std::move(url), "URL");
+  if (!url_file.empty()) std::ranges::move(read_url_file(url_file), std::back_inserter(urls));
+  if (urls.empty()) throw UsageError("URL is required (or --url-file FILE)");
+  if (urls.size() > kMaxUrls) {
+    throw UsageError(fmt::format("{} URLs given: at most {} in one run", urls.size(), kMaxUrls));
+  }
+  for (const auto& [url, what] : urls) {
+    auto parts = check_url(url, what);
+    const auto twice = std::ranges::find(config.targets, parts.url, &TargetUrl::url);
+    if (twice != config.targets.end()) {
+      throw UsageError(
+          fmt::format("{} '{}' is given twice: each URL once", what, redact_url(parts.url)));
+    }
+    config.targets.push_back({.url = std::move(parts.url), .endpoint = parts.endpoint});
+  }
   std::optional<UrlParts> control;
   if (!config.control_url.empty()) {
     control = check_url(config.control_url, "--control");
@@ -326,7 +407,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   if (!count_text.empty()) {
     config.count = whole_number(count_text, "--count", 1, std::numeric_limits<std::int64_t>::max());
   }
-  config.parallel_max = whole_number(parallel_max_text, "--parallel-max", 1, 100000);
+  config.parallel_max = parallel_max_text.empty()
+                            ? std::min<std::uint64_t>(100 * config.targets.size(), 100000)
+                            : whole_number(parallel_max_text, "--parallel-max", 1, 100000);
   if (!expect_text.empty()) {
     auto expectation = StatusExpectation::parse(expect_text);
     if (!expectation) {
@@ -358,7 +441,19 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   std::optional<Endpoint> proxy;
   if (!config.proxy.empty()) proxy = check_proxy(config.proxy);
   if (!config.dns_servers.empty()) check_dns_servers(config.dns_servers);
-  config.lookup = name_to_resolve(target.endpoint, rules, resolved, proxy, config.noproxy);
+  config.ip_version = ipv4 ? IpVersion::v4 : ipv6 ? IpVersion::v6 : IpVersion::any;
+  if (config.each_address && proxy) {
+    throw UsageError("--each-address cannot be used with --proxy: the proxy connects, not upwatch");
+  }
+  if (config.each_address && !rules.empty()) {
+    throw UsageError("--each-address cannot be used with --connect-to: it pins probes itself");
+  }
+  for (auto& target : config.targets) {
+    target.lookup = name_to_resolve(target.endpoint, rules, resolved, proxy, config.noproxy);
+    if (config.each_address && !target.lookup) {
+      target.addresses = given_addresses(target.endpoint, resolved, config.ip_version);
+    }
+  }
   if (control) {
     config.control_lookup =
         name_to_resolve(control->endpoint, rules, resolved, proxy, config.noproxy);
@@ -366,7 +461,6 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   config.http_version = http1_1 ? HttpVersion::http1_1
                         : http2 ? HttpVersion::http2
                                 : HttpVersion::automatic;
-  config.ip_version = ipv4 ? IpVersion::v4 : ipv6 ? IpVersion::v6 : IpVersion::any;
   config.connections = keep_alive ? Connections::keep_alive : Connections::fresh;
   config.live = live ? LiveMode::on : no_live ? LiveMode::off : LiveMode::automatic;
   return {.config = std::move(config)};

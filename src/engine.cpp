@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <limits>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "upwatch/schedule.hpp"
 #include "upwatch/transfer.hpp"
 #include "upwatch/unique_fd.hpp"
+#include "upwatch/url.hpp"
 
 namespace upwatch {
 
@@ -37,17 +39,25 @@ constexpr auto kLongestPoll = std::chrono::minutes{1};
 struct Engine::Impl {
   Impl(const Config& config_, const ClockReading& start, EngineSinks sinks_)
       : config(config_),
-        timekeeper(start, config.interval,
-                   tick_limit(config.count, config.duration, config.interval)),
+        slots(config.targets.size()),
+        timekeeper(start, config.interval, ticks_of(config), slots),
         sinks(std::move(sinks_)),
         setup(config),
         multi(curl_multi_init()),
-        tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)) {
+        tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)),
+        idle(slots + 1),
+        kept_addresses(slots + 1),
+        address_sets(slots) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
-    if (config.lookup || config.control_lookup) {
+    const bool lookups = std::ranges::any_of(
+        config.targets, [](const TargetUrl& target) { return target.lookup.has_value(); });
+    if (lookups || config.control_lookup) {
       resolver = std::make_unique<Resolver>(config.dns_servers, config.ip_version);
     }
     if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
+    if (slots > 1) {
+      for (const auto& target : config.targets) urls.push_back(redact_url(target.url));
+    }
   }
 
   ~Impl() {
@@ -56,58 +66,94 @@ struct Engine::Impl {
     }
   }
 
-  /// The name a probe of `role` resolves, if any.
-  [[nodiscard]] const std::optional<Endpoint>& lookup_of(Role role) const {
-    return role == Role::control ? config.control_lookup : config.lookup;
+  /// The ticks of the run's schedule: its count or duration of each URL's probes, in every
+  /// slot.
+  static std::optional<std::uint64_t> ticks_of(const Config& config) {
+    const auto rounds = tick_limit(config.count, config.duration, config.interval);
+    if (!rounds) return std::nullopt;
+    const auto slots = config.targets.size();
+    return *rounds > std::numeric_limits<std::uint64_t>::max() / slots
+               ? std::numeric_limits<std::uint64_t>::max()
+               : *rounds * slots;
   }
 
-  /// An idle probe slot for `role`, made and configured on first need.
-  Transfer& acquire(Role role) {
-    auto& spare = idle[static_cast<std::size_t>(role)];
-    if (!spare.empty()) {
-      Transfer* probe = spare.back();
+  /// The name a probe resolves, if any.
+  [[nodiscard]] const std::optional<Endpoint>& lookup_of(const Transfer& probe) const {
+    return probe.role == Role::control ? config.control_lookup
+                                       : config.targets[probe.target].lookup;
+  }
+
+  /// The place of a probe's URL among the idle slots and the addresses kept.
+  [[nodiscard]] std::size_t slot_of(Role role, std::size_t target) const {
+    return role == Role::control ? slots : target;
+  }
+
+  /// An idle probe slot for `role` and URL `target`, made and configured on first need, ready
+  /// for probe `sequence` sent at `sent_at`.
+  Transfer& acquire(Role role, std::size_t target, std::uint64_t sequence,
+                    Clock::time_point sent_at) {
+    auto& spare = idle[slot_of(role, target)];
+    Transfer* probe = nullptr;
+    if (spare.empty()) {
+      probes.push_back(setup.make(role, target));
+      probe = probes.back().get();
+    } else {
+      probe = spare.back();
       spare.pop_back();
-      return *probe;
     }
-    probes.push_back(setup.make(role));
-    return *probes.back();
+    probe->sequence = sequence;
+    probe->sent = sent_at;
+    probe->lines.clear();
+    probe->body.clear();
+    probe->kept_bytes = probe->dropped_lines = probe->dropped_bytes = 0;
+    probe->error[0] = '\0';
+    probe->opened.clear();
+    probe->address.clear();
+    probe->resolving_took = {};
+    probe->active = true;
+    probe->interrupted = false;
+    ++in_flight;
+    return *probe;
   }
 
-  /// Sends tick `sequence` to every URL of the run, unless --parallel-max probes are in
-  /// flight: then the tick is not sent, and joins the overload gap.
-  void launch(std::uint64_t sequence, Clock::time_point now) {
+  /// Sends tick `tick` (a probe of one URL, and once a round of the control URL), unless
+  /// --parallel-max probes are in flight: then the tick is not sent, and joins the overload
+  /// gap.
+  void launch(std::uint64_t tick, Clock::time_point now) {
     if (in_flight >= config.parallel_max) {
-      if (overload_ticks == 0) overload_first = sequence;
+      if (overload_ticks == 0) overload_first = tick;
       ++overload_ticks;
       return;
     }
-    close_overload_gap(sequence);
+    close_overload_gap(tick);
     ++sent;
-    launch(Role::target, sequence, now);
-    if (!config.control_url.empty()) launch(Role::control, sequence, now);
+    const auto target = tick % slots;
+    const auto sequence = tick / slots;
+    launch(acquire(Role::target, target, sequence, now), now);
+    if (target == 0 && !config.control_url.empty()) {
+      launch(acquire(Role::control, 0, sequence, now), now);
+    }
   }
 
-  void launch(Role role, std::uint64_t sequence, Clock::time_point now) {
-    Transfer& probe = acquire(role);
-    probe.sequence = sequence;
-    probe.sent = now;
-    probe.lines.clear();
-    probe.body.clear();
-    probe.kept_bytes = probe.dropped_lines = probe.dropped_bytes = 0;
-    probe.error[0] = '\0';
-    probe.opened.clear();
-    probe.active = true;
-    probe.interrupted = false;
-    ++in_flight;
-    const auto& lookup = lookup_of(role);
+  void launch(Transfer& probe, Clock::time_point now) {
+    const bool each_address = config.each_address && probe.role == Role::target;
+    const auto& lookup = lookup_of(probe);
     if (!lookup) {
-      transfer(probe);
+      if (each_address) {
+        fan_out(probe, config.targets[probe.target].addresses);
+      } else {
+        transfer(probe);
+      }
       return;
     }
-    auto& kept = kept_addresses[static_cast<std::size_t>(role)];
+    auto& kept = kept_addresses[slot_of(probe.role, probe.target)];
     if (config.connections == Connections::keep_alive && kept &&
         now - kept->found < kAddressesKept) {
-      transfer(probe, kept->entry);
+      if (each_address) {
+        fan_out(probe, kept->addresses);
+      } else {
+        transfer(probe, kept->entry);
+      }
       return;
     }
     probe.resolving = true;
@@ -121,7 +167,6 @@ struct Engine::Impl {
   /// Sends a probe whose name was resolved (or needs no resolving), with the time it has left.
   void transfer(Transfer& probe, const std::string& resolve_entry = {}) {
     end_lookup(probe);
-    probe.resolving_took = {};
     if (!resolve_entry.empty()) {
       probe.resolving_took =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
@@ -136,9 +181,56 @@ struct Engine::Impl {
     probe.in_multi = true;
   }
 
+  /// Sends the probe of one tick of a URL to each of `addresses` (--each-address): `first`
+  /// goes to the first, a slot more to each of the others, each pinned to its address with
+  /// the URL's host name kept for Host and TLS. A new set is handed over first.
+  void fan_out(Transfer& first, const std::vector<std::string>& addresses) {
+    end_lookup(first);
+    const auto found = Clock::now();
+    auto sorted = addresses;
+    std::ranges::sort(sorted);
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    auto& known = address_sets[first.target];
+    if (sorted != known) {
+      known = sorted;
+      if (sinks.addresses) {
+        sinks.addresses({.url = redact_url(config.targets[first.target].url),
+                         .first_tick = first.sequence,
+                         .time = timekeeper.to_wall(found),
+                         .addresses = sorted});
+      }
+    }
+    const auto resolving_took =
+        lookup_of(first) ? std::chrono::duration_cast<std::chrono::microseconds>(found - first.sent)
+                         : std::chrono::microseconds{};
+    const auto& endpoint = config.targets[first.target].endpoint;
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      Transfer& probe =
+          i == 0 ? first : acquire(Role::target, first.target, first.sequence, first.sent);
+      probe.address = sorted[i];
+      probe.resolving_took = resolving_took;
+      const bool ipv6 = probe.address.find(':') != std::string::npos;
+      const auto host = is_ip_address(endpoint.host) && endpoint.host.find(':') != std::string::npos
+                            ? "[" + endpoint.host + "]"
+                            : endpoint.host;
+      probe.pinned.reset();
+      if (!slist_append(probe.pinned,
+                        fmt::format("{}:{}:{}:{}", host, endpoint.port,
+                                    ipv6 ? "[" + probe.address + "]" : probe.address, endpoint.port)
+                            .c_str())) {
+        throw std::bad_alloc();
+      }
+      CURL* easy = probe.easy.get();
+      check(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, probe.pinned.get()), "option");
+      const auto left = config.max_time - (Clock::now() - probe.sent);
+      check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_millis(left)), "option");
+      transfer(probe);
+    }
+  }
+
   void on_resolved(Transfer& probe, std::uint64_t lookup_number, Resolution&& resolution) {
     if (!probe.resolving || probe.lookups != lookup_number) return;  // it ended meanwhile
-    const auto& lookup = *lookup_of(probe.role);
+    const auto& lookup = *lookup_of(probe);
     if (resolution.status != ARES_SUCCESS || resolution.addresses.empty()) {
       fail(probe, resolution.failure(), resolution.error(lookup.host));
       return;
@@ -148,8 +240,13 @@ struct Engine::Impl {
       if (entry.back() != ':') entry += ',';
       entry += address.find(':') == std::string::npos ? address : "[" + address + "]";
     }
-    kept_addresses[static_cast<std::size_t>(probe.role)] = KeptAddresses{entry, Clock::now()};
-    transfer(probe, entry);
+    kept_addresses[slot_of(probe.role, probe.target)] =
+        KeptAddresses{entry, resolution.addresses, Clock::now()};
+    if (config.each_address && probe.role == Role::target) {
+      fan_out(probe, resolution.addresses);
+    } else {
+      transfer(probe, entry);
+    }
   }
 
   /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
@@ -176,7 +273,7 @@ struct Engine::Impl {
         next_deadline = std::min(next_deadline.value_or(deadline), deadline);
         continue;
       }
-      const auto& lookup = *lookup_of(probe->role);
+      const auto& lookup = *lookup_of(*probe);
       if (probe->interrupted) {
         fail(*probe, Transport::abandoned,
              fmt::format("upwatch: resolving '{}' ran out of --max-time while upwatch did not run "
@@ -218,7 +315,9 @@ struct Engine::Impl {
     end_lookup(probe);  // an answer that comes now is for nobody
     probe.active = false;
     --in_flight;
-    idle[static_cast<std::size_t>(probe.role)].push_back(&probe);
+    idle[slot_of(probe.role, probe.target)].push_back(&probe);
+    if (!urls.empty() && probe.role == Role::target) record.url = urls[probe.target];
+    record.address = probe.address;
     sinks.record(std::move(record));
   }
 
@@ -333,23 +432,27 @@ struct Engine::Impl {
   }
 
   const Config& config;
+  std::size_t slots;  ///< URLs, each a slot of the schedule
   Timekeeper timekeeper;
   EngineSinks sinks;
   TransferSetup setup;
   MultiHandle multi;
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
-  std::array<std::vector<Transfer*>, 2> idle;     ///< idle slots of the target and of the control
+  std::vector<std::vector<Transfer*>> idle;       ///< idle slots of each URL, then the control's
   std::unique_ptr<Resolver> resolver;             ///< when a name is to be resolved
   std::size_t resolving = 0;                      ///< probes waiting for the resolver
-  /// The addresses last found for the target and the control, kept with --keep-alive.
+  /// The addresses last found for each URL and the control, kept with --keep-alive.
   struct KeptAddresses {
-    std::string entry;  ///< as CURLOPT_RESOLVE takes it
+    std::string entry;                   ///< as CURLOPT_RESOLVE takes it
+    std::vector<std::string> addresses;  ///< as resolved
     Clock::time_point found;
   };
-  std::array<std::optional<KeptAddresses>, 2> kept_addresses;
+  std::vector<std::optional<KeptAddresses>> kept_addresses;
+  std::vector<std::vector<std::string>> address_sets;  ///< each URL's last set, sorted
+  std::vector<std::string> urls;  ///< each URL redacted, as records name them, in a run of several
   std::uint64_t in_flight = 0;
-  std::uint64_t sent = 0;  ///< probes of the URL sent
+  std::uint64_t sent = 0;  ///< ticks sent
   Clock::time_point next_refresh{};
   std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
   std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then

@@ -54,10 +54,12 @@ class RunBuilder final : public LogVisitor {
     for (const auto& name : track_) {
       if (std::ranges::find(header.track, name) == header.track.end()) header.track.push_back(name);
     }
-    auto tracked = header.track;
+    std::vector<std::string> urls{header.url};
+    urls.insert(urls.end(), header.more_urls.begin(), header.more_urls.end());
+    TargetsAnalysis analysis{expectation.value_or(StatusExpectation{}), interval, header.track,
+                             urls, header.each_address};
     open_.push_back({.header = std::move(header),
-                     .analysis = OutageAnalysis{expectation.value_or(StatusExpectation{}), interval,
-                                                std::move(tracked)},
+                     .analysis = std::move(analysis),
                      .expectation_known = expectation.has_value(),
                      .last_activity = start});
     if (timelines_ == Timelines::build) {
@@ -93,6 +95,12 @@ class RunBuilder final : public LogVisitor {
     run->analysis.add_gap(gap);
   }
 
+  void on_addresses(std::string_view id, const AddressSet& set) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->analysis.add_addresses(set);
+  }
+
   void on_lost(std::string_view id, const LostRecords& lost) override {
     auto* run = find(id);
     if (run == nullptr) return;
@@ -123,7 +131,7 @@ class RunBuilder final : public LogVisitor {
  private:
   struct Open {
     RunHeader header;
-    OutageAnalysis analysis;
+    TargetsAnalysis analysis;
     bool expectation_known = true;
     std::optional<WallTime> end;
     WallTime last_activity;
@@ -148,6 +156,7 @@ class RunBuilder final : public LogVisitor {
     RunInfo info{.start = run.header.start,
                  .end = run.end.value_or(run.last_activity),
                  .url = std::move(run.header.url),
+                 .more_urls = std::move(run.header.more_urls),
                  .proxy = std::move(run.header.proxy),
                  .control = std::move(run.header.control),
                  .interval = run.header.interval};
@@ -169,7 +178,7 @@ class RunBuilder final : public LogVisitor {
           "to it");
     }
     LoggedRun closed{.info = std::move(info),
-                     .analysis = std::move(run.analysis).finish(),
+                     .results = std::move(run.analysis).finish(),
                      .records = run.records,
                      .summarized = run.end.has_value()};
     if (run.timeline) closed.timeline = std::move(*run.timeline);
@@ -261,13 +270,28 @@ std::string render_run_list_header() {
 }
 
 std::string render_run_row(std::size_t number, const LoggedRun& run) {
-  const auto& [info, analysis, records, summarized, timeline] = run;
-  return fmt::format(
-      "{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", number,
-      format_iso_utc(info.start), format_iso_utc(info.end), analysis.probes(), analysis.down,
-      analysis.windows.size() + analysis.unlisted_windows.count,
-      format_elapsed(analysis.downtime(info.end)), format_elapsed(analysis.unobserved()),
-      format_as(analysis.verdict()), summarized ? "yes" : "no", info.url);
+  const auto& info = run.info;
+  std::uint64_t probes = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t windows = 0;
+  std::chrono::milliseconds downtime{0};
+  std::chrono::milliseconds unobserved{0};
+  for (const auto& target : run.results.targets) {
+    if (!target.address.empty()) continue;  // counted in its URL's, as users saw it
+    const auto& analysis = target.analysis;
+    probes += analysis.probes();
+    failed += analysis.down;
+    windows += analysis.windows.size() + analysis.unlisted_windows.count;
+    downtime += analysis.downtime(info.end);
+    unobserved = std::max(unobserved, analysis.unobserved());
+  }
+  std::string url = info.url;
+  if (!info.more_urls.empty()) url += fmt::format(" (and {} more)", info.more_urls.size());
+  if (run.results.each_address) url += " at each address";
+  return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
+                     number, format_iso_utc(info.start), format_iso_utc(info.end), probes, failed,
+                     windows, format_elapsed(downtime), format_elapsed(unobserved),
+                     format_as(run.results.verdict()), run.summarized ? "yes" : "no", url);
 }
 
 std::string render_run_list(const std::vector<LoggedRun>& runs) {

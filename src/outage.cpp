@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 using namespace std::chrono_literals;
@@ -88,7 +89,7 @@ OutageAnalysis::OutageAnalysis(StatusExpectation expectation, std::chrono::nanos
                                std::vector<std::string> tracked)
     : expectation_(std::move(expectation)), interval_(interval), versions_(std::move(tracked)) {}
 
-void OutageAnalysis::add(const ProbeRecord& record) {
+void OutageAnalysis::add(const ProbeRecord& record, TickTally tally) {
   if (record.role == Role::control) {
     result_.control = true;
     // Only a failure to get any answer says something about the prober's network.
@@ -99,8 +100,8 @@ void OutageAnalysis::add(const ProbeRecord& record) {
     }
     return;
   }
-  Sample sample{record.sent,   record.outcome, record.total,
-                record.phases, record.tracked, record.tried};
+  Sample sample{record.sent,    record.outcome, record.total, record.phases,
+                record.tracked, record.tried,   tally};
   if (record.sequence == next_sequence_ && held_back_.empty()) {
     consume(record.sequence, sample);  // the common case, without the map
     return;
@@ -109,6 +110,10 @@ void OutageAnalysis::add(const ProbeRecord& record) {
 }
 
 void OutageAnalysis::add_gap(const Gap& gap) { hold({gap.first_tick, 0}, gap); }
+
+void OutageAnalysis::add_absent(std::uint64_t first_tick, std::uint64_t ticks, WallTime at) {
+  if (ticks > 0) hold({first_tick, 1}, Absent{ticks, at});
+}
 
 void OutageAnalysis::hold(EventKey key, Event event) {
   held_back_.insert_or_assign(key, std::move(event));
@@ -123,8 +128,18 @@ RunAnalysis OutageAnalysis::finish() && {
   // each is a gap, never uptime.
   for (const auto& [key, event] : held_back_) {
     if (key.first > next_sequence_) {
-      const auto* gap = std::get_if<Gap>(&event);
-      const auto next_time = gap != nullptr ? gap->start : std::get<Sample>(event).sent;
+      const auto next_time = std::visit(
+          [](const auto& held) {
+            using Held = std::decay_t<decltype(held)>;
+            if constexpr (std::is_same_v<Held, Gap>) {
+              return held.start;
+            } else if constexpr (std::is_same_v<Held, Sample>) {
+              return held.sent;
+            } else {
+              return held.at;
+            }
+          },
+          event);
       const auto ticks = key.first - next_sequence_;
       consume_gap({.first_tick = next_sequence_,
                    .ticks = ticks,
@@ -160,6 +175,12 @@ void OutageAnalysis::consume(std::uint64_t sequence, const Event& event) {
   if (const auto* gap = std::get_if<Gap>(&event)) {
     consume_gap(*gap);
     next_sequence_ = std::max(next_sequence_, gap->first_tick + gap->ticks);
+  } else if (const auto* absent = std::get_if<Absent>(&event)) {
+    if (in_window_) {
+      result_.windows.back().end = absent->at;
+      close_window();
+    }
+    next_sequence_ = std::max(next_sequence_, sequence + absent->ticks);
   } else {
     consume_sample(sequence, std::get<Sample>(event));
     next_sequence_ = std::max(next_sequence_, sequence + 1);
@@ -257,6 +278,10 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       auto& window = result_.windows.back();
       window.last_sequence = sequence;
       ++window.failed;
+      if (sample.tally.failed > window.most_failed) {
+        window.most_failed = sample.tally.failed;
+        window.addresses = sample.tally.probed;
+      }
       ++window.outcomes[sample.outcome];
       if (window.failed == 1 && observer_ != nullptr) observer_->on_window_opened(window);
       return;

@@ -22,6 +22,12 @@ std::optional<WallTime> time_of(const json& object, const char* key) {
   return parse_iso_utc(string_of(object, key));
 }
 
+/// True if `key` holds true.
+bool flag_of(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
 /// The strings of the array `key`, if there is one.
 std::vector<std::string> names_of(const json& object, const char* key) {
   std::vector<std::string> names;
@@ -49,6 +55,8 @@ std::optional<RunHeader> parse_run(const json& object) {
       .proxy = string_of(object, "proxy"),
       .control = string_of(object, "control"),
       .url = string_of(object, "url"),
+      .more_urls = names_of(object, "more_urls"),
+      .each_address = flag_of(object, "each_address"),
       .track = names_of(object, "track"),
   };
 }
@@ -112,6 +120,8 @@ std::optional<ProbeRecord> parse_probe(const json& object) {
     }
   }
   record.tried = names_of(object, "tried");
+  record.url = string_of(object, "url");
+  record.address = string_of(object, "address");
   if (const auto tracked = object.find("tracked");
       tracked != object.end() && tracked->is_object()) {
     for (const auto& [name, value] : tracked->items()) {
@@ -142,6 +152,8 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"proxy", header.proxy.empty() ? json(nullptr) : json(header.proxy)},
             {"control", header.control.empty() ? json(nullptr) : json(header.control)},
             {"url", header.url},
+            {"more_urls", header.more_urls},
+            {"each_address", header.each_address},
             {"track", header.track}};
   return with_run(std::move(line), header.id).dump() + '\n';
 }
@@ -162,7 +174,9 @@ std::string format_jsonl_record(const ProbeRecord& record, std::string_view run)
             {"headers", json::array()},
             {"phases_us", json::object()},
             {"tried", record.tried},
-            {"tracked", json::object()}};
+            {"tracked", json::object()},
+            {"url", record.url.empty() ? json(nullptr) : json(record.url)},
+            {"address", record.address.empty() ? json(nullptr) : json(record.address)}};
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
     if (record.phases[phase]) {
       line["phases_us"][std::string{format_as(static_cast<Phase>(phase))}] =
@@ -195,6 +209,15 @@ std::string format_jsonl_gap(const Gap& gap, std::string_view run) {
             {"first", gap.first_tick},
             {"ticks", gap.ticks},
             {"cause", format_as(gap.cause)}};
+  return with_run(std::move(line), run).dump() + '\n';
+}
+
+std::string format_jsonl_addresses(const AddressSet& set, std::string_view run) {
+  json line{{"type", "addresses"},
+            {"time", format_iso_utc(set.time)},
+            {"first", set.first_tick},
+            {"set", set.addresses},
+            {"url", set.url}};
   return with_run(std::move(line), run).dump() + '\n';
 }
 
@@ -233,6 +256,17 @@ void read_jsonl(LineReader& lines, LogVisitor& visitor) {
     } else if (type == "gap" && in_run) {
       if (const auto gap = parse_gap(object)) {
         visitor.on_gap(run, *gap);
+        continue;
+      }
+    } else if (type == "addresses" && in_run) {
+      const auto time = time_of(object, "time");
+      const auto first = count_of(object, "first");
+      auto url = string_of(object, "url");
+      if (time && first && !url.empty()) {
+        visitor.on_addresses(run, {.url = std::move(url),
+                                   .first_tick = *first,
+                                   .time = *time,
+                                   .addresses = names_of(object, "set")});
         continue;
       }
     } else if (type == "lost" && in_run) {

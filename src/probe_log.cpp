@@ -25,6 +25,9 @@ constexpr std::string_view kSummaryStart = "START: ";
 constexpr std::string_view kEndMarker = "# upwatch end ";
 constexpr std::string_view kGapMarker = "# upwatch gap ";
 constexpr std::string_view kLostMarker = "# upwatch lost ";
+constexpr std::string_view kTargetMarker = "# upwatch target ";
+constexpr std::string_view kAddressesMarker = "# upwatch addresses ";
+constexpr std::string_view kEachAddressWord = "each-address";
 constexpr std::string_view kControlWord = "control";
 constexpr std::string_view kTrackPrefix = " track:";
 
@@ -89,6 +92,10 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
     header.track = split_commas(*track);
     next_word(line);
   }
+  if (line.starts_with(kEachAddressWord) && line.substr(kEachAddressWord.size()).starts_with(' ')) {
+    header.each_address = true;
+    next_word(line);
+  }
   const auto url = value_of(line, "url");
   if (!start || !interval || !expect || !url) return std::nullopt;
   const auto start_time = parse_iso_utc(*start);
@@ -119,6 +126,14 @@ bool parse_record_word(std::string_view word, ProbeRecord& record) {
   }
   if (const auto tried = value_of(word, "tried")) {
     record.tried = split_commas(*tried);
+    return true;
+  }
+  if (const auto url = value_of(word, "url")) {
+    record.url = std::string{*url};
+    return true;
+  }
+  if (const auto address = value_of(word, "address")) {
+    record.address = std::string{*address};
     return true;
   }
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
@@ -190,6 +205,21 @@ std::optional<Gap> parse_gap_line(std::string_view line) {
              .cause = *cause_value};
 }
 
+std::optional<AddressSet> parse_addresses_line(std::string_view line) {
+  line.remove_prefix(kAddressesMarker.size());
+  const auto time = value_of(next_word(line), "time");
+  const auto first = number_of(next_word(line), "first");
+  const auto set = value_of(next_word(line), "set");
+  const auto url = value_of(line, "url");
+  if (!time || !first || !set || !url || url->empty()) return std::nullopt;
+  const auto time_value = parse_iso_utc(*time);
+  if (!time_value) return std::nullopt;
+  return AddressSet{.url = std::string{*url},
+                    .first_tick = *first,
+                    .time = *time_value,
+                    .addresses = split_commas(*set)};
+}
+
 std::optional<LostRecords> parse_lost_line(std::string_view line) {
   line.remove_prefix(kLostMarker.size());
   const auto start = value_of(next_word(line), "start");
@@ -225,10 +255,20 @@ std::string format_run_header(const RunHeader& header) {
   const std::string id = header.id.empty() ? "" : " id=" + header.id;
   const std::string track =
       header.track.empty() ? "" : fmt::format(" track={}", fmt::join(header.track, ","));
-  return fmt::format("{}{} run{} start={} interval={} expect={}{}{}{} url={}\n\n", kRunMarker,
-                     header.version, id, format_iso_utc(header.start),
-                     format_seconds(header.interval), header.expect, proxy, control, track,
-                     header.url);
+  std::string text = fmt::format("{}{} run{} start={} interval={} expect={}{}{}{}{} url={}\n",
+                                 kRunMarker, header.version, id, format_iso_utc(header.start),
+                                 format_seconds(header.interval), header.expect, proxy, control,
+                                 track, header.each_address ? " each-address" : "", header.url);
+  for (const auto& url : header.more_urls) {
+    text += fmt::format("{}url={}{}\n", kTargetMarker, url, run_suffix(header.id));
+  }
+  return text + '\n';
+}
+
+std::string format_addresses(const AddressSet& set, std::string_view run) {
+  return fmt::format("{}time={} first={} set={} url={}{}\n\n", kAddressesMarker,
+                     format_iso_utc(set.time), set.first_tick, fmt::join(set.addresses, ","),
+                     set.url, run_suffix(run));
 }
 
 std::string format_gap(const Gap& gap, std::string_view run) {
@@ -270,6 +310,14 @@ std::string format_record(const ProbeRecord& record, std::string_view run) {
     text += '=';
     append_percent_encoded(text, value);
   }
+  if (!record.url.empty()) {
+    text += " url=";
+    text += record.url;
+  }
+  if (!record.address.empty()) {
+    text += " address=";
+    text += record.address;
+  }
   if (record.role == Role::control) {
     text += ' ';
     text += kControlWord;
@@ -302,9 +350,25 @@ void read_log(LineReader& lines, LogVisitor& visitor) {
   std::size_t record_line = 0;
   bool in_run = false;
   bool in_summary = false;
+  std::optional<RunHeader> header;  // a run header, until the lines of its further URLs end
+  const auto begin_run = [&] {
+    if (header) visitor.on_run(std::move(*std::exchange(header, std::nullopt)));
+  };
   std::string line;
   while (lines.next(line)) {
     const auto number = lines.number();
+    if (header && line.starts_with(kTargetMarker)) {
+      std::string_view rest = line;
+      take_run_id(rest);
+      if (const auto url = value_of(rest.substr(kTargetMarker.size()), "url");
+          url && !url->empty()) {
+        header->more_urls.emplace_back(*url);
+      } else {
+        visitor.on_bad_line(number);
+      }
+      continue;
+    }
+    begin_run();
     if (lines.cut()) {
       visitor.on_bad_line(number);  // nothing upwatch wrote: skipped whole
       continue;
@@ -322,7 +386,8 @@ void read_log(LineReader& lines, LogVisitor& visitor) {
     const auto run = take_run_id(rest);
     const auto bad = [&] { visitor.on_bad_line(number); };
     if (line.empty()) {
-      in_summary = false;
+      // The summary of a run of several targets has a blank line before each target's section:
+      // it goes on until its end marker.
     } else if (line.starts_with("HTTP/")) {
       // A status line outside any record: the bash loop's log, appended to this file.
       lines.push_back(std::move(line));
@@ -348,11 +413,18 @@ void read_log(LineReader& lines, LogVisitor& visitor) {
       } else {
         bad();
       }
+    } else if (line.starts_with(kAddressesMarker) && in_run) {
+      in_summary = false;
+      if (const auto set = parse_addresses_line(rest)) {
+        visitor.on_addresses(run, *set);
+      } else {
+        bad();
+      }
     } else if (line.starts_with(kRunMarker)) {
       in_summary = false;
-      if (auto header = parse_run_header(line)) {
+      header = parse_run_header(line);
+      if (header) {
         in_run = true;
-        visitor.on_run(std::move(*header));
       } else {
         bad();
       }
@@ -368,6 +440,7 @@ void read_log(LineReader& lines, LogVisitor& visitor) {
       bad();
     }
   }
+  begin_run();
   if (record) visitor.on_bad_line(record_line);  // cut off before its blank line
 }
 
@@ -391,6 +464,10 @@ void LogCollector::on_record(std::string_view run, ProbeRecord record) {
 
 void LogCollector::on_gap(std::string_view run, const Gap& gap) {
   if (auto* found = find(run)) found->gaps.push_back(gap);
+}
+
+void LogCollector::on_addresses(std::string_view run, const AddressSet& set) {
+  if (auto* found = find(run)) found->address_sets.push_back(set);
 }
 
 void LogCollector::on_lost(std::string_view run, const LostRecords& lost) {

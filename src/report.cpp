@@ -153,6 +153,10 @@ void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& ana
     std::string flags;
     if (window.began_in_gap) flags += "; began in a gap: its true start is unknown";
     if (window.ended_in_gap) flags += "; ended by a gap: its true end is unknown";
+    if (window.addresses > 0) {
+      flags += fmt::format("; at worst {} of {} addresses failed at once", window.most_failed,
+                           window.addresses);
+    }
     append_line(out, "  {} -> {}  {}  {} (#{}-#{}): {}{}", format_iso_utc(window.start),
                 window.end ? format_iso_utc(*window.end) : "still down at END",
                 format_elapsed(window.duration(run.end)), plural(window.failed, "failed probe"),
@@ -178,16 +182,20 @@ void append_versions(std::string& out, const TrackedName& tracked) {
   for (const auto& back : tracked.comebacks) append_line(out, "  {}", describe(back));
 }
 
-}  // namespace
-
-std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
-  std::string out;
+/// The bash script's START/END/URL/INT lines, a URL line for each URL, and the proxy and
+/// control.
+void append_seed(std::string& out, const RunInfo& run) {
   append_line(out, "START: {}", format_date_local(run.start));
   append_line(out, "END: {}", format_date_local(run.end));
   append_line(out, "URL: {}", run.url);
+  for (const auto& url : run.more_urls) append_line(out, "URL: {}", url);
   append_line(out, "INT: {}", format_seconds(run.interval));
   if (!run.proxy.empty()) append_line(out, "PROXY: {}", run.proxy);
   if (!run.control.empty()) append_line(out, "CONTROL: {}", run.control);
+}
+
+/// What one target's probes showed, from PROBES to VERDICT.
+void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& analysis) {
   const auto availability = analysis.availability();
   append_line(out, "PROBES: {} sent, {} up, {} down, {} unanswered; availability {}",
               analysis.probes(), analysis.up, analysis.down, analysis.abandoned,
@@ -268,12 +276,28 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
     reasons += (reasons.empty() ? "" : "; ") + reason;
   }
   append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(analysis), reasons);
+}
+
+void append_notes(std::string& out, const RunInfo& run) {
   for (const auto& note : run.notes) append_line(out, "NOTE: {}", note);
+}
+
+}  // namespace
+
+std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
+  std::string out;
+  append_seed(out, run);
+  append_analysis(out, run, analysis);
+  append_notes(out, run);
   return out;
 }
 
-std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
-  using json = nlohmann::ordered_json;
+namespace {
+
+using json = nlohmann::ordered_json;
+
+/// What one target's probes showed, as JSON: from "verdict" to "warnings".
+json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
   const auto counts = [](const OutcomeCounts& outcomes) {
     json object = json::object();
     for (const auto& [outcome, count] : outcomes) object[format_as(outcome)] = count;
@@ -298,6 +322,10 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
                        {"began_in_gap", window.began_in_gap},
                        {"ended_in_gap", window.ended_in_gap},
                        {"cause", window.prober_network ? "prober_network" : "service"}});
+    if (window.addresses > 0) {
+      windows.back()["most_addresses_failed"] = window.most_failed;
+      windows.back()["addresses"] = window.addresses;
+    }
   }
   json gaps = json::array();
   for (const auto& gap : analysis.gaps) {
@@ -375,13 +403,7 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
   }
   const auto availability = analysis.availability();
   const auto unobserved = analysis.unobserved();
-  const json document{
-      {"url", run.url},
-      {"proxy", run.proxy.empty() ? json(nullptr) : json(run.proxy)},
-      {"control", run.control.empty() ? json(nullptr) : json(run.control)},
-      {"interval_s", static_cast<double>(run.interval.count()) / 1e9},
-      {"start", format_iso_utc(run.start)},
-      {"end", format_iso_utc(run.end)},
+  return json{
       {"verdict", format_as(analysis.verdict())},
       {"verdict_reasons", verdict_reasons(run, analysis)},
       {"probes",
@@ -404,14 +426,144 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
       {"latency_ms", latency_ms},
       {"versions", versions},
       {"warnings", warnings(analysis)},
-      {"notes", run.notes},
-      {"exit_status", exit_status(analysis)},
   };
+}
+
+/// The fields of a run that come before what its probes showed.
+json run_json(const RunInfo& run) {
+  return json{{"url", run.url},
+              {"proxy", run.proxy.empty() ? json(nullptr) : json(run.proxy)},
+              {"control", run.control.empty() ? json(nullptr) : json(run.control)},
+              {"interval_s", static_cast<double>(run.interval.count()) / 1e9},
+              {"start", format_iso_utc(run.start)},
+              {"end", format_iso_utc(run.end)}};
+}
+
+std::string dump(const json& document) {
   return document.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
 }
 
-int exit_status(const RunAnalysis& analysis) {
-  switch (analysis.verdict()) {
+/// "http://h/ at 127.0.0.1", or the URL alone.
+std::string target_name(const TargetResult& target) {
+  return target.address.empty() ? target.url : fmt::format("{} at {}", target.url, target.address);
+}
+
+/// Why the run of several targets has its verdict: the targets that gave it, at most 10.
+std::string overall_reasons(const RunResults& results) {
+  constexpr std::size_t kNamed = 10;
+  const auto verdict = results.verdict();
+  std::vector<const TargetResult*> giving;
+  for (const auto& target : results.targets) {
+    if (target.analysis.verdict() == verdict) giving.push_back(&target);
+  }
+  if (verdict == RunVerdict::up) {
+    return fmt::format("all {} up", plural(results.targets.size(), "target"));
+  }
+  std::string names;
+  for (std::size_t i = 0; i < std::min(giving.size(), kNamed); ++i) {
+    names += (i == 0 ? "" : ", ") + target_name(*giving[i]);
+  }
+  if (giving.size() > kNamed) names += fmt::format(" and {} more", giving.size() - kNamed);
+  return fmt::format("{} of {} {}: {}", giving.size(), plural(results.targets.size(), "target"),
+                     verdict == RunVerdict::down ? "had downtime" : "inconclusive", names);
+}
+
+/// How a URL's sets of addresses came and went.
+void append_sets(std::string& out, const TargetResult& target) {
+  if (target.sets.empty() && target.sets_unlisted == 0) return;
+  append_line(out, "ADDRESSES: {} of the name",
+              plural(target.sets.size() + target.sets_unlisted, "set"));
+  const std::vector<std::string>* before = nullptr;
+  for (const auto& set : target.sets) {
+    std::string change;
+    if (before != nullptr) {
+      std::vector<std::string> gone;
+      std::ranges::set_difference(*before, set.addresses, std::back_inserter(gone));
+      std::vector<std::string> came;
+      std::ranges::set_difference(set.addresses, *before, std::back_inserter(came));
+      if (!came.empty()) change += fmt::format("; came: {}", fmt::join(came, ", "));
+      if (!gone.empty()) change += fmt::format("; went: {}", fmt::join(gone, ", "));
+    }
+    append_line(out, "  {} from #{}: {}{}", format_iso_utc(set.time), set.first_tick,
+                set.addresses.empty() ? std::string{"(none)"}
+                                      : fmt::format("{}", fmt::join(set.addresses, ", ")),
+                change);
+    before = &set.addresses;
+  }
+  if (target.sets_unlisted > 0) {
+    append_line(out, "  ... and {} more not listed", plural(target.sets_unlisted, "set"));
+  }
+}
+
+}  // namespace
+
+std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
+  json document = run_json(run);
+  document.update(analysis_json(run, analysis));
+  document["notes"] = run.notes;
+  document["exit_status"] = exit_status(analysis);
+  return dump(document);
+}
+
+std::string render_report(const RunInfo& run, const RunResults& results) {
+  if (results.single()) return render_summary(run, results.targets.front().analysis);
+  std::string out;
+  append_seed(out, run);
+  const auto verdict = results.verdict();
+  append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(verdict),
+              overall_reasons(results));
+  for (const auto& target : results.targets) {
+    out += '\n';
+    const bool users_view = results.each_address && target.address.empty();
+    append_line(
+        out, "TARGET: {}{}", target_name(target),
+        users_view ? " (as users saw it: a tick failed if any of its addresses failed)" : "");
+    if (users_view) append_sets(out, target);
+    append_analysis(out, run, target.analysis);
+  }
+  if (!run.notes.empty()) out += '\n';
+  append_notes(out, run);
+  return out;
+}
+
+std::string render_report_json(const RunInfo& run, const RunResults& results) {
+  if (results.single()) return render_json(run, results.targets.front().analysis);
+  json document = run_json(run);
+  document.erase("url");
+  std::vector<std::string> urls{run.url};
+  urls.insert(urls.end(), run.more_urls.begin(), run.more_urls.end());
+  document["urls"] = urls;
+  document["each_address"] = results.each_address;
+  const auto verdict = results.verdict();
+  document["verdict"] = format_as(verdict);
+  document["verdict_reasons"] = json::array({overall_reasons(results)});
+  json targets = json::array();
+  for (const auto& target : results.targets) {
+    json each{{"url", target.url},
+              {"address", target.address.empty() ? json(nullptr) : json(target.address)},
+              {"users_view", results.each_address && target.address.empty()}};
+    if (each["users_view"].get<bool>()) {
+      json sets = json::array();
+      for (const auto& set : target.sets) {
+        sets.push_back({{"time", format_iso_utc(set.time)},
+                        {"first_tick", set.first_tick},
+                        {"addresses", set.addresses}});
+      }
+      each["address_sets"] = std::move(sets);
+      each["address_sets_not_listed"] = target.sets_unlisted;
+    }
+    each.update(analysis_json(run, target.analysis));
+    each["exit_status"] = exit_status(target.analysis);
+    targets.push_back(std::move(each));
+  }
+  document["targets"] = std::move(targets);
+  document["notes"] = run.notes;
+  document["exit_status"] = exit_status(verdict);
+  return dump(document);
+}
+
+int exit_status(RunVerdict verdict) {
+  switch (verdict) {
     case RunVerdict::up:
       return 0;
     case RunVerdict::down:

@@ -4,20 +4,39 @@
 
 namespace upwatch {
 
+namespace {
+
+/// Wide enough for a slot number times an interval in nanoseconds.
+__extension__ typedef __int128 Wide;
+
+}  // namespace
+
 Schedule::Schedule(Clock::time_point start, std::chrono::nanoseconds interval,
-                   std::optional<std::uint64_t> limit)
-    : start_(start), interval_(interval), limit_(limit) {}
+                   std::optional<std::uint64_t> limit, std::uint64_t slots)
+    : start_(start), interval_(interval), limit_(limit), slots_(slots) {}
 
 Schedule::Clock::time_point Schedule::tick(std::uint64_t sequence) const {
-  return start_ + std::chrono::duration_cast<Clock::duration>(interval_ *
-                                                              static_cast<std::int64_t>(sequence));
+  const auto round = static_cast<std::int64_t>(sequence / slots_);
+  const auto slot = static_cast<Wide>(sequence % slots_);
+  const auto offset = std::chrono::nanoseconds{
+      static_cast<std::int64_t>(slot * interval_.count() / static_cast<Wide>(slots_))};
+  return start_ + std::chrono::duration_cast<Clock::duration>(interval_ * round + offset);
 }
 
 bool Schedule::contains(std::uint64_t sequence) const { return !limit_ || sequence < *limit_; }
 
 std::uint64_t Schedule::due_by(Clock::time_point now) const {
   if (now < start_) return 0;
-  const auto due = static_cast<std::uint64_t>((now - start_) / interval_) + 1;
+  const auto since = std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_);
+  const auto rounds = static_cast<std::uint64_t>(since / interval_);
+  // Slot s of a round is due at floor(s x interval / slots) into it: those due by `rest` are
+  // the s < (rest + 1) x slots / interval.
+  const auto rest = static_cast<Wide>((since % interval_).count());
+  const auto interval = static_cast<Wide>(interval_.count());
+  const auto in_round =
+      std::min<Wide>(static_cast<Wide>(slots_),
+                     ((rest + 1) * static_cast<Wide>(slots_) + interval - 1) / interval);
+  const auto due = rounds * slots_ + static_cast<std::uint64_t>(in_round);
   return limit_ ? std::min(due, *limit_) : due;
 }
 
@@ -51,8 +70,8 @@ std::chrono::nanoseconds boot_minus_monotonic(const ClockReading& reading) {
 }  // namespace
 
 Timekeeper::Timekeeper(const ClockReading& start, std::chrono::nanoseconds interval,
-                       std::optional<std::uint64_t> limit)
-    : schedule_(start.boot, interval, limit),
+                       std::optional<std::uint64_t> limit, std::uint64_t slots)
+    : schedule_(start.boot, interval, limit, slots),
       interval_(interval),
       origin_{start.boot, start.wall},
       suspended_(boot_minus_monotonic(start)) {}

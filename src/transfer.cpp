@@ -90,9 +90,10 @@ TransferSetup::TransferSetup(const Config& config)
       resolve_(make_slist(config.resolve)),
       connect_to_(make_slist(config.connect_to)) {}
 
-std::unique_ptr<Transfer> TransferSetup::make(Role role) const {
+std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) const {
   auto transfer = std::make_unique<Transfer>();
   transfer->role = role;
+  transfer->target = target;
   transfer->easy.reset(curl_easy_init());
   if (!transfer->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
   CURL* easy = transfer->easy.get();
@@ -100,7 +101,7 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role) const {
     check(curl_easy_setopt(easy, option, value), "option");
   };
   set(CURLOPT_URL,
-      transfer->role == Role::control ? config_.control_url.c_str() : config_.url.c_str());
+      role == Role::control ? config_.control_url.c_str() : config_.targets[target].url.c_str());
   set(CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_ERRORBUFFER, transfer->error.data());

@@ -31,7 +31,7 @@ Config config(std::initializer_list<const char*> args) {
 
 TEST(Config, DefaultsMatchTheBashScript) {
   const auto c = config({"http://127.0.0.1:8080/"});
-  EXPECT_EQ(c.url, "http://127.0.0.1:8080/");
+  EXPECT_EQ(c.targets.front().url, "http://127.0.0.1:8080/");
   EXPECT_EQ(c.interval, 1s);
   EXPECT_EQ(c.log_path, "testlog.log");
   EXPECT_FALSE(c.truncate_log);
@@ -104,7 +104,7 @@ TEST(Config, BindsEveryOption) {
   EXPECT_EQ(c.parallel_max, 7U);
   EXPECT_EQ(c.interval, 500ms);
   // a:443 is sent to b:8443, a name upwatch resolves itself.
-  EXPECT_EQ(c.lookup, (upwatch::Endpoint{"b", 8443}));
+  EXPECT_EQ(c.targets.front().lookup, (upwatch::Endpoint{"b", 8443}));
   EXPECT_EQ(c.control_lookup, std::nullopt);
   EXPECT_EQ(c.proxy, "");
   EXPECT_EQ(config({"--http2", "-4", "http://h/"}).http_version, upwatch::HttpVersion::http2);
@@ -188,17 +188,18 @@ TEST(Config, AnOptionBeforeTheUrlTakesOneValue) {
   // -H, --resolve and --connect-to are repeatable, one value each: none swallows the URL.
   const auto c = config(
       {"-H", "Authorization: Bearer X", "http://user:pw@127.0.0.1:41600/health?token=T", "127.1"});
-  EXPECT_EQ(c.url, "http://user:pw@127.0.0.1:41600/health?token=T");
+  EXPECT_EQ(c.targets.front().url, "http://user:pw@127.0.0.1:41600/health?token=T");
   EXPECT_EQ(c.headers, std::vector<std::string>{"Authorization: Bearer X"});
   EXPECT_EQ(c.interval, 127100ms);
-  EXPECT_EQ(c.lookup, std::nullopt);
+  EXPECT_EQ(c.targets.front().lookup, std::nullopt);
   const auto pinned = config(
       {"--resolve", "a:80:127.0.0.1", "--connect-to", "b:80:a:80", "http://b/health", "0.5"});
-  EXPECT_EQ(pinned.url, "http://b/health");
+  EXPECT_EQ(pinned.targets.front().url, "http://b/health");
   EXPECT_EQ(pinned.resolve, std::vector<std::string>{"a:80:127.0.0.1"});
   EXPECT_EQ(pinned.connect_to, std::vector<std::string>{"b:80:a:80"});
   EXPECT_EQ(pinned.interval, 500ms);
-  EXPECT_EQ(pinned.lookup, std::nullopt);  // b goes to a, and --resolve gives a's address
+  EXPECT_EQ(pinned.targets.front().lookup,
+            std::nullopt);  // b goes to a, and --resolve gives a's address
 }
 
 TEST(Config, ValidOddsAndEnds) {
@@ -207,11 +208,11 @@ TEST(Config, ValidOddsAndEnds) {
   const auto proxied = config({"-x", "http://proxy.test:3128", "--control", "https://c.test/",
                                "--dns-servers", "127.0.0.1:5353,[::1]:53,::1", "http://h/"});
   EXPECT_EQ(proxied.proxy, "http://proxy.test:3128");
-  EXPECT_EQ(proxied.lookup, (upwatch::Endpoint{"proxy.test", 3128}));
+  EXPECT_EQ(proxied.targets.front().lookup, (upwatch::Endpoint{"proxy.test", 3128}));
   EXPECT_EQ(proxied.control_lookup, (upwatch::Endpoint{"proxy.test", 3128}));
   EXPECT_EQ(proxied.dns_servers, "127.0.0.1:5353,[::1]:53,::1");
   const auto bypassed = config({"-x", "proxy.test", "--noproxy", ".h", "http://a.h/"});
-  EXPECT_EQ(bypassed.lookup, (upwatch::Endpoint{"a.h", 80}));
+  EXPECT_EQ(bypassed.targets.front().lookup, (upwatch::Endpoint{"a.h", 80}));
 }
 
 TEST(Config, HeadersFromAFile) {

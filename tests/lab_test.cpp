@@ -91,7 +91,7 @@ TEST_P(Lab, RollingCutoverHasNoDowntime) {
             std::string::npos)
       << rehearsal.summary;
   ASSERT_EQ(rehearsal.runs.all.size(), 1U);
-  const auto& analysis = rehearsal.runs.all[0].analysis;
+  const auto& analysis = rehearsal.runs.all[0].results.targets.front().analysis;
   EXPECT_GE(analysis.probes(), 200U);
   EXPECT_EQ(analysis.down, 0U);
   expect_protocol(rehearsal, https());
@@ -138,7 +138,7 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   ASSERT_EQ(rehearsal.events.count("healthy s2"), 1U);
   const auto killed = rehearsal.events.find("killing s1")->second;
   const auto v2_not_yet_healthy = rehearsal.events.find("healthy s2")->second;
-  const auto& analysis = rehearsal.runs.all.at(0).analysis;
+  const auto& analysis = rehearsal.runs.all.at(0).results.targets.front().analysis;
   const upwatch::Outcome lb_503 = upwatch::Outcome::http(503);
   const auto window = std::find_if(analysis.windows.begin(), analysis.windows.end(),
                                    [&](const auto& w) { return w.outcomes.contains(lb_503); });

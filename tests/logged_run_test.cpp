@@ -73,16 +73,16 @@ TEST(LoggedRun, TextAndJsonlGiveTheSameRuns) {
     EXPECT_EQ(first.records, 10U);
     EXPECT_EQ(first.info.end, kStart + 1s);
     EXPECT_TRUE(first.info.notes.empty());
-    ASSERT_EQ(first.analysis.windows.size(), 1U);
-    EXPECT_EQ(first.analysis.windows[0].first_sequence, 3U);
-    EXPECT_EQ(first.analysis.windows[0].end, kStart + 500ms);
+    ASSERT_EQ(first.results.targets.front().analysis.windows.size(), 1U);
+    EXPECT_EQ(first.results.targets.front().analysis.windows[0].first_sequence, 3U);
+    EXPECT_EQ(first.results.targets.front().analysis.windows[0].end, kStart + 500ms);
     const auto& killed = reading.all[1];
     EXPECT_FALSE(killed.summarized);
     EXPECT_EQ(killed.info.end, kStart + 1h + 102ms);  // the end of its last record
     ASSERT_EQ(killed.info.notes.size(), 1U);
     EXPECT_NE(killed.info.notes[0].find("without writing its summary"), std::string::npos);
-    ASSERT_EQ(killed.analysis.windows.size(), 1U);
-    EXPECT_EQ(killed.analysis.windows[0].end, std::nullopt);
+    ASSERT_EQ(killed.results.targets.front().analysis.windows.size(), 1U);
+    EXPECT_EQ(killed.results.targets.front().analysis.windows[0].end, std::nullopt);
   }
 }
 
@@ -106,7 +106,8 @@ TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   std::istringstream in{two_runs(false)};
   const auto reading = upwatch::read_runs(in);
   const auto& run = reading.all[0];
-  const auto document = nlohmann::json::parse(upwatch::render_json(run.info, run.analysis));
+  const auto document =
+      nlohmann::json::parse(upwatch::render_json(run.info, run.results.targets.front().analysis));
   EXPECT_EQ(document["url"], "http://h/");
   EXPECT_EQ(document["interval_s"], 0.1);
   EXPECT_EQ(document["start"], "2026-11-26T00:00:00.000Z");
@@ -136,7 +137,8 @@ TEST(LoggedRun, JsonSummaryCarriesTheReport) {
   EXPECT_EQ(document["unanswered"]["overdue"], 0);
   EXPECT_EQ(document["exit_status"], 1);
   const auto& killed = reading.all[1];
-  const auto still_down = nlohmann::json::parse(upwatch::render_json(killed.info, killed.analysis));
+  const auto still_down = nlohmann::json::parse(
+      upwatch::render_json(killed.info, killed.results.targets.front().analysis));
   EXPECT_TRUE(still_down["windows"][0]["end"].is_null());
   EXPECT_EQ(still_down["windows"][0]["still_down_at_end"], true);
   EXPECT_EQ(still_down["notes"].size(), 1U);
@@ -159,9 +161,9 @@ TEST(LoggedRun, RunsAreToldApartByTheirIdentifierNotByPosition) {
   const auto reading = upwatch::read_runs(in);
   EXPECT_TRUE(reading.bad_lines.empty());
   ASSERT_EQ(reading.all.size(), 2U);
-  EXPECT_EQ(reading.all[0].analysis.probes(), 6U);
-  EXPECT_EQ(reading.all[0].analysis.down, 1U);
-  EXPECT_EQ(reading.all[1].analysis.probes(), 6U);
-  EXPECT_EQ(reading.all[1].analysis.down, 0U);
+  EXPECT_EQ(reading.all[0].results.targets.front().analysis.probes(), 6U);
+  EXPECT_EQ(reading.all[0].results.targets.front().analysis.down, 1U);
+  EXPECT_EQ(reading.all[1].results.targets.front().analysis.probes(), 6U);
+  EXPECT_EQ(reading.all[1].results.targets.front().analysis.down, 0U);
   EXPECT_TRUE(reading.all[1].summarized);
 }

@@ -147,8 +147,8 @@ std::vector<Step> parse_script(std::string_view script) {
 
 std::uint16_t refusing_port() { return TestServer{parse_script("ok")}.port(); }
 
-TestServer::TestServer(std::vector<Step> script, std::uint16_t port)
-    : script_(std::move(script)), port_(port) {
+TestServer::TestServer(std::vector<Step> script, std::uint16_t port, std::string address)
+    : script_(std::move(script)), port_(port), address_(std::move(address)) {
   listen_now();
   acceptor_ = std::thread([this] { accept_loop(); });
 }
@@ -160,7 +160,7 @@ TestServer::~TestServer() {
   if (listener_ >= 0) ::close(listener_);
 }
 
-std::string TestServer::url() const { return fmt::format("http://127.0.0.1:{}/health", port_); }
+std::string TestServer::url() const { return fmt::format("http://{}:{}/health", address_, port_); }
 
 std::string TestServer::last_request() const {
   const std::lock_guard lock{mutex_};
@@ -188,7 +188,9 @@ void TestServer::listen_now() {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port_ != 0 ? port_ : below_ephemeral(random));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::inet_pton(AF_INET, address_.c_str(), &address.sin_addr) != 1) {
+      throw std::invalid_argument("not an IPv4 address: " + address_);
+    }
     if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
         ::listen(listener_, 512) == 0) {
       port_ = ntohs(address.sin_port);

@@ -50,8 +50,10 @@ struct Step {
 /// test can know exactly which probe sees which answer whatever the machine's speed.
 class TestServer {
  public:
-  /// Starts listening on `port` (0 = a free port below the ephemeral range) and serving `script`.
-  explicit TestServer(std::vector<Step> script, std::uint16_t port = 0);
+  /// Starts listening on `port` (0 = a free port below the ephemeral range) of `address` (an
+  /// IPv4 loopback address) and serving `script`.
+  explicit TestServer(std::vector<Step> script, std::uint16_t port = 0,
+                      std::string address = "127.0.0.1");
   /// Stops accepting, ends every connection and joins every thread.
   ~TestServer();
   TestServer(const TestServer&) = delete;
@@ -59,7 +61,7 @@ class TestServer {
 
   /// The port it listens on.
   [[nodiscard]] std::uint16_t port() const { return port_; }
-  /// "http://127.0.0.1:PORT/health".
+  /// "http://ADDRESS:PORT/health".
   [[nodiscard]] std::string url() const;
   /// Requests read so far.
   [[nodiscard]] std::uint64_t requests() const { return requests_; }
@@ -83,6 +85,7 @@ class TestServer {
   std::size_t step_index_ = 0;
   std::uint64_t served_in_step_ = 0;
   std::uint16_t port_ = 0;
+  std::string address_;
   int listener_ = -1;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> requests_{0};

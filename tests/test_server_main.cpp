@@ -1,5 +1,5 @@
 // upwatch-test-server: the scripted local HTTP server of upwatch's tests and demonstration.
-// Usage: upwatch-test-server SCRIPT [PORT [LIFETIME_SECONDS]]
+// Usage: upwatch-test-server SCRIPT [PORT [LIFETIME_SECONDS [ADDRESS]]]
 // Prints "port N" once listening; stops on SIGINT/SIGTERM or after LIFETIME_SECONDS (600).
 
 #include <csignal>
@@ -17,7 +17,7 @@ extern "C" void on_signal(int) { g_stop = 1; }
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fputs("usage: upwatch-test-server SCRIPT [PORT [LIFETIME_SECONDS]]\n", stderr);
+    std::fputs("usage: upwatch-test-server SCRIPT [PORT [LIFETIME_SECONDS [ADDRESS]]]\n", stderr);
     return 2;
   }
   try {
@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
     const int lifetime = argc > 3 ? std::atoi(argv[3]) : 600;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    upwatch::testing::TestServer server{upwatch::testing::parse_script(argv[1]), port};
+    upwatch::testing::TestServer server{upwatch::testing::parse_script(argv[1]), port,
+                                        argc > 4 ? argv[4] : "127.0.0.1"};
     std::printf("port %u\n", server.port());
     std::fflush(stdout);
     for (int tick = 0; tick < lifetime * 10 && g_stop == 0; ++tick) {

@@ -19,10 +19,24 @@ enum class IpVersion : std::uint8_t { any, v4, v6 };
 /// Whether probes may reuse connections.
 enum class Connections : std::uint8_t { fresh, keep_alive };
 
+/// One URL a run probes, checked.
+struct TargetUrl {
+  std::string url;                     ///< as libcurl is to be given it
+  Endpoint endpoint;                   ///< its host and port
+  std::optional<Endpoint> lookup;      ///< the name upwatch resolves for its probes, nullopt if
+                                       ///< there is none (an address, --resolve)
+  std::vector<std::string> addresses;  ///< with --each-address and no look-up: the addresses
+                                       ///< its probes go to (its host's, --resolve's)
+};
+
+/// The most URLs one run probes.
+inline constexpr std::size_t kMaxUrls = 10000;
+
 /// Everything a run needs, bound from the command line.
 struct Config {
-  std::string url;          ///< checked, as libcurl is to be given it
-  std::string control_url;  ///< --control: also probed at every tick, unless empty
+  std::vector<TargetUrl> targets;  ///< in the order given, at least one, no two alike
+  bool each_address = false;       ///< probe every address of each URL's name at every tick
+  std::string control_url;         ///< --control: also probed at every tick, unless empty
   std::chrono::nanoseconds interval = std::chrono::seconds{1};
   std::string log_path = "testlog.log";
   bool truncate_log = false;
@@ -39,17 +53,15 @@ struct Config {
   std::string proxy;        ///< -x: "" for none (the environment's proxy variables are ignored)
   std::string noproxy;      ///< --noproxy: hosts reached without the proxy
   std::string dns_servers;  ///< --dns-servers: "IP[:PORT],..."; "" for the system's
-  std::optional<Endpoint> lookup;          ///< the name upwatch resolves for the URL's probes,
-                                           ///< nullopt if there is none (an address, --resolve)
-  std::optional<Endpoint> control_lookup;  ///< the same for the control URL
+  std::optional<Endpoint> control_lookup;  ///< the name upwatch resolves for the control URL
   Connections connections = Connections::fresh;
   StatusExpectation expectation;
   std::optional<std::chrono::nanoseconds> duration;
   std::optional<std::uint64_t> count;
-  std::uint64_t parallel_max = 100;
-  std::string jsonl_path;          ///< also log each probe as JSON Lines here, unless empty
-  std::vector<std::string> track;  ///< --track: header names, lower case
-  std::string track_body;          ///< --track-body: a pattern with a capture group, or ""
+  std::uint64_t parallel_max = 100;  ///< by default 100 for each URL
+  std::string jsonl_path;            ///< also log each probe as JSON Lines here, unless empty
+  std::vector<std::string> track;    ///< --track: header names, lower case
+  std::string track_body;            ///< --track-body: a pattern with a capture group, or ""
   LiveMode live = LiveMode::automatic;
   bool quiet = false;  ///< -q: nothing on stderr but errors
 };

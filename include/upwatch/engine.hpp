@@ -6,6 +6,7 @@
 #include "upwatch/config.hpp"
 #include "upwatch/gap.hpp"
 #include "upwatch/probe.hpp"
+#include "upwatch/probe_log.hpp"
 #include "upwatch/schedule.hpp"
 #include "upwatch/signals.hpp"
 #include "upwatch/wall_time.hpp"
@@ -16,7 +17,9 @@ namespace upwatch {
 struct EngineSinks {
   std::function<void(ProbeRecord&&)> record;  ///< each probe as it finishes (in finish order)
   std::function<void(const Gap&)> gap;        ///< each gap once it is over
-  std::function<void()> interim;              ///< when SIGUSR1 asks for a summary so far
+  std::function<void(const AddressSet&)> addresses;  ///< a URL's new set of addresses
+                                                     ///< (--each-address), before its probes
+  std::function<void()> interim;                     ///< when SIGUSR1 asks for a summary so far
   /// A few times a second, if set (a live view): the run's time now and the probes of the URL
   /// sent so far. Called between probes, never in place of one.
   std::function<void(WallTime now, std::uint64_t sent)> refresh;
@@ -26,9 +29,10 @@ struct EngineSinks {
 inline constexpr std::chrono::milliseconds kRefreshEvery{250};
 
 /// Sends the probes of one run on its schedule, many in flight at once, on one thread with
-/// libcurl's multi interface: at each tick one probe to the URL and one to the control URL if
-/// any. Ticks it cannot send on time (it was stopped, the machine slept, --parallel-max probes
-/// were in flight) are handed over as gaps, never sent late in a burst.
+/// libcurl's multi interface: at each tick one probe to its URL (with --each-address, one to
+/// each address of its name), and once an interval one to the control URL if any. Ticks it cannot
+/// send on time (it was stopped, the machine slept, --parallel-max probes were in flight) are
+/// handed over as gaps, never sent late in a burst.
 class Engine {
  public:
   /// An engine for `config`'s run, whose schedule starts at `start`.

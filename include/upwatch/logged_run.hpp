@@ -31,11 +31,12 @@ enum class LogFormat : std::uint8_t {
 
 /// A run rebuilt from a log: exactly what its summary needs.
 struct LoggedRun {
-  RunInfo info;          ///< with notes on what the log could not tell
-  RunAnalysis analysis;  ///< analysed as the records streamed by
+  RunInfo info;        ///< with notes on what the log could not tell
+  RunResults results;  ///< analysed as the records streamed by
   std::uint64_t records = 0;
   bool summarized = false;           ///< false if the run ended without writing its summary
-  std::optional<Timeline> timeline;  ///< its probes over time, if the reader was asked for it
+  std::optional<Timeline> timeline;  ///< its first URL's probes over time, if the reader was
+                                     ///< asked for it
 };
 
 /// Whether a RunReader draws each run's Timeline too.
@@ -82,7 +83,8 @@ class RunReader {
 /// The header of the table of runs.
 [[nodiscard]] std::string render_run_list_header();
 /// One row of the table of runs: number, start, end, probes, failed probes, windows,
-/// downtime, time not observed, verdict, whether the run wrote its summary, URL.
+/// downtime, time not observed (of its URLs together), verdict, whether the run wrote its
+/// summary, URL.
 [[nodiscard]] std::string render_run_row(std::size_t number, const LoggedRun& run);
 /// The table of `runs`, numbered from 1.
 [[nodiscard]] std::string render_run_list(const std::vector<LoggedRun>& runs);

@@ -39,6 +39,9 @@ struct DowntimeWindow {
   bool ended_in_gap = false;         ///< a gap ended it: its true end is unknown
   bool prober_network = false;       ///< no answer at all, and the control failed at every tick
                                      ///< of it too: probably the prober's own network
+  std::uint32_t most_failed = 0;     ///< of a URL's ticks as users saw them (--each-address):
+                                     ///< the most of its addresses that failed at one tick,
+  std::uint32_t addresses = 0;       ///< out of the addresses probed at that tick
 
   /// How long the window lasted; a window still open lasts until `run_end`.
   [[nodiscard]] std::chrono::milliseconds duration(WallTime run_end) const;
@@ -131,6 +134,12 @@ struct JudgedProbe {
   std::span<const TrackedValue> tracked;  ///< the values of the tracked names it carried
 };
 
+/// How many of a URL's addresses one of its ticks probed, and how many of them failed.
+struct TickTally {
+  std::uint32_t failed = 0;
+  std::uint32_t probed = 0;
+};
+
 /// What an OutageAnalysis tells, as it analyses, to whatever shows the run as it goes (the live
 /// view, the timeline): every event in sequence order, exactly as the analysis judged it.
 class AnalysisObserver {
@@ -160,10 +169,14 @@ class OutageAnalysis {
 
   /// Tells `observer` (not owned; nullptr for none) every event analysed from now on.
   void observe(AnalysisObserver* observer) { observer_ = observer; }
-  /// Adds one finished probe, of the target or of the control.
-  void add(const ProbeRecord& record);
+  /// Adds one finished probe, of the target or of the control; `tally` for a tick that stands
+  /// for the probes of several addresses.
+  void add(const ProbeRecord& record, TickTally tally = {});
   /// Adds a gap: ticks that were not sent, or a step of the wall clock.
   void add_gap(const Gap& gap);
+  /// Adds ticks at which this target was not probed (an address its name did not resolve to
+  /// then): neither probes nor a gap; a window open ends at `at`, the first of them.
+  void add_absent(std::uint64_t first_tick, std::uint64_t ticks, WallTime at);
   /// Analyses the events still held back (a log cut short may have holes) and returns the result.
   [[nodiscard]] RunAnalysis finish() &&;
   /// The analysis of what has arrived in order so far, leaving this one to go on: for an
@@ -178,8 +191,13 @@ class OutageAnalysis {
     PhaseTimes phases;
     std::vector<TrackedValue> tracked;
     std::vector<std::string> tried;
+    TickTally tally;
   };
-  using Event = std::variant<Gap, Sample>;
+  struct Absent {
+    std::uint64_t ticks = 0;
+    WallTime at;
+  };
+  using Event = std::variant<Gap, Sample, Absent>;
   /// Gaps before records of the same tick: a step of the clock comes before the tick after it.
   using EventKey = std::pair<std::uint64_t, int>;
 

@@ -124,6 +124,8 @@ struct ProbeRecord {
   std::vector<std::string> tried;     ///< addresses connected to before `remote`, that did not
                                       ///< answer (refused, or too slow to connect)
   std::vector<TrackedValue> tracked;  ///< the values of the tracked names the answer carried
+  std::string url;      ///< the URL probed, redacted, in a run of several; "" in a run of one
+  std::string address;  ///< the address the probe was pinned to (--each-address), else ""
 
   bool operator==(const ProbeRecord&) const = default;
 };

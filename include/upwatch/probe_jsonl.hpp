@@ -29,6 +29,8 @@ namespace upwatch {
 [[nodiscard]] std::string format_jsonl_record(const ProbeRecord& record, std::string_view run = {});
 /// The line of one gap of run `run`.
 [[nodiscard]] std::string format_jsonl_gap(const Gap& gap, std::string_view run = {});
+/// The line of a URL's new set of addresses in run `run`.
+[[nodiscard]] std::string format_jsonl_addresses(const AddressSet& set, std::string_view run = {});
 /// The line that records lost records of run `run`, once the log can be written again.
 [[nodiscard]] std::string format_jsonl_lost(const LostRecords& lost, std::string_view run = {});
 /// The line that records when run `run` ended.

@@ -15,6 +15,10 @@
 /// The log format, written and read here and nowhere else.
 ///
 ///   # upwatch 0.1.0 run start=2026-11-26T10:00:00.000Z interval=0.05 expect=100-499 url=http://h/
+///   # upwatch target url=http://h/api              (each further URL of a run of several)
+///
+///   # upwatch addresses time=2026-11-26T10:00:00.001Z first=0 set=127.0.0.1,127.0.0.2
+///   url=http://h/                                  (--each-address: a URL's new set)
 ///
 ///   * 2026-11-26T10:00:00.000Z #0 200 0.412ms 127.0.0.1:8080
 ///   HTTP/1.1 200 OK
@@ -24,6 +28,8 @@
 ///   curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Connection refused
 ///
 ///   * 2026-11-26T10:00:00.050Z #1 200 0.388ms 192.0.2.7:443 control
+///
+///   * 2026-11-26T10:00:00.075Z #1 200 0.391ms 127.0.0.2:80 url=http://h/api address=127.0.0.2
 ///
 ///   # upwatch lost start=2026-11-26T10:00:03.000Z end=2026-11-26T10:00:04.100Z records=22
 ///
@@ -37,18 +43,30 @@ namespace upwatch {
 
 /// The line that opens each run in a log.
 struct RunHeader {
-  std::string id;                     ///< names the run in each of its lines; "" in old logs
-  std::string version;                ///< upwatch's version
-  WallTime start;                     ///< when the run started
-  std::chrono::nanoseconds interval;  ///< the schedule's interval
-  std::string expect;                 ///< the StatusExpectation spec that judged the probes
-  std::string proxy;                  ///< the proxy probed through, redacted; "" if none
-  std::string control;                ///< the control URL, credentials redacted; "" if none
-  std::string url;                    ///< the probed URL, credentials redacted
-  std::vector<std::string> track;     ///< --track's header names, lower case, and "body" for
-                                      ///< --track-body
+  std::string id;                      ///< names the run in each of its lines; "" in old logs
+  std::string version;                 ///< upwatch's version
+  WallTime start;                      ///< when the run started
+  std::chrono::nanoseconds interval;   ///< the schedule's interval
+  std::string expect;                  ///< the StatusExpectation spec that judged the probes
+  std::string proxy;                   ///< the proxy probed through, redacted; "" if none
+  std::string control;                 ///< the control URL, credentials redacted; "" if none
+  std::string url;                     ///< the probed URL, credentials redacted
+  std::vector<std::string> more_urls;  ///< the other URLs of a run of several, redacted
+  bool each_address = false;           ///< each URL was probed at every address of its name
+  std::vector<std::string> track;      ///< --track's header names, lower case, and "body" for
+                                       ///< --track-body
 
   bool operator==(const RunHeader&) const = default;
+};
+
+/// The addresses a URL's name resolved to, from one of its ticks on (--each-address).
+struct AddressSet {
+  std::string url;                     ///< the URL, redacted
+  std::uint64_t first_tick = 0;        ///< the URL's first tick probed at these addresses
+  WallTime time;                       ///< when they were found
+  std::vector<std::string> addresses;  ///< numeric, sorted
+
+  bool operator==(const AddressSet&) const = default;
 };
 
 /// Records a run could not write to its log (a full disk, a pipe nobody read in time).
@@ -63,8 +81,10 @@ struct LostRecords {
 /// A new run identifier: 8 random hex digits.
 [[nodiscard]] std::string make_run_id();
 
-/// The run header line and the blank line after it.
+/// The run header line, a line for each further URL, and a blank line.
 [[nodiscard]] std::string format_run_header(const RunHeader& header);
+/// The line that records a URL's new set of addresses in run `run`, and a blank line.
+[[nodiscard]] std::string format_addresses(const AddressSet& set, std::string_view run = {});
 /// One record of run `run`: the marker line, the status line and headers or error text
 /// (escaped: see append_escaped), a blank line.
 [[nodiscard]] std::string format_record(const ProbeRecord& record, std::string_view run = {});
@@ -92,6 +112,8 @@ class LogVisitor {
   virtual void on_record(std::string_view run, ProbeRecord record) = 0;
   /// A gap.
   virtual void on_gap(std::string_view run, const Gap& gap) = 0;
+  /// A URL's new set of addresses.
+  virtual void on_addresses(std::string_view run, const AddressSet& set) = 0;
   /// Records that could not be written to this log.
   virtual void on_lost(std::string_view run, const LostRecords& lost) = 0;
   /// The run wrote its summary and ended at `end`.
@@ -110,11 +132,12 @@ void read_log(LineReader& lines, LogVisitor& visitor);
 /// One run read back from a log.
 struct LogRun {
   RunHeader header;
-  std::vector<ProbeRecord> records;  ///< in the order they were written (finish order)
-  std::vector<Gap> gaps;             ///< in the order they were written
-  std::vector<LostRecords> lost;     ///< records this log says it lost
-  std::optional<WallTime> end;       ///< from the end marker; nullopt if the run never
-                                     ///< wrote its summary
+  std::vector<ProbeRecord> records;      ///< in the order they were written (finish order)
+  std::vector<Gap> gaps;                 ///< in the order they were written
+  std::vector<AddressSet> address_sets;  ///< in the order they were written
+  std::vector<LostRecords> lost;         ///< records this log says it lost
+  std::optional<WallTime> end;           ///< from the end marker; nullopt if the run never
+                                         ///< wrote its summary
 };
 
 /// Everything read from a log, and the lines that could not be read.
@@ -132,6 +155,7 @@ class LogCollector final : public LogVisitor {
   void on_header(const RunHeader& header) override;
   void on_record(std::string_view run, ProbeRecord record) override;
   void on_gap(std::string_view run, const Gap& gap) override;
+  void on_addresses(std::string_view run, const AddressSet& set) override;
   void on_lost(std::string_view run, const LostRecords& lost) override;
   void on_end(std::string_view run, WallTime end) override;
   void on_bad_line(std::size_t number) override;

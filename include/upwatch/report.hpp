@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "upwatch/outage.hpp"
+#include "upwatch/targets.hpp"
 #include "upwatch/wall_time.hpp"
 
 namespace upwatch {
@@ -14,6 +15,7 @@ struct RunInfo {
   WallTime start{};                     ///< when the run started
   WallTime end{};                       ///< when it ended
   std::string url;                      ///< the probed URL, credentials already redacted
+  std::vector<std::string> more_urls;   ///< the other URLs of a run of several, redacted
   std::string proxy;                    ///< the proxy probed through, redacted; "" if none
   std::string control;                  ///< the control URL, redacted; "" if none
   std::chrono::nanoseconds interval{};  ///< the schedule's interval
@@ -33,10 +35,27 @@ struct RunInfo {
 /// Renders the same summary as one JSON document (schema in the README), ending with a newline.
 [[nodiscard]] std::string render_json(const RunInfo& run, const RunAnalysis& analysis);
 
+/// Renders the summary of a run of one or several targets: for one, render_summary's; for
+/// several, the START/END/URL/INT lines, the verdict over all targets, then a section for
+/// each target. Ends with a newline.
+[[nodiscard]] std::string render_report(const RunInfo& run, const RunResults& results);
+
+/// Renders the same as one JSON document: render_json's for one target; for several, the
+/// run's fields and verdict and a "targets" array of each target's.
+[[nodiscard]] std::string render_report_json(const RunInfo& run, const RunResults& results);
+
 /// The exit status of a run that was inconclusive (RunVerdict::inconclusive).
 inline constexpr int kExitInconclusive = 5;
 
-/// The documented exit status for a run's verdict: 0 up, 1 down, kExitInconclusive.
-[[nodiscard]] int exit_status(const RunAnalysis& analysis);
+/// The documented exit status for a verdict: 0 up, 1 down, kExitInconclusive.
+[[nodiscard]] int exit_status(RunVerdict verdict);
+/// The exit status for a run's verdict.
+[[nodiscard]] inline int exit_status(const RunAnalysis& analysis) {
+  return exit_status(analysis.verdict());
+}
+/// The exit status for the verdict over all of a run's targets.
+[[nodiscard]] inline int exit_status(const RunResults& results) {
+  return exit_status(results.verdict());
+}
 
 }  // namespace upwatch

@@ -13,13 +13,18 @@ namespace upwatch {
 /// The absolute schedule of a run: probe k is due at start + k x interval, computed from the
 /// start each time (never by adding to the previous tick), so it cannot drift. It runs on the
 /// boot clock, so that a suspend of the machine makes ticks late rather than vanish.
+///
+/// A run of several targets has a slot per target in each interval, staggered evenly: tick t is
+/// target t mod slots's probe t / slots, due at start + (t / slots) x interval
+/// + (t mod slots) x interval / slots.
 class Schedule {
  public:
   using Clock = BootClock;
 
-  /// A schedule of at most `limit` ticks (unbounded if nullopt); `interval` must be positive.
+  /// A schedule of at most `limit` ticks (unbounded if nullopt) in `slots` slots an interval;
+  /// `interval` and `slots` must be positive.
   Schedule(Clock::time_point start, std::chrono::nanoseconds interval,
-           std::optional<std::uint64_t> limit = std::nullopt);
+           std::optional<std::uint64_t> limit = std::nullopt, std::uint64_t slots = 1);
 
   /// When probe `sequence` is due.
   [[nodiscard]] Clock::time_point tick(std::uint64_t sequence) const;
@@ -32,6 +37,7 @@ class Schedule {
   Clock::time_point start_;
   std::chrono::nanoseconds interval_;
   std::optional<std::uint64_t> limit_;
+  std::uint64_t slots_;
 };
 
 /// The number of ticks in a run limited by a count and/or a duration: the ticks that fall
@@ -72,9 +78,9 @@ struct DueTicks {
 /// stamps boot-clock instants with wall-clock times that stay true across a stepped clock.
 class Timekeeper {
  public:
-  /// The keeper of a run that starts at `start`.
+  /// The keeper of a run that starts at `start`, of `limit` ticks in `slots` slots an interval.
   Timekeeper(const ClockReading& start, std::chrono::nanoseconds interval,
-             std::optional<std::uint64_t> limit);
+             std::optional<std::uint64_t> limit, std::uint64_t slots = 1);
 
   /// The ticks to send at `now`, when those before `next` were sent or skipped.
   [[nodiscard]] DueTicks due(const ClockReading& now, std::uint64_t next);

@@ -22,6 +22,9 @@ namespace upwatch {
 struct Transfer {
   EasyHandle easy;
   Role role = Role::target;
+  std::size_t target = 0;     ///< the URL's place among the run's (its slot of the schedule)
+  std::string address;        ///< the address it is pinned to (--each-address), or ""
+  SlistHandle pinned;         ///< CURLOPT_CONNECT_TO that pins it there
   bool active = false;        ///< resolving its name or in the multi handle
   bool resolving = false;     ///< waiting for the resolver
   bool in_multi = false;      ///< added to the multi handle
@@ -50,9 +53,9 @@ class TransferSetup {
   /// The setup of `config`'s transfers; `config` must outlive it.
   explicit TransferSetup(const Config& config);
 
-  /// A new slot for `role`, its easy handle configured for the run; throws
+  /// A new slot for `role` (of URL `target`), its easy handle configured for the run; throws
   /// std::runtime_error if libcurl fails.
-  [[nodiscard]] std::unique_ptr<Transfer> make(Role role) const;
+  [[nodiscard]] std::unique_ptr<Transfer> make(Role role, std::size_t target) const;
   /// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`, with
   /// the values the run tracks if it is an answer of the URL; the lines are moved out of
   /// `transfer`.

@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <deque>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -20,8 +21,9 @@ namespace {
 
 constexpr std::uint16_t kTypeA = 1;
 
-/// The answer to `query`: the question echoed, and 127.0.0.1 if it asked for an A record.
-std::string answer_to(const std::string& query) {
+/// The answer to `query`: the question echoed, and `addresses` if it asked for an A record
+/// (no such name if there are none).
+std::string answer_to(const std::string& query, const std::vector<in_addr>& addresses) {
   if (query.size() < 12) return {};
   // The question's name ends at its zero-length label; then its type and class.
   std::size_t end = 12;
@@ -32,15 +34,17 @@ std::string answer_to(const std::string& query) {
   const bool a = type == kTypeA;
   std::string reply = query.substr(0, end + 5);
   reply[2] = static_cast<char>(0x81 | (query[2] & 0x01));  // a response, recursion desired copied
-  reply[3] = static_cast<char>(0x80);                      // recursion available, no error
-  reply[4] = 0;                                            // one question
+  // Recursion available; no error, or no such name.
+  reply[3] = static_cast<char>(a && addresses.empty() ? 0x83 : 0x80);
+  reply[4] = 0;  // one question
   reply[5] = 1;
   reply[6] = 0;  // answers
-  reply[7] = a ? 1 : 0;
+  reply[7] = static_cast<char>(a ? addresses.size() : 0);
   for (std::size_t i = 8; i < 12; ++i) reply[i] = 0;
-  if (a) {
-    // The name by pointer to the question, A, IN, a TTL of 60 s, 4 bytes: 127.0.0.1.
-    reply += std::string{"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x7f\x00\x00\x01", 16};
+  for (std::size_t i = 0; a && i < addresses.size(); ++i) {
+    // The name by pointer to the question, A, IN, a TTL of 60 s, 4 bytes of address.
+    reply += std::string{"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04", 12};
+    reply.append(reinterpret_cast<const char*>(&addresses[i].s_addr), 4);
   }
   return reply;
 }
@@ -48,6 +52,7 @@ std::string answer_to(const std::string& query) {
 }  // namespace
 
 DnsServer::DnsServer(Mode mode, std::chrono::milliseconds delay) : mode_(mode), delay_(delay) {
+  set_addresses({"127.0.0.1"});
   socket_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (socket_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
   // Borrow a free port below the ephemeral range from a TCP test server's choice.
@@ -67,6 +72,17 @@ DnsServer::~DnsServer() {
   stopping_ = true;
   thread_.join();
   ::close(socket_);
+}
+
+void DnsServer::set_addresses(const std::vector<std::string>& addresses) {
+  std::vector<in_addr> parsed;
+  for (const auto& address : addresses) {
+    if (::inet_pton(AF_INET, address.c_str(), &parsed.emplace_back()) != 1) {
+      throw std::invalid_argument("not an IPv4 address: " + address);
+    }
+  }
+  const std::lock_guard lock{mutex_};
+  addresses_ = std::move(parsed);
 }
 
 void DnsServer::serve() {
@@ -94,8 +110,10 @@ void DnsServer::serve() {
     if (received <= 0) continue;
     ++questions_;
     if (mode_ == Mode::silent) continue;
-    pending.push_back({std::chrono::steady_clock::now() + delay_, from,
-                       answer_to(std::string(buffer.data(), static_cast<std::size_t>(received)))});
+    const std::lock_guard lock{mutex_};
+    pending.push_back(
+        {std::chrono::steady_clock::now() + delay_, from,
+         answer_to(std::string(buffer.data(), static_cast<std::size_t>(received)), addresses_)});
   }
 }
 

@@ -168,3 +168,27 @@ TEST(ProbeJsonl, BadLinesAreNamedAndTheRestIsRead) {
   EXPECT_EQ(result.records().size(), 5U);
   EXPECT_EQ(result.bad_lines, (std::vector<std::size_t>{1, 7, 8, 9, 10, 11, 12, 13}));
 }
+
+TEST(ProbeJsonl, WriteReadSeveralUrlsAndTheirAddresses) {
+  auto header = sample_header("2xx,3xx");
+  header.each_address = true;
+  header.more_urls = {"http://127.0.0.1:8080/api"};
+  auto record = sample_records()[0];
+  record.url = "http://127.0.0.1:8080/api";
+  record.address = "127.0.0.2";
+  const upwatch::AddressSet set{.url = "http://127.0.0.1:8080/api",
+                                .first_tick = 3,
+                                .time = kSampleStart + 600ms,
+                                .addresses = {"127.0.0.1", "127.0.0.2"}};
+  const auto line = upwatch::format_jsonl_addresses(set);
+  EXPECT_EQ(line, R"({"type":"addresses","time":"2026-11-26T00:00:00.600Z","first":3,)"
+                  R"("set":["127.0.0.1","127.0.0.2"],"url":"http://127.0.0.1:8080/api"})"
+                  "\n");
+  const auto result =
+      read(upwatch::format_jsonl_run(header) + line + upwatch::format_jsonl_record(record));
+  EXPECT_TRUE(result.bad_lines.empty());
+  ASSERT_EQ(result.collected.runs.size(), 1U);
+  EXPECT_EQ(result.collected.runs[0].header, header);
+  EXPECT_EQ(result.collected.runs[0].address_sets, std::vector<upwatch::AddressSet>{set});
+  EXPECT_EQ(result.records(), std::vector<upwatch::ProbeRecord>{record});
+}

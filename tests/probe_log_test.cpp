@@ -176,3 +176,38 @@ TEST(ProbeLog, MalformedRecordLinesAreRejected) {
     EXPECT_TRUE(contents.runs[0].records.empty()) << bad;
   }
 }
+
+TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
+  auto header = sample_header();
+  header.id = "0a1b2c3d";
+  header.each_address = true;
+  header.more_urls = {"http://127.0.0.1:8080/api", "https://***@lb.test/"};
+  auto record = sample_records()[0];
+  record.url = "http://127.0.0.1:8080/api";
+  record.address = "127.0.0.2";
+  const upwatch::AddressSet set{.url = "http://127.0.0.1:8080/api",
+                                .first_tick = 12,
+                                .time = kSampleStart + 600ms,
+                                .addresses = {"127.0.0.1", "127.0.0.2", "::1"}};
+  const std::string text = upwatch::format_run_header(header) +
+                           upwatch::format_addresses(set, header.id) +
+                           upwatch::format_record(record, header.id);
+  // Each further URL has a line of its own; each record names its URL and address, so that
+  // grep finds them.
+  EXPECT_NE(text.find(" each-address url=http://127.0.0.1:8080/health\n"
+                      "# upwatch target url=http://127.0.0.1:8080/api run=0a1b2c3d\n"
+                      "# upwatch target url=https://***@lb.test/ run=0a1b2c3d\n\n"
+                      "# upwatch addresses time=2026-11-26T00:00:00.600Z first=12 "
+                      "set=127.0.0.1,127.0.0.2,::1 url=http://127.0.0.1:8080/api run=0a1b2c3d\n\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(" url=http://127.0.0.1:8080/api address=127.0.0.2 run=0a1b2c3d\n"),
+            std::string::npos)
+      << text;
+  const auto contents = read(text + "# upwatch target url=http://late/ run=0a1b2c3d\n\n");
+  EXPECT_EQ(contents.bad_lines, std::vector<std::size_t>{12});  // a target line out of place
+  ASSERT_EQ(contents.runs.size(), 1U);
+  EXPECT_EQ(contents.runs[0].header, header);
+  EXPECT_EQ(contents.runs[0].address_sets, std::vector<upwatch::AddressSet>{set});
+  EXPECT_EQ(contents.runs[0].records, std::vector<ProbeRecord>{record});
+}

@@ -197,3 +197,33 @@ TEST(Timekeeper, ALimitCapsTheGap) {
   EXPECT_EQ(due.first, 50U);
   EXPECT_FALSE(keeper.schedule().contains(due.first));
 }
+
+TEST(Schedule, SlotsAreStaggeredEvenlyAcrossEachIntervalWithoutDrift) {
+  // Three URLs at 1 s: slot 0 at 0, slot 1 at 1/3 s, slot 2 at 2/3 s of every interval.
+  const Schedule schedule{kStart, 1s, std::nullopt, 3};
+  EXPECT_EQ(schedule.tick(0), kStart);
+  EXPECT_EQ(schedule.tick(1) - kStart, 333'333'333ns);
+  EXPECT_EQ(schedule.tick(2) - kStart, 666'666'666ns);
+  EXPECT_EQ(schedule.tick(3) - kStart, 1s);
+  // Each slot keeps its own interval exactly, however far on: no rounding adds up.
+  EXPECT_EQ(schedule.tick(3 * 1'000'000 + 1) - schedule.tick(1), 1'000'000s);
+  // A thousand slots at a year's interval: no overflow.
+  const Schedule long_one{kStart, std::chrono::hours{24 * 365}, std::nullopt, 1000};
+  EXPECT_EQ(long_one.tick(999) - kStart,
+            std::chrono::nanoseconds{std::chrono::hours{24 * 365}} / 1000 * 999);
+}
+
+TEST(Schedule, DueByCountsTheSlotsDueInTheRoundUnderWay) {
+  const Schedule schedule{kStart, 1s, std::nullopt, 3};
+  EXPECT_EQ(schedule.due_by(kStart - 1ns), 0U);
+  EXPECT_EQ(schedule.due_by(kStart), 1U);
+  EXPECT_EQ(schedule.due_by(kStart + 333'333'332ns), 1U);
+  EXPECT_EQ(schedule.due_by(kStart + 333'333'333ns), 2U);
+  EXPECT_EQ(schedule.due_by(kStart + 666'666'666ns), 3U);
+  EXPECT_EQ(schedule.due_by(kStart + 999'999'999ns), 3U);
+  EXPECT_EQ(schedule.due_by(kStart + 1s), 4U);
+  for (std::uint64_t tick = 0; tick < 3000; tick += 7) {
+    ASSERT_EQ(schedule.due_by(schedule.tick(tick)), tick + 1) << tick;
+    ASSERT_EQ(schedule.due_by(schedule.tick(tick) - 1ns), tick) << tick;
+  }
+}

@@ -176,4 +176,80 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   expect_protocol(rehearsal, https());
 }
 
+/// The analysis of `url` at `address` ("" for the URL itself) in `run`.
+const upwatch::RunAnalysis& target_of(const upwatch::LoggedRun& run, const std::string& url,
+                                      const std::string& address = {}) {
+  for (const auto& target : run.results.targets) {
+    if (target.url == url && target.address == address) return target.analysis;
+  }
+  throw std::out_of_range("no target " + url + " " + address);
+}
+
+TEST_P(Lab, AStoppedLoadBalancerNodeIsSeenOnlyWithEachAddress) {
+  const auto rehearsal = rehearse("node");
+  ASSERT_EQ(rehearsal.status, 1) << rehearsal.summary;
+  ASSERT_EQ(rehearsal.events.count("pausing node 127.0.0.2"), 1U);
+  ASSERT_EQ(rehearsal.events.count("resumed node 127.0.0.2"), 1U);
+  const auto paused = rehearsal.events.find("pausing node 127.0.0.2")->second;
+  const auto resumed = rehearsal.events.find("resumed node 127.0.0.2")->second;
+  const auto& run = rehearsal.runs.all.at(0);
+  ASSERT_EQ(run.results.targets.size(), 3U) << rehearsal.summary;
+  // The node that stopped has its window, while it did not answer; the other has none.
+  const auto& stopped = target_of(run, run.info.url, "127.0.0.2");
+  ASSERT_EQ(stopped.windows.size(), 1U) << rehearsal.summary;
+  const auto& window = stopped.windows[0];
+  const auto& records = rehearsal.log.runs.at(0).records;
+  const auto first_failed = std::find_if(records.begin(), records.end(), [&](const auto& r) {
+    return r.address == "127.0.0.2" && r.sequence == window.first_sequence;
+  });
+  ASSERT_NE(first_failed, records.end());
+  EXPECT_GE(first_failed->sent + std::chrono::ceil<std::chrono::milliseconds>(first_failed->total),
+            paused);
+  ASSERT_TRUE(window.end);
+  EXPECT_LE(*window.end, resumed) << rehearsal.summary;
+  EXPECT_GE(window.failed, 5U);
+  const auto& other = target_of(run, run.info.url, "127.0.0.1");
+  EXPECT_TRUE(other.windows.empty()) << rehearsal.summary;
+  EXPECT_GE(other.probes(), 200U);
+  // As users saw it: a window in which one of the two nodes failed.
+  const auto& users = target_of(run, run.info.url);
+  ASSERT_EQ(users.windows.size(), 1U) << rehearsal.summary;
+  EXPECT_EQ(users.windows[0].most_failed, 1U);
+  EXPECT_EQ(users.windows[0].addresses, 2U);
+  expect_protocol(rehearsal, https());
+  // Without --each-address, every probe went to the first address: the run is up, and the
+  // node that stopped is not seen at all.
+  std::ifstream plain_log{dir_ + "/lab/plain.log"};
+  const auto plain = upwatch::read_runs(plain_log);
+  ASSERT_EQ(plain.all.size(), 1U);
+  const auto& plain_analysis = plain.all[0].results.targets.at(0).analysis;
+  EXPECT_TRUE(plain_analysis.windows.empty());
+  EXPECT_GE(plain_analysis.probes(), 100U);
+  EXPECT_NE(upwatch::testing::read_file(dir_ + "/lab/plain.txt")
+                .find("\nDOWNTIME: no downtime: every probe succeeded"),
+            std::string::npos);
+}
+
+TEST_P(Lab, APathThatWentDownIsNamedAndOnlyIt) {
+  const auto rehearsal = rehearse("paths");
+  ASSERT_EQ(rehearsal.status, 1) << rehearsal.summary;
+  ASSERT_EQ(rehearsal.events.count("killing a1"), 1U);
+  const auto& run = rehearsal.runs.all.at(0);
+  ASSERT_EQ(run.results.targets.size(), 2U);
+  ASSERT_EQ(run.info.more_urls.size(), 1U);
+  const auto& api_url = run.info.more_urls[0];
+  EXPECT_TRUE(api_url.ends_with("/api/health")) << api_url;
+  EXPECT_TRUE(target_of(run, run.info.url).windows.empty()) << rehearsal.summary;
+  const auto& api = target_of(run, api_url);
+  ASSERT_EQ(api.windows.size(), 1U) << rehearsal.summary;
+  EXPECT_TRUE(api.windows[0].outcomes.contains(upwatch::Outcome::http(503)));
+  EXPECT_GT(api.windows[0].failed, 1U);
+  // The verdict names the path that failed, and only it.
+  const auto verdict_line = rehearsal.summary.substr(
+      rehearsal.summary.find("\nVERDICT: "),
+      rehearsal.summary.find("\n\nTARGET: ") - rehearsal.summary.find("\nVERDICT: "));
+  EXPECT_TRUE(verdict_line.ends_with("1 of 2 targets had downtime: " + api_url)) << verdict_line;
+  expect_protocol(rehearsal, https());
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, Lab, ::testing::Values(false, true), protocol_name);

@@ -2,13 +2,18 @@
 # The cutover rehearsal lab, to be sourced: a load balancer in the ALB's role (HAProxy with
 # active health checks, 503 when no server is healthy, HTTPS with HTTP/2 over ALPN) in front of
 # "instances" (nginx servers on loopback, each serving a health page that names its version),
-# launched, drained, stopped and killed one by one like an Auto Scaling Group's.
+# launched, drained, stopped and killed one by one like an Auto Scaling Group's. Like an ALB's,
+# the load balancer is several nodes (one HAProxy on each of 127.0.0.1 and 127.0.0.2, with the
+# same configuration) behind one name, $LAB_NAME, and routes by path: /api/ to the "api" target
+# group (slot a1), everything else to "asg" (slots s1, s2, s3).
 # Everything it starts is recorded in $LAB_DIR/pids and stopped by PID in lab_down.
 
 # shellcheck source=scripts/ports.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
 
-LAB_SLOTS=(s1 s2 s3)
+LAB_SLOTS=(s1 s2 s3 a1)
+LAB_NODES=(127.0.0.1 127.0.0.2)
+LAB_NAME=lab.test
 
 # lab_init DIR: sets the lab's directory and picks free loopback ports for it.
 lab_init() {
@@ -16,11 +21,17 @@ lab_init() {
   rm -rf "$LAB_DIR"
   mkdir -p "$LAB_DIR/pids" "$LAB_DIR/www" "$LAB_DIR/tmp"
   local base
-  base=$(free_port_base 6)
+  base=$(free_port_base $((2 + ${#LAB_NODES[@]} + ${#LAB_SLOTS[@]})))
   LAB_HTTP_PORT=$base
   LAB_HTTPS_PORT=$((base + 1))
-  LAB_ADMIN_PORT=$((base + 2))
-  LAB_SLOT_BASE=$((base + 3))
+  LAB_ADMIN_BASE=$((base + 2))
+  LAB_SLOT_BASE=$((base + 2 + ${#LAB_NODES[@]}))
+}
+
+# lab_resolve PORT: the --resolve entry that pins $LAB_NAME:PORT to every node.
+lab_resolve() {
+  local IFS=,
+  echo "$LAB_NAME:$1:${LAB_NODES[*]}"
 }
 
 # lab_now: the time now, UTC with milliseconds, as upwatch writes it.
@@ -34,7 +45,7 @@ lab_event() {
   echo "lab: $line" >&2
 }
 
-# lab_slot_port NAME: the port of instance slot NAME (s1, s2, s3).
+# lab_slot_port NAME: the port of instance slot NAME (s1, s2, s3, a1).
 lab_slot_port() {
   local i
   for i in "${!LAB_SLOTS[@]}"; do
@@ -44,25 +55,31 @@ lab_slot_port() {
   return 1
 }
 
-# lab_certificate: a self-signed certificate for 127.0.0.1 and localhost, made afresh.
+# lab_pool NAME: the target group (HAProxy backend) of instance slot NAME.
+lab_pool() { [[ $1 == a* ]] && echo api || echo asg; }
+
+# lab_certificate: a self-signed certificate for $LAB_NAME, localhost and the nodes, made afresh.
 lab_certificate() {
+  local names="DNS:$LAB_NAME,DNS:localhost" node
+  for node in "${LAB_NODES[@]}"; do names+=",IP:$node"; done
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -addext "subjectAltName=$names" \
     -keyout "$LAB_DIR/lab.key" -out "$LAB_DIR/lab.crt" 2>/dev/null
   cat "$LAB_DIR/lab.crt" "$LAB_DIR/lab.key" >"$LAB_DIR/lab.pem"
 }
 
-# lab_start_lb: starts HAProxy and waits until it has checked every slot: launched instances
-# healthy, empty slots unhealthy.
+# lab_start_lb: starts a HAProxy on each node and waits until each has checked every slot:
+# launched instances healthy, empty slots unhealthy.
 lab_start_lb() {
   lab_certificate
-  local servers="" name
+  local servers="" name node
   for name in "${LAB_SLOTS[@]}"; do
     servers+="  server $name 127.0.0.1:$(lab_slot_port "$name")"$'\n'
   done
-  cat >"$LAB_DIR/haproxy.cfg" <<CFG
+  for node in "${!LAB_NODES[@]}"; do
+    cat >"$LAB_DIR/haproxy-$node.cfg" <<CFG
 global
-  stats socket ipv4@127.0.0.1:$LAB_ADMIN_PORT level admin
+  stats socket ipv4@127.0.0.1:$((LAB_ADMIN_BASE + node)) level admin
   maxconn 4096
 
 defaults
@@ -73,21 +90,29 @@ defaults
   timeout server 30s
 
 frontend alb
-  bind 127.0.0.1:$LAB_HTTP_PORT
-  bind 127.0.0.1:$LAB_HTTPS_PORT ssl crt $LAB_DIR/lab.pem alpn h2,http/1.1
+  bind ${LAB_NODES[$node]}:$LAB_HTTP_PORT
+  bind ${LAB_NODES[$node]}:$LAB_HTTPS_PORT ssl crt $LAB_DIR/lab.pem alpn h2,http/1.1
+  use_backend api if { path_beg /api/ }
   default_backend asg
 
-# The target group: health checks like an ALB's (path, interval, healthy and unhealthy counts).
+# The target groups: health checks like an ALB's (path, interval, healthy and unhealthy counts);
+# each serves the slots of its own.
 backend asg
   option httpchk GET /health
   http-check expect status 200
   default-server check inter 100ms fall 2 rise 2
-$servers
+$(grep ' s[0-9]* ' <<<"$servers")
+
+backend api
+  option httpchk GET /api/health
+  http-check expect status 200
+  default-server check inter 100ms fall 2 rise 2
+$(grep ' a[0-9]* ' <<<"$servers")
 CFG
-  haproxy -f "$LAB_DIR/haproxy.cfg" -db >"$LAB_DIR/haproxy.out" 2>&1 &
-  echo $! >"$LAB_DIR/pids/haproxy"
-  lab_wait_for "HAProxy to listen" 100 lab_admin "show info" >/dev/null
-  local name
+    haproxy -f "$LAB_DIR/haproxy-$node.cfg" -db >"$LAB_DIR/haproxy-$node.out" 2>&1 &
+    echo $! >"$LAB_DIR/pids/lb$node"
+    lab_wait_for "HAProxy on ${LAB_NODES[$node]} to listen" 100 lab_admin "show info" "$node" >/dev/null
+  done
   for name in "${LAB_SLOTS[@]}"; do
     if [[ -e $LAB_DIR/pids/$name ]]; then
       lab_wait_for "$name to be checked healthy" 400 lab_state_is "$name" UP
@@ -97,21 +122,34 @@ CFG
   done
 }
 
-# lab_admin COMMAND: runs a command on HAProxy's admin socket and prints the answer.
+# lab_admin COMMAND [NODE]: runs a command on the admin socket of node NODE (the first if none)
+# and prints the answer.
 lab_admin() {
-  exec 9<>"/dev/tcp/127.0.0.1/$LAB_ADMIN_PORT" || return 1
+  exec 9<>"/dev/tcp/127.0.0.1/$((LAB_ADMIN_BASE + ${2:-0}))" || return 1
   printf '%s\n' "$1" >&9
   cat <&9
   exec 9<&-
 }
 
-# lab_state NAME: the load balancer's view of slot NAME: UP, DOWN, DRAIN, MAINT, ...
-lab_state() {
-  lab_admin "show stat" | awk -F, -v name="$1" '$1 == "asg" && $2 == name { print $18 }'
+# lab_admin_all COMMAND: runs a command on every node.
+lab_admin_all() {
+  local node
+  for node in "${!LAB_NODES[@]}"; do lab_admin "$1" "$node" >/dev/null; done
 }
 
-# lab_state_is NAME STATE: true if the load balancer sees slot NAME in STATE.
-lab_state_is() { [[ $(lab_state "$1") == "$2" ]]; }
+# lab_state NAME [NODE]: node NODE's view of slot NAME: UP, DOWN, DRAIN, MAINT, ...
+lab_state() {
+  lab_admin "show stat" "${2:-0}" |
+    awk -F, -v pool="$(lab_pool "$1")" -v name="$1" '$1 == pool && $2 == name { print $18 }'
+}
+
+# lab_state_is NAME STATE: true if every node sees slot NAME in STATE.
+lab_state_is() {
+  local node
+  for node in "${!LAB_NODES[@]}"; do
+    [[ $(lab_state "$1" "$node") == "$2" ]] || return 1
+  done
+}
 
 # lab_wait_for WHAT TRIES COMMAND...: retries COMMAND every 50 ms until it succeeds.
 lab_wait_for() {
@@ -149,7 +187,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     root $LAB_DIR/www/$version;
-    location = /health {
+    location ~ ^(/api)?/health\$ {
       add_header X-App-Version $version;
       try_files /health.html =404;
     }
@@ -159,20 +197,20 @@ CFG
   nginx -e "$LAB_DIR/$name.error.log" -c "$LAB_DIR/$name.nginx.conf" &
   echo $! >"$LAB_DIR/pids/$name"
   lab_wait_for "$name to listen" 100 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
-  # Before HAProxy runs (the first instance) there is no health to wait for.
-  [[ -e $LAB_DIR/pids/haproxy ]] || return 0
+  # Before HAProxy runs (the first instances) there is no health to wait for.
+  [[ -e $LAB_DIR/pids/lb0 ]] || return 0
   lab_now >"$LAB_DIR/tmp/$name/listening_at"  # it cannot be healthy before this
   lab_event "launched $name $version"
 }
 
-# lab_wait_healthy NAME: waits until the load balancer marks NAME healthy. The event it logs
-# carries the time of the last check that still saw it unhealthy: it became healthy after that.
+# lab_wait_healthy NAME: waits until every node marks NAME healthy. The event it logs carries
+# the time of the last check that still saw it unhealthy: it became healthy after that.
 lab_wait_healthy() {
   local name=$1 before not_up_at
   not_up_at=$(cat "$LAB_DIR/tmp/$name/listening_at")
   for _ in $(seq 600); do
     before=$(lab_now)
-    if [[ $(lab_state "$name") == UP ]]; then
+    if lab_state_is "$name" UP; then
       echo "$not_up_at healthy $name" >>"$LAB_DIR/events.log"
       echo "lab: $name is healthy (it was not at $not_up_at)" >&2
       return 0
@@ -186,7 +224,7 @@ lab_wait_healthy() {
 
 # lab_drain NAME: the load balancer sends NAME no new requests; those in flight finish.
 lab_drain() {
-  lab_admin "set server asg/$1 state drain" >/dev/null
+  lab_admin_all "set server $(lab_pool "$1")/$1 state drain"
   lab_event "drained $1"
 }
 
@@ -203,20 +241,32 @@ lab_end() {
 # lab_stop NAME: stops instance NAME gracefully (in-flight requests finish) and deregisters it.
 lab_stop() {
   lab_end "$1" QUIT stopping
-  lab_admin "set server asg/$1 state maint" >/dev/null
+  lab_admin_all "set server $(lab_pool "$1")/$1 state maint"
 }
 
 # lab_kill NAME: kills instance NAME abruptly, whatever it had in flight.
 lab_kill() { lab_end "$1" KILL killing; }
 
-# lab_down: stops, by PID, everything the lab started that is still running: the prober
-# first, the load balancer last.
+# lab_node_pause NODE / lab_node_resume NODE: stops the load-balancer node NODE (its HAProxy
+# takes connections into its backlog but answers nothing), then lets it go on.
+lab_node_pause() {
+  lab_event "pausing node ${LAB_NODES[$1]}"
+  kill -STOP "$(cat "$LAB_DIR/pids/lb$1")"
+}
+lab_node_resume() {
+  kill -CONT "$(cat "$LAB_DIR/pids/lb$1")"
+  lab_event "resumed node ${LAB_NODES[$1]}"
+}
+
+# lab_down: stops, by PID, everything the lab started that is still running: the probers
+# first, the load-balancer nodes last.
 lab_down() {
   local file pid
-  for file in "$LAB_DIR"/pids/upwatch "$LAB_DIR"/pids/s* "$LAB_DIR"/pids/haproxy; do
+  for file in "$LAB_DIR"/pids/upwatch* "$LAB_DIR"/pids/[sa][0-9]* "$LAB_DIR"/pids/lb*; do
     [[ -e $file ]] || continue
     pid=$(cat "$file")
     kill -TERM "$pid" 2>/dev/null || true
+    kill -CONT "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     rm -f "$file"
   done

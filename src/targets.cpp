@@ -155,17 +155,21 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
   std::ranges::sort(records, {}, &ProbeRecord::address);
   const auto at = records.front().sent;
   TickTally tally;
-  const ProbeRecord* shown = nullptr;  // the probe that stands for the tick
+  // The probe that stands for the tick: the first that failed, else the slowest (a user may
+  // have been sent to any of the addresses).
+  const ProbeRecord* shown = nullptr;
   for (const auto& record : records) {
     if (record.address.empty()) {
       shown = &record;  // the name did not resolve: no address was probed
       break;
     }
     ++tally.probed;
-    const auto verdict = expectation_.judge(record.outcome);
-    if (verdict == Verdict::down) ++tally.failed;
-    if (shown == nullptr ||
-        (verdict == Verdict::down && expectation_.judge(shown->outcome) != Verdict::down)) {
+    const bool failed = expectation_.judge(record.outcome) == Verdict::down;
+    if (failed) ++tally.failed;
+    const bool shown_failed =
+        shown != nullptr && expectation_.judge(shown->outcome) == Verdict::down;
+    if (shown == nullptr || (failed && !shown_failed) ||
+        (!failed && !shown_failed && record.total > shown->total)) {
       shown = &record;
     }
   }

@@ -108,7 +108,9 @@ TEST(TargetsAnalysis, AUrlsTickFailsAsUsersSawItIfAnyAddressFailed) {
   analysis.add_addresses(set_at(0, {"10.0.0.2", "10.0.0.1"}));
   // Finishing out of order: the tick is whole once both addresses are in.
   for (std::uint64_t k = 0; k < 10; ++k) {
-    analysis.add(probe(k, k >= 3 && k < 6 ? k502 : kOk, "10.0.0.2"));
+    auto at_second = probe(k, k >= 3 && k < 6 ? k502 : kOk, "10.0.0.2");
+    if (k == 8) at_second.total = 5ms;  // a user sent there waited that long
+    analysis.add(at_second);
   }
   for (std::uint64_t k = 0; k < 10; ++k) analysis.add(probe(k, kOk, "10.0.0.1"));
   const auto results = std::move(analysis).finish();
@@ -122,6 +124,7 @@ TEST(TargetsAnalysis, AUrlsTickFailsAsUsersSawItIfAnyAddressFailed) {
   EXPECT_EQ(window.most_failed, 1U);
   EXPECT_EQ(window.addresses, 2U);
   EXPECT_EQ(users.sets.size(), 1U);
+  EXPECT_EQ(users.analysis.latency.max(), 5ms);
   EXPECT_EQ(target(results, "10.0.0.1").analysis.windows.size(), 0U);
   EXPECT_EQ(target(results, "10.0.0.2").analysis.windows.size(), 1U);
   EXPECT_EQ(target(results, "10.0.0.2").analysis.windows[0].end, kStart + 600ms);

@@ -8,7 +8,8 @@
 # alive), 2. schedule accuracy at 10/s and 100/s over 60 s, 3. peak RSS after 10,000 and
 # 1,000,000 probes, 4. stop latency with 100 probes hung, 5. the CPU cost of the live view on a
 # pseudo-terminal at 10,000 probes/s, 6. the HTML timeline of a million probes: its size, the
-# time to write it and to open it in Chromium. Prints markdown tables (also kept in
+# time to write it and to open it in Chromium, 7. many targets: CPU, memory and schedule
+# accuracy of 1 to 1,000 URLs at 10/s each. Prints markdown tables (also kept in
 # build/bench/results.md). Takes about 10 minutes on 2 cores; sections may be chosen by number.
 # Usage: scripts/bench.sh [SECTION ...]
 set -euo pipefail
@@ -390,6 +391,66 @@ if wanted 6; then
   say "| page size KiB | upwatch report --html ms (median of 3) | its peak RSS KiB | load in headless Chromium ms (median of 3) |"
   say "|---:|---:|---:|---:|"
   say "| $(($(stat -c %s "$work/million.html") / 1024)) | $(printf '%s\n' "${write_ms[@]}" | median) | $write_rss | $(printf '%s\n' "${open_ms[@]}" | median) |"
+  say
+fi
+# --- 7. many targets --------------------------------------------------------------------------------
+# One nginx on core 0 listening on 1,000 ports, a URL each; upwatch on core 1 probes 1, 10, 100,
+# then 1,000 of them at 10/s each, kept alive, for 20 s. Each request's arrival is timed at the
+# server side of loopback by tcpdump (the packet that carries it), told apart by its port.
+if wanted 7; then
+  many=1000
+  mbase=$(free_port_base $((many + 1)))
+  mstatus=$((mbase + many))
+  mkdir -p "$work/many"
+  {
+    echo "daemon off; master_process off; pid $work/many/nginx.pid; error_log $work/many/error.log;"
+    echo "worker_rlimit_nofile 8192; events { worker_connections 8192; }"
+    echo "http { access_log off; client_body_temp_path $work/many/body; proxy_temp_path $work/many/proxy;"
+    echo "fastcgi_temp_path $work/many/fastcgi; uwsgi_temp_path $work/many/uwsgi; scgi_temp_path $work/many/scgi;"
+    echo "server {"
+    for ((i = 0; i < many; i++)); do echo "  listen 127.0.0.1:$((mbase + i));"; done
+    echo "  root $work/nginx/www; keepalive_requests 10000000; keepalive_timeout 60s; }"
+    echo "server { listen 127.0.0.1:$mstatus; location / { stub_status; } } }"
+  } >"$work/many/nginx.conf"
+  ulimit -n 8192 2>/dev/null || true
+  taskset -c 0 nginx -e "$work/many/error.log" -c "$work/many/nginx.conf" &
+  pids+=($!)
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$mstatus") 2>/dev/null && break; sleep 0.05; done
+  many_requests() { curl -s "http://127.0.0.1:$mstatus/" | awk 'NR == 3 { print $3 }'; }
+  # many_row N: probes N URLs at 10/s each for 20 s; prints a row of the table.
+  many_row() {
+    local n=$1 seconds=20 before after capture stats
+    for ((i = 0; i < n; i++)); do echo "http://127.0.0.1:$((mbase + i))/health"; done >"$work/many/urls"
+    taskset -c 0 tcpdump -i lo -nn -tt --time-stamp-precision=micro -l -q -B 65536 \
+      "tcp dst portrange $mbase-$((mbase + n - 1)) and tcp[tcpflags] & tcp-push != 0" \
+      >"$work/many/arrivals.raw" 2>"$work/many/tcpdump.err" &
+    capture=$!
+    pids+=("$capture")
+    for _ in $(seq 200); do grep -q "listening on" "$work/many/tcpdump.err" 2>/dev/null && break; sleep 0.05; done
+    before=$(many_requests)
+    timed "$work/time" "$upwatch" -o /dev/null -q --keep-alive --url-file "$work/many/urls" \
+      --duration "${seconds}s" 0.1 >"$work/many/summary" 2>/dev/null || true
+    settle
+    after=$(many_requests)
+    sleep 0.5
+    kill "$capture" 2>/dev/null || true
+    wait "$capture" 2>/dev/null || true
+    # "TIME IP 127.0.0.1.SRC > 127.0.0.1.DST: tcp LEN": the arrival and its target's port.
+    stats=$(awk '{ port = $5; sub(/:$/, "", port); sub(/.*\./, "", port); print $1, port }' \
+      "$work/many/arrivals.raw" | "$gap_stats" 0.1)
+    local expected=$((n * 10 * seconds)) arrived=$((after - before - 1))
+    echo "$stats" | awk -v n="$n" -v expected="$expected" -v arrived="$arrived" \
+      -v cpu="$(per_thousand "$(cpu_seconds "$work/time")" "$arrived")" -v rss="$(rss_kib "$work/time")" '{
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "| %d | %d | %d (%.2f%%) | %s | %s | %s | %s | %s | %s |\n", n, expected, arrived,
+        100 * arrived / expected, cpu, rss, v["p50_ms"], v["p99_ms"], v["worst_p99_ms"], v["max_ms"] }'
+  }
+  note "7. many targets: 1, 10, 100 and 1,000 URLs at 10/s each, kept alive, 20 s each"
+  say "## 7. Many targets: URLs at 10 probes/s each, kept alive, 20 s, one core"
+  say
+  say "| URLs | probes due | arrived at the server | CPU ms per 1,000 probes | peak RSS KiB | gap deviation p50 ms | p99 ms | worst URL's p99 ms | max ms |"
+  say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for n in 1 10 100 1000; do say "$(many_row "$n")"; done
   say
 fi
 note "done: $results"

@@ -221,6 +221,7 @@ int run_probes(const Config& config) {
     log.append(format_addresses(set, run_id));
     if (jsonl) jsonl->append(format_jsonl_addresses(set, run_id));
     analysis.add_addresses(set);
+    if (live) live->on_addresses(set);
   };
   const auto run_info = [&](WallTime end) {
     return RunInfo{.start = header.start,

@@ -31,6 +31,9 @@ constexpr auto kShortestWatchedWait = std::chrono::microseconds{100};
 /// How long an address found for --keep-alive is used, as libcurl caches a look-up by default.
 constexpr auto kAddressesKept = std::chrono::seconds{60};
 
+/// Connections kept alive for each URL of the run (its addresses, with --each-address).
+constexpr std::size_t kConnectionsKept = 16;
+
 /// The longest single wait in curl_multi_poll; a longer wait is several.
 constexpr auto kLongestPoll = std::chrono::minutes{1};
 
@@ -49,6 +52,14 @@ struct Engine::Impl {
         kept_addresses(slots + 1),
         address_sets(slots) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+    if (config.connections == Connections::keep_alive) {
+      // libcurl keeps 4 connections for each transfer under way, and a run of many URLs has
+      // few under way at once: room for a connection to each URL (and several addresses).
+      check(curl_multi_setopt(
+                multi.get(), CURLMOPT_MAXCONNECTS,
+                static_cast<long>(std::min<std::size_t>(kConnectionsKept * (slots + 1), 100000))),
+            "option");
+    }
     const bool lookups = std::ranges::any_of(
         config.targets, [](const TargetUrl& target) { return target.lookup.has_value(); });
     if (lookups || config.control_lookup) {

@@ -85,6 +85,13 @@ void LiveStatus::on_gap(const Gap& gap) {
             fmt::format("{} not observed: {}", format_elapsed(gap.duration()), describe(gap)));
 }
 
+void LiveStatus::on_addresses(const AddressSet& set) {
+  add_event(set.time, "ADDRESSES", kYellow,
+            fmt::format("from #{}: {}", set.first_tick,
+                        describe(set, addresses_.empty() ? nullptr : &addresses_)));
+  addresses_ = set.addresses;
+}
+
 void LiveStatus::on_window_opened(const DowntimeWindow& window) {
   ++windows_;
   down_since_ = window.start;

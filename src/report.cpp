@@ -475,19 +475,8 @@ void append_sets(std::string& out, const TargetResult& target) {
               plural(target.sets.size() + target.sets_unlisted, "set"));
   const std::vector<std::string>* before = nullptr;
   for (const auto& set : target.sets) {
-    std::string change;
-    if (before != nullptr) {
-      std::vector<std::string> gone;
-      std::ranges::set_difference(*before, set.addresses, std::back_inserter(gone));
-      std::vector<std::string> came;
-      std::ranges::set_difference(set.addresses, *before, std::back_inserter(came));
-      if (!came.empty()) change += fmt::format("; came: {}", fmt::join(came, ", "));
-      if (!gone.empty()) change += fmt::format("; went: {}", fmt::join(gone, ", "));
-    }
-    append_line(out, "  {} from #{}: {}{}", format_iso_utc(set.time), set.first_tick,
-                set.addresses.empty() ? std::string{"(none)"}
-                                      : fmt::format("{}", fmt::join(set.addresses, ", ")),
-                change);
+    append_line(out, "  {} from #{}: {}", format_iso_utc(set.time), set.first_tick,
+                describe(set, before));
     before = &set.addresses;
   }
   if (target.sets_unlisted > 0) {

@@ -1,6 +1,10 @@
 #include "upwatch/targets.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <iterator>
 
 namespace upwatch {
 
@@ -21,6 +25,19 @@ RunVerdict RunResults::verdict() const {
     if (each == RunVerdict::inconclusive) verdict = RunVerdict::inconclusive;
   }
   return verdict;
+}
+
+std::string describe(const AddressSet& set, const std::vector<std::string>* before) {
+  std::string text = set.addresses.empty() ? std::string{"(none)"}
+                                           : fmt::format("{}", fmt::join(set.addresses, ", "));
+  if (before == nullptr) return text;
+  std::vector<std::string> came;
+  std::ranges::set_difference(set.addresses, *before, std::back_inserter(came));
+  std::vector<std::string> went;
+  std::ranges::set_difference(*before, set.addresses, std::back_inserter(went));
+  if (!came.empty()) text += fmt::format("; came: {}", fmt::join(came, ", "));
+  if (!went.empty()) text += fmt::format("; went: {}", fmt::join(went, ", "));
+  return text;
 }
 
 std::optional<Gap> gap_of_slot(const Gap& gap, std::uint64_t slot, std::uint64_t slots) {

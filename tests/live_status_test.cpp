@@ -144,3 +144,20 @@ TEST(LiveView, ColouredOnlyOnATerminalWithoutNoColorAndNotDumb) {
   EXPECT_EQ(colour_wanted(true, nullptr, "dumb"), Colour::none);
   EXPECT_EQ(colour_wanted(false, nullptr, "xterm"), Colour::none);
 }
+
+TEST(LiveStatus, ANewSetOfAddressesIsAnEventThatSaysWhatCameAndWent) {
+  Watched run;
+  run.status.on_addresses({.url = "http://lb/",
+                           .first_tick = 0,
+                           .time = kStart,
+                           .addresses = {"10.0.0.1", "10.0.0.2"}});
+  run.status.on_addresses({.url = "http://lb/",
+                           .first_tick = 7,
+                           .time = kStart + 700ms,
+                           .addresses = {"10.0.0.1", "10.0.0.3"}});
+  EXPECT_EQ(run.events(),
+            (std::vector<std::string>{
+                "2026-11-26T00:00:00.000Z  ADDRESSES: from #0: 10.0.0.1, 10.0.0.2",
+                "2026-11-26T00:00:00.700Z  ADDRESSES: from #7: 10.0.0.1, 10.0.0.3; came: "
+                "10.0.0.3; went: 10.0.0.2"}));
+}

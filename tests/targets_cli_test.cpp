@@ -254,3 +254,27 @@ TEST_F(Cli, EachAddressFollowsTheNameAsItsAddressesComeAndGo) {
   EXPECT_GT(target_of(report, url, "127.0.0.1")["probes"]["up"].get<int>(),
             target_of(report, url, "127.0.0.2")["probes"]["up"].get<int>());
 }
+
+TEST_F(Cli, EachAddressKeepsToTheAddressFamilyAskedFor) {
+  TestServer server{parse_script("ok")};
+  const auto url = fmt::format("http://lb.test:{}/health", server.port());
+  const auto resolve = fmt::format("lb.test:{}:127.0.0.1,[::1]", server.port());
+  ASSERT_EQ(run({"--each-address", "-4", "--resolve", resolve, url, "0.05", "-c", "3"}), 0)
+      << err_ << out_;
+  EXPECT_EQ(server.requests(), 3U);
+  const auto written = runs();
+  ASSERT_EQ(written.size(), 1U);
+  ASSERT_EQ(written[0].address_sets.size(), 1U);
+  EXPECT_EQ(written[0].address_sets[0].addresses, std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(records_of(written[0], "", "127.0.0.1").size(), 3U);
+  const std::string log_before = log_text();
+  EXPECT_EQ(run({"--each-address", "-6", "--resolve",
+                 fmt::format("lb.test:{}:127.0.0.1", server.port()), url, "-c", "1"}),
+            2);
+  EXPECT_NE(err_.find(fmt::format("--each-address: lb.test:{} has no address of the family",
+                                  server.port())),
+            std::string::npos)
+      << err_;
+  EXPECT_EQ(log_text(), log_before);
+  EXPECT_EQ(server.requests(), 3U);
+}

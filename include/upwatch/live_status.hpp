@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "upwatch/outage.hpp"
+#include "upwatch/targets.hpp"
 
 namespace upwatch {
 
@@ -33,6 +34,8 @@ class LiveStatus final : public AnalysisObserver {
   void on_version(std::uint64_t sequence, WallTime sent, const VersionNews& news) override;
   void on_window_opened(const DowntimeWindow& window) override;
   void on_window_closed(const DowntimeWindow& window) override;
+  /// The URL's name resolved to a new set of addresses (--each-address).
+  void on_addresses(const AddressSet& set);
 
   /// The event lines made since the last call (a window began or ended, a gap), oldest first.
   [[nodiscard]] std::vector<ScreenText> take_events();
@@ -67,7 +70,8 @@ class LiveStatus final : public AnalysisObserver {
   WallTime last_answer_;                                     ///< when the last judged probe ended
   std::array<std::chrono::microseconds, kRecent> recent_{};  ///< a ring of good probes' totals
   std::size_t recent_count_ = 0;
-  std::vector<Version> versions_;  ///< of the tracked names, in the order first seen
+  std::vector<std::string> addresses_;  ///< the last set, for what came and went
+  std::vector<Version> versions_;       ///< of the tracked names, in the order first seen
 };
 
 }  // namespace upwatch

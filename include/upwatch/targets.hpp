@@ -40,6 +40,10 @@ struct RunResults {
   [[nodiscard]] RunVerdict verdict() const;
 };
 
+/// A set of addresses for people: "10.0.0.1, 10.0.0.2", then what came and went since
+/// `before` (the set before it, nullptr for the first): "; came: 10.0.0.3; went: 10.0.0.2".
+[[nodiscard]] std::string describe(const AddressSet& set, const std::vector<std::string>* before);
+
 /// The part of `gap`, a gap of a schedule of `slots` slots an interval, that falls on the
 /// ticks of slot `slot`, numbered as that slot's own ticks; nullopt if it took none of them.
 /// A step of the clock (no tick) falls on every slot.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -87,6 +88,14 @@ TEST_F(Cli, SeveralUrlsEachHaveTheirSectionAndOnlyTheOneThatFailedHasAWindow) {
   EXPECT_EQ(up["windows"].size(), 0U);
   EXPECT_EQ(up["probes"]["up"], 30);
   EXPECT_EQ(up["verdict"], "up");
+
+  // The list of runs names the first URL and how many more; the HTML timeline draws one URL.
+  ASSERT_EQ(run({"report", "--list"}), 0) << err_;
+  EXPECT_NE(out_.find(failing_url + " (and 1 more)"), std::string::npos) << out_;
+  EXPECT_EQ(run({"report", "--html", "run.html"}), 2);
+  EXPECT_NE(err_.find("--html draws a run of one URL; this run has 2 targets"), std::string::npos)
+      << err_;
+  EXPECT_EQ(::access((dir_ + "/run.html").c_str(), F_OK), -1);
 }
 
 TEST_F(Cli, EachUrlHasItsOwnSlotStaggeredAcrossTheInterval) {
@@ -151,7 +160,9 @@ TEST_F(Cli, EachAddressShowsTheNodeThatFailedAndOnlyIt) {
   TestServer bad{parse_script("ok*10,502*10,ok"), good.port(), "127.0.0.2"};
   const auto url = fmt::format("http://lb.test:{}/health", good.port());
   const auto resolve = fmt::format("lb.test:{}:127.0.0.1,127.0.0.2", good.port());
-  ASSERT_EQ(run({"--each-address", "--resolve", resolve, url, "0.05", "-c", "40"}), 1)
+  ASSERT_EQ(run({"--each-address", "--resolve", resolve, url, "0.05", "-c", "40", "--jsonl",
+                 "probes.jsonl"}),
+            1)
       << err_ << out_;
   EXPECT_EQ(good.requests(), 40U);
   EXPECT_EQ(bad.requests(), 40U);
@@ -169,6 +180,7 @@ TEST_F(Cli, EachAddressShowsTheNodeThatFailedAndOnlyIt) {
   EXPECT_EQ(at_bad[15].remote, fmt::format("127.0.0.2:{}", good.port()));
   EXPECT_EQ(format_as(at_bad[15].outcome), "502");
   expect_report_retells(1);
+  expect_report_retells(1, "probes.jsonl");
 
   ASSERT_EQ(run({"report", "--json"}), 1) << err_;
   const auto report = json::parse(out_);

@@ -312,9 +312,10 @@ int run_report(const ReportConfig& report) {
   }
   const auto& results = chosen->results;
   if (html) {
-    if (!results.single()) {
-      throw UsageError(fmt::format("--html draws a run of one URL; this run has {} targets",
-                                   results.targets.size()));
+    // The timeline follows the first URL (as users saw it, with --each-address).
+    if (!chosen->info.more_urls.empty()) {
+      throw UsageError(fmt::format("--html draws a run of one URL; this run has {}",
+                                   chosen->info.more_urls.size() + 1));
     }
     html->commit(render_html(chosen->info, results.targets.front().analysis, *chosen->timeline));
   }

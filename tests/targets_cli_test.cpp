@@ -93,8 +93,7 @@ TEST_F(Cli, SeveralUrlsEachHaveTheirSectionAndOnlyTheOneThatFailedHasAWindow) {
   ASSERT_EQ(run({"report", "--list"}), 0) << err_;
   EXPECT_NE(out_.find(failing_url + " (and 1 more)"), std::string::npos) << out_;
   EXPECT_EQ(run({"report", "--html", "run.html"}), 2);
-  EXPECT_NE(err_.find("--html draws a run of one URL; this run has 2 targets"), std::string::npos)
-      << err_;
+  EXPECT_NE(err_.find("--html draws a run of one URL; this run has 2"), std::string::npos) << err_;
   EXPECT_EQ(::access((dir_ + "/run.html").c_str(), F_OK), -1);
 }
 
@@ -181,6 +180,10 @@ TEST_F(Cli, EachAddressShowsTheNodeThatFailedAndOnlyIt) {
   EXPECT_EQ(format_as(at_bad[15].outcome), "502");
   expect_report_retells(1);
   expect_report_retells(1, "probes.jsonl");
+  // The timeline draws the URL as users saw it.
+  ASSERT_EQ(run({"report", "--html", "run.html"}), 1) << err_;
+  EXPECT_NE(upwatch::testing::read_file(dir_ + "/run.html").find("10 failed probes (#10-#19)"),
+            std::string::npos);
 
   ASSERT_EQ(run({"report", "--json"}), 1) << err_;
   const auto report = json::parse(out_);

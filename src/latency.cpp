@@ -24,7 +24,15 @@ std::uint64_t LatencyHistogram::middle_of(std::size_t bucket) {
 
 void LatencyHistogram::add(Micros value) {
   const auto sample = static_cast<std::uint64_t>(std::max<Micros::rep>(value.count(), 0));
-  ++counts_[bucket_of(sample)];
+  const auto bucket = bucket_of(sample);
+  if (counts_.empty()) {
+    first_ = bucket;
+  } else if (bucket < first_) {
+    counts_.insert(counts_.begin(), first_ - bucket, 0);
+    first_ = bucket;
+  }
+  if (bucket - first_ >= counts_.size()) counts_.resize(bucket - first_ + 1);
+  ++counts_[bucket - first_];
   min_ = count_ == 0 ? sample : std::min(min_, sample);
   max_ = std::max(max_, sample);
   ++count_;
@@ -35,9 +43,9 @@ LatencyHistogram::Micros LatencyHistogram::percentile(double p) const {
   const auto rank = std::clamp<std::uint64_t>(
       static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))), 1, count_);
   std::uint64_t seen = 0;
-  for (std::size_t bucket = 0; bucket < kBuckets; ++bucket) {
-    seen += counts_[bucket];
-    if (seen >= rank) return Micros{std::clamp(middle_of(bucket), min_, max_)};
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
+    if (seen >= rank) return Micros{std::clamp(middle_of(first_ + i), min_, max_)};
   }
   return Micros{max_};
 }

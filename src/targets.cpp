@@ -207,6 +207,7 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
 
 RunResults TargetsAnalysis::finish() && {
   RunResults results{.each_address = each_address_};
+  results.targets.reserve(urls_.size());
   for (auto& url : urls_) {
     release(url, true);
     results.targets.push_back({.url = url.url,

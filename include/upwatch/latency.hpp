@@ -1,13 +1,15 @@
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
 namespace upwatch {
 
-/// A fixed-size log-linear histogram of latencies: exact below 128 us, within 0.4% above,
-/// up to about 12 days; memory does not grow with the number of samples.
+/// A log-linear histogram of latencies: exact below 128 us, within 0.4% above, up to about
+/// 12 days. Memory does not grow with the number of samples: it holds the buckets between the
+/// smallest and the largest sample (a few KiB for latencies within a factor of ten), so that
+/// a run of many targets can keep several for each.
 class LatencyHistogram {
  public:
   using Micros = std::chrono::microseconds;
@@ -29,12 +31,12 @@ class LatencyHistogram {
   static constexpr int kSubBucketBits = 7;
   static constexpr std::uint64_t kSubBuckets = 1U << kSubBucketBits;  // 128
   static constexpr int kMaxExponent = 40;                             // 2^40 us ~ 12.7 days
-  static constexpr std::size_t kBuckets = kSubBuckets * (kMaxExponent - kSubBucketBits + 2);
 
   [[nodiscard]] static std::size_t bucket_of(std::uint64_t value);
   [[nodiscard]] static std::uint64_t middle_of(std::size_t bucket);
 
-  std::array<std::uint64_t, kBuckets> counts_{};
+  std::vector<std::uint64_t> counts_;  ///< of the buckets from first_ on
+  std::size_t first_ = 0;
   std::uint64_t count_ = 0;
   std::uint64_t min_ = 0;
   std::uint64_t max_ = 0;

@@ -1,6 +1,7 @@
 #include "upwatch/engine.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/timerfd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/resolver.hpp"
 #include "upwatch/schedule.hpp"
+#include "upwatch/targets.hpp"
 #include "upwatch/transfer.hpp"
 #include "upwatch/unique_fd.hpp"
 #include "upwatch/url.hpp"
@@ -201,9 +203,15 @@ struct Engine::Impl {
     auto sorted = addresses;
     std::ranges::sort(sorted);
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    const auto resolved = sorted.size();
+    sorted.resize(std::min(resolved, kMaxAddresses));
     auto& known = address_sets[first.target];
     if (sorted != known) {
       known = sorted;
+      if (resolved > kMaxAddresses) {
+        spdlog::warn("{} resolved to {} addresses: the first {} are probed",
+                     redact_url(config.targets[first.target].url), resolved, kMaxAddresses);
+      }
       if (sinks.addresses) {
         sinks.addresses({.url = redact_url(config.targets[first.target].url),
                          .first_tick = first.sequence,

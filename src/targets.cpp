@@ -119,13 +119,16 @@ void TargetsAnalysis::add_addresses(const AddressSet& set) {
 
 void TargetsAnalysis::release(Url& url, bool all) {
   while (!url.held.empty()) {
+    // A tick whose probes never all come (records a log lost) is handed on as it stands once
+    // kMaxHeldTicks wait behind it: memory stays bounded whatever the log.
+    const bool now = all || url.held.size() > kMaxHeldTicks;
     auto first = url.held.begin();
     const auto [tick, kind] = first->first;
     if (tick < url.next_tick && kind == 1) {
       url.held.erase(first);  // a tick handed on already
       continue;
     }
-    if (tick > url.next_tick && !all) return;
+    if (tick > url.next_tick && !now) return;
     auto& held = first->second;
     if (kind == 0) {
       const auto& gap = *held.gap;
@@ -146,7 +149,7 @@ void TargetsAnalysis::release(Url& url, bool all) {
            return std::ranges::any_of(
                records, [&](const auto& record) { return record.address == address; });
          }));
-    if (!complete && !all) return;
+    if (!complete && !now) return;
     release_tick(url, tick, records);
     url.next_tick = std::max(url.next_tick, tick + 1);
     url.held.erase(first);
@@ -157,14 +160,15 @@ void TargetsAnalysis::release(Url& url, bool all) {
   }
 }
 
-OutageAnalysis& TargetsAnalysis::address_analysis(Url& url, const std::string& address,
+OutageAnalysis* TargetsAnalysis::address_analysis(Url& url, const std::string& address,
                                                   std::uint64_t tick, WallTime at) {
   auto found = url.addresses.find(address);
-  if (found != url.addresses.end()) return found->second;
+  if (found != url.addresses.end()) return &found->second;
+  if (url.addresses.size() == kMaxAddresses) return nullptr;
   auto& analysis = url.addresses.emplace(address, OutageAnalysis{expectation_, interval_, tracked_})
                        .first->second;
   analysis.add_absent(0, tick, at);  // not in the name's answers before
-  return analysis;
+  return &analysis;
 }
 
 void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
@@ -191,13 +195,13 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
     }
   }
   for (auto& [address, analysis] : url.addresses) {
-    if (std::ranges::none_of(records,
-                             [&](const auto& record) { return record.address == address; })) {
-      analysis.add_absent(tick, 1, at);
-    }
+    const auto probed_at = std::ranges::find(records, address, &ProbeRecord::address);
+    if (probed_at == records.end()) analysis.add_absent(tick, 1, at);
   }
+
   for (const auto& record : records) {
-    if (!record.address.empty()) address_analysis(url, record.address, tick, at).add(record);
+    if (record.address.empty()) continue;
+    if (auto* analysis = address_analysis(url, record.address, tick, at)) analysis->add(record);
   }
   ProbeRecord users_saw = *shown;
   users_saw.sequence = tick;

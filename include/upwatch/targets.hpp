@@ -16,6 +16,12 @@
 
 namespace upwatch {
 
+/// The most addresses of one URL analysed apart (--each-address); probes of more count in the
+/// URL as users saw it only.
+inline constexpr std::size_t kMaxAddresses = 64;
+/// The most ticks of a URL held back waiting for the probes of an earlier one.
+inline constexpr std::size_t kMaxHeldTicks = 4096;
+
 /// One target's part of a run: a URL, or one address of a URL's name (--each-address).
 struct TargetResult {
   std::string url;      ///< redacted
@@ -97,8 +103,8 @@ class TargetsAnalysis {
   void release(Url& url, bool all);
   /// Hands on one tick of `url`: to the URL as users saw it and to each address.
   void release_tick(Url& url, std::uint64_t tick, std::vector<ProbeRecord>& records);
-  /// The analysis of `address` of `url`, made on first need.
-  OutageAnalysis& address_analysis(Url& url, const std::string& address, std::uint64_t tick,
+  /// The analysis of `address` of `url`, made on first need; nullptr beyond kMaxAddresses.
+  OutageAnalysis* address_analysis(Url& url, const std::string& address, std::uint64_t tick,
                                    WallTime at);
   StatusExpectation expectation_;
   std::chrono::nanoseconds interval_;

@@ -32,6 +32,11 @@ struct Checker final : upwatch::LogVisitor {
     static_cast<void>(upwatch::format_gap(gap));
     static_cast<void>(upwatch::format_jsonl_gap(gap));
   }
+  void on_addresses(std::string_view, const upwatch::AddressSet& set) override {
+    if (!in_run) __builtin_trap();  // a set of addresses outside a run
+    static_cast<void>(upwatch::format_addresses(set));
+    static_cast<void>(upwatch::format_jsonl_addresses(set));
+  }
   void on_lost(std::string_view, const upwatch::LostRecords& lost) override {
     if (!in_run) __builtin_trap();  // lost records outside a run
     static_cast<void>(upwatch::format_lost(lost));
@@ -68,8 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::istringstream in{text};
   const auto reading = upwatch::read_runs(in);
   for (const auto& run : reading.all) {
-    static_cast<void>(upwatch::render_summary(run.info, run.analysis));
-    static_cast<void>(upwatch::render_json(run.info, run.analysis));
+    static_cast<void>(upwatch::render_report(run.info, run.results));
+    static_cast<void>(upwatch::render_report_json(run.info, run.results));
   }
   static_cast<void>(upwatch::render_run_list(reading.all));
   return 0;

@@ -143,53 +143,6 @@ void check_dns_servers(const std::string& servers) {
   }
 }
 
-/// The URLs of a --url-file: one a line; blank lines and lines starting with # are skipped.
-std::vector<std::pair<std::string, std::string>> read_url_file(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) {
-    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
-  }
-  std::vector<std::pair<std::string, std::string>> urls;  // URL, what it is for messages
-  std::size_t number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    const auto last = line.find_last_not_of(" \t\r");
-    urls.emplace_back(line.substr(first, last - first + 1),
-                      fmt::format("URL on line {} of --url-file '{}'", number, path));
-  }
-  if (in.bad()) {
-    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
-  }
-  if (urls.empty()) throw UsageError(fmt::format("--url-file '{}' holds no URL", path));
-  return urls;
-}
-
-/// The addresses a probe of `endpoint` goes to without a look-up, with --each-address: its
-/// host's, or a --resolve entry's, of the family asked for.
-std::vector<std::string> given_addresses(const Endpoint& endpoint,
-                                         const std::vector<ResolveEntry>& resolved,
-                                         IpVersion family) {
-  std::vector<std::string> addresses{endpoint.host};
-  for (const auto& entry : resolved) {
-    if (entry.endpoint.port == endpoint.port &&
-        strcasecmp(entry.endpoint.host.c_str(), endpoint.host.c_str()) == 0) {
-      addresses = entry.addresses;
-      break;
-    }
-  }
-  std::erase_if(addresses, [&](const std::string& address) {
-    const bool ipv6 = address.find(':') != std::string::npos;
-    return (family == IpVersion::v4 && ipv6) || (family == IpVersion::v6 && !ipv6);
-  });
-  if (addresses.empty()) {
-    throw UsageError(fmt::format("--each-address: {}:{} has no address of the family asked for",
-                                 endpoint.host, endpoint.port));
-  }
-  return addresses;
-}
-
 /// Checks that a file can be read.
 void check_readable(const std::string& path, std::string_view what) {
   if (::access(path.c_str(), R_OK) != 0) {

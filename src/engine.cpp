@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <limits>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -45,7 +44,8 @@ struct Engine::Impl {
   Impl(const Config& config_, const ClockReading& start, EngineSinks sinks_)
       : config(config_),
         slots(config.targets.size()),
-        timekeeper(start, config.interval, ticks_of(config), slots),
+        timekeeper(start, config.interval,
+                   tick_limit(config.count, config.duration, config.interval, slots), slots),
         sinks(std::move(sinks_)),
         setup(config),
         multi(curl_multi_init()),
@@ -77,17 +77,6 @@ struct Engine::Impl {
     for (const auto& probe : probes) {
       if (probe->in_multi) curl_multi_remove_handle(multi.get(), probe->easy.get());
     }
-  }
-
-  /// The ticks of the run's schedule: its count or duration of each URL's probes, in every
-  /// slot.
-  static std::optional<std::uint64_t> ticks_of(const Config& config) {
-    const auto rounds = tick_limit(config.count, config.duration, config.interval);
-    if (!rounds) return std::nullopt;
-    const auto slots = config.targets.size();
-    return *rounds > std::numeric_limits<std::uint64_t>::max() / slots
-               ? std::numeric_limits<std::uint64_t>::max()
-               : *rounds * slots;
   }
 
   /// The name a probe resolves, if any.
@@ -228,15 +217,8 @@ struct Engine::Impl {
           i == 0 ? first : acquire(Role::target, first.target, first.sequence, first.sent);
       probe.address = sorted[i];
       probe.resolving_took = resolving_took;
-      const bool ipv6 = probe.address.find(':') != std::string::npos;
-      const auto host = is_ip_address(endpoint.host) && endpoint.host.find(':') != std::string::npos
-                            ? "[" + endpoint.host + "]"
-                            : endpoint.host;
       probe.pinned.reset();
-      if (!slist_append(probe.pinned,
-                        fmt::format("{}:{}:{}:{}", host, endpoint.port,
-                                    ipv6 ? "[" + probe.address + "]" : probe.address, endpoint.port)
-                            .c_str())) {
+      if (!slist_append(probe.pinned, connect_to_entry(endpoint, probe.address).c_str())) {
         throw std::bad_alloc();
       }
       CURL* easy = probe.easy.get();

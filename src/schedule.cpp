@@ -1,6 +1,7 @@
 #include "upwatch/schedule.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace upwatch {
 
@@ -42,7 +43,7 @@ std::uint64_t Schedule::due_by(Clock::time_point now) const {
 
 std::optional<std::uint64_t> tick_limit(std::optional<std::uint64_t> count,
                                         std::optional<std::chrono::nanoseconds> duration,
-                                        std::chrono::nanoseconds interval) {
+                                        std::chrono::nanoseconds interval, std::uint64_t slots) {
   std::optional<std::uint64_t> limit = count;
   if (duration) {
     // Ticks at 0, interval, 2 x interval, ... strictly before the duration: ceil(d / i).
@@ -50,7 +51,10 @@ std::optional<std::uint64_t> tick_limit(std::optional<std::uint64_t> count,
         static_cast<std::uint64_t>((*duration + interval - std::chrono::nanoseconds{1}) / interval);
     limit = limit ? std::min(*limit, ticks) : ticks;
   }
-  return limit;
+  if (!limit) return limit;
+  return *limit > std::numeric_limits<std::uint64_t>::max() / slots
+             ? std::numeric_limits<std::uint64_t>::max()
+             : *limit * slots;
 }
 
 std::chrono::nanoseconds gap_threshold(std::chrono::nanoseconds interval) {

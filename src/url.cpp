@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/error.hpp"
@@ -266,6 +269,58 @@ std::optional<Endpoint> name_to_resolve(const Endpoint& target, const std::vecto
   });
   if (given) return std::nullopt;
   return where;
+}
+
+std::vector<std::pair<std::string, std::string>> read_url_file(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) {
+    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
+  }
+  std::vector<std::pair<std::string, std::string>> urls;  // URL, what it is for messages
+  std::size_t number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    urls.emplace_back(line.substr(first, last - first + 1),
+                      fmt::format("URL on line {} of --url-file '{}'", number, path));
+  }
+  if (in.bad()) {
+    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
+  }
+  if (urls.empty()) throw UsageError(fmt::format("--url-file '{}' holds no URL", path));
+  return urls;
+}
+
+std::vector<std::string> given_addresses(const Endpoint& endpoint,
+                                         const std::vector<ResolveEntry>& resolved,
+                                         IpVersion family) {
+  std::vector<std::string> addresses{endpoint.host};
+  for (const auto& entry : resolved) {
+    if (entry.endpoint.port == endpoint.port &&
+        strcasecmp(entry.endpoint.host.c_str(), endpoint.host.c_str()) == 0) {
+      addresses = entry.addresses;
+      break;
+    }
+  }
+  std::erase_if(addresses, [&](const std::string& address) {
+    const bool ipv6 = address.find(':') != std::string::npos;
+    return (family == IpVersion::v4 && ipv6) || (family == IpVersion::v6 && !ipv6);
+  });
+  if (addresses.empty()) {
+    throw UsageError(fmt::format("--each-address: {}:{} has no address of the family asked for",
+                                 endpoint.host, endpoint.port));
+  }
+  return addresses;
+}
+
+std::string connect_to_entry(const Endpoint& endpoint, const std::string& address) {
+  const auto bracketed = [](const std::string& host) {
+    return host.find(':') == std::string::npos ? host : "[" + host + "]";
+  };
+  return fmt::format("{}:{}:{}:{}", bracketed(endpoint.host), endpoint.port, bracketed(address),
+                     endpoint.port);
 }
 
 }  // namespace upwatch

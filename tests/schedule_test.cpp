@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "upwatch/duration.hpp"
 
 using namespace std::chrono_literals;
@@ -51,6 +53,11 @@ TEST(Schedule, TickLimitFromCountAndDuration) {
   EXPECT_EQ(upwatch::tick_limit(3, 10s, 1s), 3U);
   EXPECT_EQ(upwatch::tick_limit(30, 10s, 1s), 10U);
   EXPECT_EQ(upwatch::tick_limit(std::nullopt, 1ms, 1s), 1U);
+  // Several slots: the count and the duration are each URL's.
+  EXPECT_EQ(upwatch::tick_limit(7, std::nullopt, 1s, 3), 21U);
+  EXPECT_EQ(upwatch::tick_limit(std::nullopt, 10s, 3s, 1000), 4000U);
+  EXPECT_EQ(upwatch::tick_limit(std::numeric_limits<std::uint64_t>::max() / 2, std::nullopt, 1s, 3),
+            std::numeric_limits<std::uint64_t>::max());
 }
 
 namespace {

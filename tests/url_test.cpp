@@ -56,3 +56,25 @@ TEST(Url, TheNameToResolve) {
   EXPECT_EQ(upwatch::check_proxy("proxy.test:3128"), (Endpoint{"proxy.test", 3128}));
   EXPECT_THROW(static_cast<void>(upwatch::check_proxy("socks5://proxy.test")), upwatch::UsageError);
 }
+
+TEST(Url, AProbeIsPinnedToAnAddressWithItsHostAndPortKept) {
+  EXPECT_EQ(upwatch::connect_to_entry({"lb.test", 443}, "10.0.1.17"), "lb.test:443:10.0.1.17:443");
+  EXPECT_EQ(upwatch::connect_to_entry({"lb.test", 80}, "2001:db8::7"),
+            "lb.test:80:[2001:db8::7]:80");
+  EXPECT_EQ(upwatch::connect_to_entry({"::1", 8080}, "::1"), "[::1]:8080:[::1]:8080");
+}
+
+TEST(Url, GivenAddressesComeFromTheHostOrAResolveEntryOfTheFamilyAskedFor) {
+  const std::vector<upwatch::ResolveEntry> resolved{
+      upwatch::parse_resolve("LB.test:80:10.0.0.1,::1")};
+  using upwatch::IpVersion;
+  EXPECT_EQ(upwatch::given_addresses({"lb.test", 80}, resolved, IpVersion::any),
+            (std::vector<std::string>{"10.0.0.1", "::1"}));
+  EXPECT_EQ(upwatch::given_addresses({"lb.test", 80}, resolved, IpVersion::v6),
+            std::vector<std::string>{"::1"});
+  EXPECT_EQ(upwatch::given_addresses({"10.0.0.9", 80}, resolved, IpVersion::any),
+            std::vector<std::string>{"10.0.0.9"});
+  EXPECT_THROW(
+      static_cast<void>(upwatch::given_addresses({"10.0.0.9", 80}, resolved, IpVersion::v6)),
+      upwatch::UsageError);
+}

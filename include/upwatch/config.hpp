@@ -14,8 +14,6 @@ namespace upwatch {
 
 /// The HTTP version to ask for.
 enum class HttpVersion : std::uint8_t { automatic, http1_1, http2 };
-/// Which address family to connect over.
-enum class IpVersion : std::uint8_t { any, v4, v6 };
 /// Whether probes may reuse connections.
 enum class Connections : std::uint8_t { fresh, keep_alive };
 

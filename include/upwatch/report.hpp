@@ -32,6 +32,13 @@ struct RunInfo {
 [[nodiscard]] std::vector<std::string> verdict_reasons(const RunInfo& run,
                                                        const RunAnalysis& analysis);
 
+/// What the reader should be warned of about a target's probes, one warning each, as the
+/// WARNING lines give them.
+[[nodiscard]] std::vector<std::string> warnings(const RunAnalysis& analysis);
+
+/// Why a run of several targets has its verdict: the targets that gave it (at most 10 named).
+[[nodiscard]] std::string describe_verdict(const RunResults& results);
+
 /// Renders the same summary as one JSON document (schema in the README), ending with a newline.
 [[nodiscard]] std::string render_json(const RunInfo& run, const RunAnalysis& analysis);
 

@@ -40,11 +40,12 @@ class Schedule {
   std::uint64_t slots_;
 };
 
-/// The number of ticks in a run limited by a count and/or a duration: the ticks that fall
-/// strictly before `duration`, and no more than `count`. nullopt if neither is given.
+/// The number of ticks in a run of `slots` slots an interval limited by a count and/or a
+/// duration: for each slot, the ticks of the intervals that begin strictly before `duration`,
+/// and no more than `count`. nullopt if neither is given.
 [[nodiscard]] std::optional<std::uint64_t> tick_limit(
     std::optional<std::uint64_t> count, std::optional<std::chrono::nanoseconds> duration,
-    std::chrono::nanoseconds interval);
+    std::chrono::nanoseconds interval, std::uint64_t slots = 1);
 
 /// How late a tick may be and still be sent: max(250 ms, 2 intervals). Later ticks are not
 /// sent but recorded as a gap, so that a loop that was stopped never sends a burst.

@@ -4,9 +4,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace upwatch {
+
+/// Which address family to connect over.
+enum class IpVersion : std::uint8_t { any, v4, v6 };
 
 /// A host and a port, as a connection is opened to them.
 struct Endpoint {
@@ -78,5 +82,21 @@ struct ConnectTo {
                                                       const std::vector<ResolveEntry>& resolved,
                                                       const std::optional<Endpoint>& proxy,
                                                       std::string_view noproxy);
+
+/// The URLs of a --url-file, one a line (blank lines and lines starting with # skipped), each
+/// with what names it in messages ("URL on line 3 of --url-file 'F'"). Throws UsageError if the
+/// file cannot be read or holds no URL.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> read_url_file(
+    const std::string& path);
+
+/// The addresses a probe of `endpoint` goes to without a look-up, with --each-address: its
+/// host's, or a --resolve entry's, of `family`. Throws UsageError if there are none.
+[[nodiscard]] std::vector<std::string> given_addresses(const Endpoint& endpoint,
+                                                       const std::vector<ResolveEntry>& resolved,
+                                                       IpVersion family);
+
+/// The CURLOPT_CONNECT_TO entry that pins a probe of `endpoint` to `address`, its host name
+/// (for Host and TLS) and port kept: "HOST:PORT:ADDRESS:PORT", IPv6 addresses in brackets.
+[[nodiscard]] std::string connect_to_entry(const Endpoint& endpoint, const std::string& address);
 
 }  // namespace upwatch

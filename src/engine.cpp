@@ -54,7 +54,7 @@ struct Engine::Impl {
         kept_addresses(slots + 1),
         address_sets(slots) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
-    if (config.connections == Connections::keep_alive) {
+    if (config.connections == Connections::keep_alive && slots > 1) {
       // libcurl keeps 4 connections for each transfer under way, and a run of many URLs has
       // few under way at once: room for a connection to each URL (and several addresses).
       check(curl_multi_setopt(

@@ -154,11 +154,13 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
       set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V6));
       break;
   }
+  // upwatch resolves names itself (and keeps them with --keep-alive): libcurl's cache would
+  // only be searched, and pruned, for every transfer of every URL.
+  set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
   if (config_.connections == Connections::fresh) {
     // As each curl process of the bash loop did: a new connection and a new look-up.
     set(CURLOPT_FRESH_CONNECT, 1L);
     set(CURLOPT_FORBID_REUSE, 1L);
-    set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
   }
   return transfer;
 }

@@ -185,14 +185,12 @@ int run_probes(const Config& config) {
                header.proxy.empty() ? "" : " through the proxy " + header.proxy,
                format_seconds(config.interval), config.log_path);
 
-  std::vector<std::string> urls{header.url};
-  urls.insert(urls.end(), header.more_urls.begin(), header.more_urls.end());
-  TargetsAnalysis analysis{config.expectation, config.interval, header.track, urls,
-                           config.each_address};
+  TargetsAnalysis analysis{config.expectation, config.interval, header.track,
+                           all_urls(header.url, header.more_urls), config.each_address};
   std::optional<LiveView> live;
   const bool on_terminal = isatty(STDERR_FILENO) == 1;
   // The live view follows one URL (as users saw it, with --each-address).
-  if (urls.size() == 1 && live_view_wanted(config.live, config.quiet, on_terminal)) {
+  if (header.more_urls.empty() && live_view_wanted(config.live, config.quiet, on_terminal)) {
     live.emplace(header.start, config.interval,
                  colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")));
     analysis.observe(&live->observer());

@@ -54,10 +54,8 @@ class RunBuilder final : public LogVisitor {
     for (const auto& name : track_) {
       if (std::ranges::find(header.track, name) == header.track.end()) header.track.push_back(name);
     }
-    std::vector<std::string> urls{header.url};
-    urls.insert(urls.end(), header.more_urls.begin(), header.more_urls.end());
     TargetsAnalysis analysis{expectation.value_or(StatusExpectation{}), interval, header.track,
-                             urls, header.each_address};
+                             all_urls(header.url, header.more_urls), header.each_address};
     open_.push_back({.header = std::move(header),
                      .analysis = std::move(analysis),
                      .expectation_known = expectation.has_value(),

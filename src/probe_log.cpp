@@ -239,6 +239,13 @@ std::string run_suffix(std::string_view run) {
   return run.empty() ? std::string{} : fmt::format(" run={}", run);
 }
 
+std::vector<std::string> all_urls(const std::string& url,
+                                  const std::vector<std::string>& more_urls) {
+  std::vector<std::string> all{url};
+  all.insert(all.end(), more_urls.begin(), more_urls.end());
+  return all;
+}
+
 std::string make_run_id() {
   std::random_device random;
   return fmt::format("{:08x}", random());

@@ -171,9 +171,7 @@ std::string render_report_json(const RunInfo& run, const RunResults& results) {
   if (results.single()) return render_json(run, results.targets.front().analysis);
   json document = run_json(run);
   document.erase("url");
-  std::vector<std::string> urls{run.url};
-  urls.insert(urls.end(), run.more_urls.begin(), run.more_urls.end());
-  document["urls"] = urls;
+  document["urls"] = all_urls(run.url, run.more_urls);
   document["each_address"] = results.each_address;
   const auto verdict = results.verdict();
   document["verdict"] = format_as(verdict);

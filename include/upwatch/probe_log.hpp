@@ -59,6 +59,10 @@ struct RunHeader {
   bool operator==(const RunHeader&) const = default;
 };
 
+/// Every URL of a run: `url`, then `more_urls`.
+[[nodiscard]] std::vector<std::string> all_urls(const std::string& url,
+                                                const std::vector<std::string>& more_urls);
+
 /// The addresses a URL's name resolved to, from one of its ticks on (--each-address).
 struct AddressSet {
   std::string url;                     ///< the URL, redacted

@@ -1,7 +1,6 @@
 #include "upwatch/config.hpp"
 
 #include <fmt/format.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>

@@ -312,7 +312,7 @@ int run_report(const ReportConfig& report) {
   if (html) {
     // The timeline follows the first URL (as users saw it, with --each-address).
     if (!chosen->info.more_urls.empty()) {
-      throw UsageError(fmt::format("--html draws a run of one URL; this run has {}",
+      throw UsageError(fmt::format("--html draws a run of one URL; this run has {} URLs",
                                    chosen->info.more_urls.size() + 1));
     }
     html->commit(render_html(chosen->info, results.targets.front().analysis, *chosen->timeline));

@@ -141,6 +141,12 @@ json with_run(json line, std::string_view run) {
   return out;
 }
 
+/// `object` as one line. Bytes that are not UTF-8 are replaced rather than failed on: a server
+/// may send any header bytes, and a log read back may hold any.
+std::string line_of(const json& object) {
+  return object.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+}
+
 }  // namespace
 
 std::string format_jsonl_run(const RunHeader& header) {
@@ -155,7 +161,7 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"more_urls", header.more_urls},
             {"each_address", header.each_address},
             {"track", header.track}};
-  return with_run(std::move(line), header.id).dump() + '\n';
+  return line_of(with_run(std::move(line), header.id));
 }
 
 std::string format_jsonl_record(const ProbeRecord& record, std::string_view run) {
@@ -198,8 +204,7 @@ std::string format_jsonl_record(const ProbeRecord& record, std::string_view run)
                                  value_start == std::string::npos ? "" : text.substr(value_start)});
     }
   }
-  // Replace rather than fail on bytes that are not UTF-8 (a server may send any header bytes).
-  return with_run(std::move(line), run).dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+  return line_of(with_run(std::move(line), run));
 }
 
 std::string format_jsonl_gap(const Gap& gap, std::string_view run) {
@@ -209,7 +214,7 @@ std::string format_jsonl_gap(const Gap& gap, std::string_view run) {
             {"first", gap.first_tick},
             {"ticks", gap.ticks},
             {"cause", format_as(gap.cause)}};
-  return with_run(std::move(line), run).dump() + '\n';
+  return line_of(with_run(std::move(line), run));
 }
 
 std::string format_jsonl_addresses(const AddressSet& set, std::string_view run) {
@@ -218,7 +223,7 @@ std::string format_jsonl_addresses(const AddressSet& set, std::string_view run) 
             {"first", set.first_tick},
             {"set", set.addresses},
             {"url", set.url}};
-  return with_run(std::move(line), run).dump() + '\n';
+  return line_of(with_run(std::move(line), run));
 }
 
 std::string format_jsonl_lost(const LostRecords& lost, std::string_view run) {
@@ -226,12 +231,12 @@ std::string format_jsonl_lost(const LostRecords& lost, std::string_view run) {
             {"start", format_iso_utc(lost.start)},
             {"end", format_iso_utc(lost.end)},
             {"records", lost.records}};
-  return with_run(std::move(line), run).dump() + '\n';
+  return line_of(with_run(std::move(line), run));
 }
 
 std::string format_jsonl_end(WallTime end, std::string_view run) {
   json line{{"type", "end"}, {"end", format_iso_utc(end)}};
-  return with_run(std::move(line), run).dump() + '\n';
+  return line_of(with_run(std::move(line), run));
 }
 
 void read_jsonl(LineReader& lines, LogVisitor& visitor) {

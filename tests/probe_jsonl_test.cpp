@@ -192,3 +192,12 @@ TEST(ProbeJsonl, WriteReadSeveralUrlsAndTheirAddresses) {
   EXPECT_EQ(result.collected.runs[0].address_sets, std::vector<upwatch::AddressSet>{set});
   EXPECT_EQ(result.records(), std::vector<upwatch::ProbeRecord>{record});
 }
+
+TEST(ProbeJsonl, BytesThatAreNotUtf8AreReplacedNotFailedOn) {
+  // A text log read back may hold any bytes in a URL or an address.
+  const upwatch::AddressSet set{.url = "http://h/\xff", .addresses = {"10.0.0.\xfe"}};
+  EXPECT_NE(upwatch::format_jsonl_addresses(set).find("\xef\xbf\xbd"), std::string::npos);
+  auto header = sample_header("2xx");
+  header.url = "http://h/\xc3";
+  EXPECT_NE(upwatch::format_jsonl_run(header).find("\xef\xbf\xbd"), std::string::npos);
+}

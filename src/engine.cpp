@@ -68,9 +68,7 @@ struct Engine::Impl {
       resolver = std::make_unique<Resolver>(config.dns_servers, config.ip_version);
     }
     if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
-    if (slots > 1) {
-      for (const auto& target : config.targets) urls.push_back(redact_url(target.url));
-    }
+    for (const auto& target : config.targets) urls.push_back(redact_url(target.url));
   }
 
   ~Impl() {
@@ -198,11 +196,11 @@ struct Engine::Impl {
     if (sorted != known) {
       known = sorted;
       if (resolved > kMaxAddresses) {
-        spdlog::warn("{} resolved to {} addresses: the first {} are probed",
-                     redact_url(config.targets[first.target].url), resolved, kMaxAddresses);
+        spdlog::warn("{} resolved to {} addresses: the first {} are probed", urls[first.target],
+                     resolved, kMaxAddresses);
       }
       if (sinks.addresses) {
-        sinks.addresses({.url = redact_url(config.targets[first.target].url),
+        sinks.addresses({.url = urls[first.target],
                          .first_tick = first.sequence,
                          .time = timekeeper.to_wall(found),
                          .addresses = sorted});
@@ -317,7 +315,8 @@ struct Engine::Impl {
     probe.active = false;
     --in_flight;
     idle[slot_of(probe.role, probe.target)].push_back(&probe);
-    if (!urls.empty() && probe.role == Role::target) record.url = urls[probe.target];
+    // A run of one URL names it in its header alone.
+    if (slots > 1 && probe.role == Role::target) record.url = urls[probe.target];
     record.address = probe.address;
     sinks.record(std::move(record));
   }
@@ -451,7 +450,7 @@ struct Engine::Impl {
   };
   std::vector<std::optional<KeptAddresses>> kept_addresses;
   std::vector<std::vector<std::string>> address_sets;  ///< each URL's last set, sorted
-  std::vector<std::string> urls;  ///< each URL redacted, as records name them, in a run of several
+  std::vector<std::string> urls;                       ///< each URL redacted, as the log names it
   std::uint64_t in_flight = 0;
   std::uint64_t sent = 0;  ///< ticks sent
   Clock::time_point next_refresh{};

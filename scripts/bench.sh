@@ -9,8 +9,9 @@
 # 1,000,000 probes, 4. stop latency with 100 probes hung, 5. the CPU cost of the live view on a
 # pseudo-terminal at 10,000 probes/s, 6. the HTML timeline of a million probes: its size, the
 # time to write it and to open it in Chromium, 7. many targets: CPU, memory and schedule
-# accuracy of 1 to 1,000 URLs at 10/s each. Prints markdown tables (also kept in
-# build/bench/results.md). Takes about 10 minutes on 2 cores; sections may be chosen by number.
+# accuracy of 1 to 1,000 URLs at 10/s each, and how steadily the core runs on its own.
+# Prints markdown tables (also kept in build/bench/results.md). Takes about 10 minutes on 2
+# cores; sections may be chosen by number.
 # Usage: scripts/bench.sh [SECTION ...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,8 @@ if wanted 6; then "$root/scripts/setup-browser.sh"; fi
 build="$root/build/bench"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --parallel "$(nproc)" \
-  --target upwatch upwatch-gap-stats upwatch-test-server upwatch-synthetic-log >/dev/null
+  --target upwatch upwatch-gap-stats upwatch-test-server upwatch-synthetic-log \
+  upwatch-cpu-steadiness >/dev/null
 upwatch="$build/upwatch"
 gap_stats="$build/bench/upwatch-gap-stats"
 work="$build/work"
@@ -451,6 +453,10 @@ if wanted 7; then
   say "| URLs | probes due | arrived at the server | CPU ms per 1,000 probes | peak RSS KiB | gap deviation p50 ms | p99 ms | worst URL's p99 ms | max ms |"
   say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in 1 10 100 1000; do say "$(many_row "$n")"; done
+  say
+  # The core itself, alone: a fixed unit of work timed over and over, with no prober running.
+  say "Core 1 alone for 20 s (\`upwatch-cpu-steadiness\`, a unit of work that took 3 times the"
+  say "fastest is slow): $(taskset -c 1 "$build/bench/upwatch-cpu-steadiness" 20)"
   say
 fi
 note "done: $results"

@@ -35,6 +35,9 @@ constexpr auto kAddressesKept = std::chrono::seconds{60};
 /// Connections kept alive for each URL of the run (its addresses, with --each-address).
 constexpr std::size_t kConnectionsKept = 16;
 
+/// URLs whose connections share one cache in a run of several URLs kept alive.
+constexpr std::size_t kUrlsPerCache = 16;
+
 /// The longest single wait in curl_multi_poll; a longer wait is several.
 constexpr auto kLongestPoll = std::chrono::minutes{1};
 
@@ -54,14 +57,7 @@ struct Engine::Impl {
         kept_addresses(slots + 1),
         address_sets(slots) {
     if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
-    if (config.connections == Connections::keep_alive && slots > 1) {
-      // libcurl keeps 4 connections for each transfer under way, and a run of many URLs has
-      // few under way at once: room for a connection to each URL (and several addresses).
-      check(curl_multi_setopt(
-                multi.get(), CURLMOPT_MAXCONNECTS,
-                static_cast<long>(std::min<std::size_t>(kConnectionsKept * (slots + 1), 100000))),
-            "option");
-    }
+    if (config.connections == Connections::keep_alive && slots > 1) keep_connections_apart();
     const bool lookups = std::ranges::any_of(
         config.targets, [](const TargetUrl& target) { return target.lookup.has_value(); });
     if (lookups || config.control_lookup) {
@@ -74,6 +70,26 @@ struct Engine::Impl {
   ~Impl() {
     for (const auto& probe : probes) {
       if (probe->in_multi) curl_multi_remove_handle(multi.get(), probe->easy.get());
+    }
+  }
+
+  /// Keeps the connections of each group of kUrlsPerCache URLs in a cache of their own, with
+  /// room for a connection to each URL's addresses. libcurl (7.88) looks through a transfer's
+  /// cache each time a kept-alive transfer leaves the multi handle: one cache of every URL's
+  /// connections would make each probe cost time in proportion to the URLs.
+  void keep_connections_apart() {
+    // libcurl keeps 4 connections for each transfer under way, and a run of many URLs has few
+    // under way at once.
+    check(curl_multi_setopt(
+              multi.get(), CURLMOPT_MAXCONNECTS,
+              static_cast<long>(std::min<std::size_t>(kConnectionsKept * (slots + 1), 100000))),
+          "option");
+    for (std::size_t first = 0; first < slots; first += kUrlsPerCache) {
+      ShareHandle& cache = caches.emplace_back(curl_share_init());
+      if (!cache ||
+          curl_share_setopt(cache.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+        throw std::runtime_error("libcurl: cannot create a connection cache");
+      }
     }
   }
 
@@ -97,6 +113,11 @@ struct Engine::Impl {
     if (spare.empty()) {
       probes.push_back(setup.make(role, target));
       probe = probes.back().get();
+      if (!caches.empty() && role == Role::target) {
+        check(curl_easy_setopt(probe->easy.get(), CURLOPT_SHARE,
+                               caches[target / kUrlsPerCache].get()),
+              "option");
+      }
     } else {
       probe = spare.back();
       spare.pop_back();
@@ -437,6 +458,7 @@ struct Engine::Impl {
   EngineSinks sinks;
   TransferSetup setup;
   MultiHandle multi;
+  std::vector<ShareHandle> caches;  ///< connection caches of groups of URLs, when kept apart
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
   std::vector<std::vector<Transfer*>> idle;       ///< idle slots of each URL, then the control's

@@ -117,6 +117,26 @@ TEST_F(Cli, EachUrlHasItsOwnSlotStaggeredAcrossTheInterval) {
   EXPECT_LE(offsets[3], 280ms);
 }
 
+TEST_F(Cli, ManyUrlsKeptAliveKeepAConnectionEach) {
+  // More URLs than share one of libcurl's connection caches: each URL's connection is kept and
+  // used for every probe of it.
+  std::vector<std::unique_ptr<TestServer>> servers;
+  std::vector<std::string> args;
+  for (int i = 0; i < 18; ++i) {
+    servers.push_back(std::make_unique<TestServer>(parse_script("ok")));
+    args.push_back(servers.back()->url());
+  }
+  args.insert(args.end(), {"0.2", "-c", "4", "--keep-alive"});
+  ASSERT_EQ(run(args), 0) << err_ << out_;
+  for (const auto& server : servers) {
+    EXPECT_EQ(server->requests(), 4U);
+    EXPECT_EQ(server->connections(), 1U);
+  }
+  const auto written = runs();
+  ASSERT_EQ(written.size(), 1U);
+  EXPECT_EQ(written[0].records.size(), 18U * 4U);
+}
+
 TEST_F(Cli, AUrlFileAddsItsUrlsAndBadOnesAreRefusedBeforeAnythingIsTouched) {
   TestServer first{parse_script("ok")};
   TestServer second{parse_script("ok")};

@@ -24,6 +24,12 @@ struct MultiDeleter {
 };
 using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 
+/// Owns a CURLSH share handle.
+struct ShareDeleter {
+  void operator()(CURLSH* handle) const { curl_share_cleanup(handle); }
+};
+using ShareHandle = std::unique_ptr<CURLSH, ShareDeleter>;
+
 /// Owns a curl_slist.
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }

@@ -19,6 +19,7 @@
 #include "upwatch/live_view.hpp"
 #include "upwatch/log_file.hpp"
 #include "upwatch/logged_run.hpp"
+#include "upwatch/metrics.hpp"
 #include "upwatch/outage.hpp"
 #include "upwatch/probe_jsonl.hpp"
 #include "upwatch/probe_log.hpp"
@@ -141,6 +142,13 @@ void check_not_a_log(const std::string& path, const std::vector<std::string>& lo
 int run_probes(const Config& config) {
   // Every line of the run names it, so that no reader can take it for another.
   const std::string run_id = make_run_id();
+  // Listening first: a port that cannot be had leaves every log as it was.
+  std::optional<RunMetrics> metrics;
+  std::optional<MetricsServer> metrics_server;
+  if (config.metrics_listen) {
+    metrics.emplace(config.vantage);
+    metrics_server.emplace(*config.metrics_listen, config.metrics_listen_text, metrics->registry());
+  }
   // Every file is opened before any is changed: a log that cannot be opened leaves the
   // others as they were (and removes one this run created).
   RunLog log{config.log_path, [&](const LostRecords& lost) { return format_lost(lost, run_id); }};
@@ -170,7 +178,8 @@ int run_probes(const Config& config) {
                    .control = redact_url(config.control_url),
                    .url = redact_url(config.targets.front().url),
                    .each_address = config.each_address,
-                   .track = tracked_names(config.track, config.track_body)};
+                   .track = tracked_names(config.track, config.track_body),
+                   .vantage = config.vantage};
   for (std::size_t i = 1; i < config.targets.size(); ++i) {
     header.more_urls.push_back(redact_url(config.targets[i].url));
   }
@@ -194,6 +203,11 @@ int run_probes(const Config& config) {
     live.emplace(header.start, config.interval,
                  colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")));
     analysis.observe(&live->observer());
+  }
+  if (metrics) {
+    analysis.observe_each([&](const std::string& url, const std::string& address) {
+      return &metrics->target(url, address);
+    });
   }
   bool warned_not_2xx = false;
   const auto on_record = [&](ProbeRecord&& record) {
@@ -243,7 +257,7 @@ int run_probes(const Config& config) {
   if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
   Engine engine{config, start, std::move(sinks)};
   const WallTime end = engine.run(stop);
-  analysis.observe(nullptr);
+  if (live) analysis.unobserve(&live->observer());
   live.reset();  // before the summary, on a clean line
   const RunResults result = std::move(analysis).finish();
   RunInfo info = run_info(end);
@@ -255,6 +269,17 @@ int run_probes(const Config& config) {
   log.append(format_summary_block(summary, end, run_id));
   if (jsonl) jsonl->append(format_jsonl_end(end, run_id));
   print(summary);
+  if (metrics) {
+    metrics->finish(result, end);
+    if (config.metrics_linger.count() > 0) {
+      spdlog::info("waiting up to {}s for a scrape of the final numbers (--metrics-linger)",
+                   format_seconds(config.metrics_linger));
+      if (!metrics_server->wait_for_scrape(
+              std::chrono::ceil<std::chrono::milliseconds>(config.metrics_linger))) {
+        spdlog::warn("no scrape came within --metrics-linger: the final numbers were not read");
+      }
+    }
+  }
   const bool log_failed = log.failed() || (jsonl && jsonl->failed());
   return log_failed ? kExitLogWrite : exit_status(result);
 }

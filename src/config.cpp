@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -186,6 +188,41 @@ std::vector<std::string> track_names_of(const std::vector<std::string>& given) {
   return names;
 }
 
+/// Whether `name` may name a vantage point: 1 to 64 letters, digits, '.', '_', ':' or '-'.
+bool valid_vantage(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::ranges::all_of(name, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == ':' ||
+           c == '-';
+  });
+}
+
+/// Checks --vantage (the host name if not given) and the metrics options of `config`, with
+/// --metrics-linger given as `linger_text`.
+void check_metrics(Config& config, const std::string& linger_text) {
+  if (config.vantage.empty()) {
+    std::array<char, 256> host{};
+    if (gethostname(host.data(), host.size() - 1) == 0) config.vantage = host.data();
+    if (!valid_vantage(config.vantage)) config.vantage = "unknown";
+  } else if (!valid_vantage(config.vantage)) {
+    throw UsageError(
+        fmt::format("bad --vantage '{}': expected 1 to 64 letters, digits, '.', '_', ':' or '-'",
+                    config.vantage));
+  }
+  if (!config.metrics_listen_text.empty()) {
+    config.metrics_listen = parse_listen_address(config.metrics_listen_text);
+    if (!config.metrics_listen) {
+      throw UsageError(
+          fmt::format("bad --metrics-listen '{}': expected [ADDR:]PORT, ADDR an IP address, e.g. "
+                      "127.0.0.1:9115 or [::1]:9115",
+                      config.metrics_listen_text));
+    }
+  }
+  if (!linger_text.empty()) {
+    if (!config.metrics_listen) throw UsageError("--metrics-linger needs --metrics-listen");
+    config.metrics_linger = positive_duration(linger_text, "--metrics-linger");
+  }
+}
+
 CommandLine parse_report_command_line(int argc, const char* const* argv) {
   ReportConfig report;
   std::vector<std::string> logs;
@@ -312,6 +349,16 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   app.add_option("--track-body", config.track_body,
                  "with -X GET, also track the first capture group of this regular expression "
                  "in the body (its first 64 KiB), e.g. '\"version\":\"([^\"]+)\"'");
+  app.add_option("--vantage", config.vantage,
+                 "where this run watches from, named in the log and in the metrics (default: "
+                 "the host name)");
+  app.add_option("--metrics-listen", config.metrics_listen_text,
+                 "serve Prometheus metrics at http://[ADDR:]PORT/metrics while the run lasts "
+                 "(PORT alone: every IPv4 address), e.g. 127.0.0.1:9115");
+  std::string linger_text;
+  app.add_option("--metrics-linger", linger_text,
+                 "with --metrics-listen, once the run ends, wait up to this long for a scrape "
+                 "of its final numbers, e.g. 30s");
   auto* quiet_flag = app.add_flag("-q,--quiet,-s,--silent", config.quiet,
                                   "nothing on stderr but errors: no start line, no live view");
   auto* live_flag = app.add_flag("--live", live,
@@ -393,6 +440,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   std::optional<Endpoint> proxy;
   if (!config.proxy.empty()) proxy = check_proxy(config.proxy);
   if (!config.dns_servers.empty()) check_dns_servers(config.dns_servers);
+  check_metrics(config, linger_text);
   config.ip_version = ipv4 ? IpVersion::v4 : ipv6 ? IpVersion::v6 : IpVersion::any;
   if (config.each_address && proxy) {
     throw UsageError("--each-address cannot be used with --proxy: the proxy connects, not upwatch");

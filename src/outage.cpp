@@ -167,7 +167,7 @@ RunAnalysis OutageAnalysis::finish() && {
 RunAnalysis OutageAnalysis::so_far() const {
   OutageAnalysis copy = *this;
   copy.held_back_.clear();
-  copy.observer_ = nullptr;
+  copy.observers_.clear();
   return std::move(copy).finish();
 }
 
@@ -201,7 +201,7 @@ void OutageAnalysis::consume_gap(const Gap& gap) {
     unlisted.probes += gap.ticks;
     unlisted.time += gap.duration();
   }
-  if (observer_ != nullptr) observer_->on_gap(gap);
+  for (auto* observer : observers_) observer->on_gap(gap);
   if (in_window_) {
     auto& window = result_.windows.back();
     window.end = gap.start;
@@ -215,14 +215,14 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
   const auto verdict = expectation_.judge(sample.outcome);
   if (verdict != Verdict::unobserved) {
     ++result_.outcomes[sample.outcome];
-    if (observer_ != nullptr) {
-      observer_->on_probe({.sequence = sequence,
-                           .sent = sample.sent,
-                           .outcome = sample.outcome,
-                           .verdict = verdict,
-                           .total = sample.total,
-                           .phases = sample.phases,
-                           .tracked = sample.tracked});
+    for (auto* observer : observers_) {
+      observer->on_probe({.sequence = sequence,
+                          .sent = sample.sent,
+                          .outcome = sample.outcome,
+                          .verdict = verdict,
+                          .total = sample.total,
+                          .phases = sample.phases,
+                          .tracked = sample.tracked});
     }
   }
   if (sample.outcome.transport == Transport::answered) {
@@ -245,12 +245,14 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
       return;
     case Verdict::up:
       ++result_.up;
-      if (observer_ == nullptr) {
+      if (observers_.empty()) {
         versions_.add(sample.sent, sample.tracked);
       } else {
         news_.clear();
         versions_.add(sample.sent, sample.tracked, &news_);
-        for (const auto& news : news_) observer_->on_version(sequence, sample.sent, news);
+        for (auto* observer : observers_) {
+          for (const auto& news : news_) observer->on_version(sequence, sample.sent, news);
+        }
       }
       for (const auto& address : sample.tried) {
         auto& fell_back = result_.fell_back;
@@ -283,7 +285,9 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
         window.addresses = sample.tally.probed;
       }
       ++window.outcomes[sample.outcome];
-      if (window.failed == 1 && observer_ != nullptr) observer_->on_window_opened(window);
+      if (window.failed == 1) {
+        for (auto* observer : observers_) observer->on_window_opened(window);
+      }
       return;
   }
 }
@@ -291,7 +295,7 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
 void OutageAnalysis::close_window() {
   in_window_ = false;
   auto& windows = result_.windows;
-  if (observer_ != nullptr) observer_->on_window_closed(windows.back());
+  for (auto* observer : observers_) observer->on_window_closed(windows.back());
   if (windows.size() <= kMaxListed) return;
   const auto& window = windows.back();
   auto& unlisted = result_.unlisted_windows;

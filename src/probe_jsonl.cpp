@@ -58,6 +58,7 @@ std::optional<RunHeader> parse_run(const json& object) {
       .more_urls = names_of(object, "more_urls"),
       .each_address = flag_of(object, "each_address"),
       .track = names_of(object, "track"),
+      .vantage = string_of(object, "vantage"),
   };
 }
 
@@ -160,7 +161,8 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"url", header.url},
             {"more_urls", header.more_urls},
             {"each_address", header.each_address},
-            {"track", header.track}};
+            {"track", header.track},
+            {"vantage", header.vantage.empty() ? json(nullptr) : json(header.vantage)}};
   return line_of(with_run(std::move(line), header.id));
 }
 

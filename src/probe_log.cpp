@@ -92,6 +92,10 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
     header.track = split_commas(*track);
     next_word(line);
   }
+  if (const auto vantage = value_of(line.substr(0, line.find(' ')), "vantage")) {
+    header.vantage = std::string{*vantage};
+    next_word(line);
+  }
   if (line.starts_with(kEachAddressWord) && line.substr(kEachAddressWord.size()).starts_with(' ')) {
     header.each_address = true;
     next_word(line);
@@ -262,10 +266,11 @@ std::string format_run_header(const RunHeader& header) {
   const std::string id = header.id.empty() ? "" : " id=" + header.id;
   const std::string track =
       header.track.empty() ? "" : fmt::format(" track={}", fmt::join(header.track, ","));
-  std::string text = fmt::format("{}{} run{} start={} interval={} expect={}{}{}{}{} url={}\n",
-                                 kRunMarker, header.version, id, format_iso_utc(header.start),
-                                 format_seconds(header.interval), header.expect, proxy, control,
-                                 track, header.each_address ? " each-address" : "", header.url);
+  const std::string vantage = header.vantage.empty() ? "" : " vantage=" + header.vantage;
+  std::string text = fmt::format(
+      "{}{} run{} start={} interval={} expect={}{}{}{}{}{} url={}\n", kRunMarker, header.version,
+      id, format_iso_utc(header.start), format_seconds(header.interval), header.expect, proxy,
+      control, track, vantage, header.each_address ? " each-address" : "", header.url);
   for (const auto& url : header.more_urls) {
     text += fmt::format("{}url={}{}\n", kTargetMarker, url, run_suffix(header.id));
   }

@@ -67,6 +67,20 @@ void TargetsAnalysis::observe(AnalysisObserver* observer) {
   if (!urls_.empty()) urls_.front().analysis.observe(observer);
 }
 
+void TargetsAnalysis::observe_each(ObserverFactory make) {
+  make_observer_ = std::move(make);
+  for (auto& url : urls_) {
+    url.analysis.observe(make_observer_(url.url, ""));
+    for (auto& [address, analysis] : url.addresses) {
+      analysis.observe(make_observer_(url.url, address));
+    }
+  }
+}
+
+void TargetsAnalysis::unobserve(AnalysisObserver* observer) {
+  if (!urls_.empty()) urls_.front().analysis.unobserve(observer);
+}
+
 void TargetsAnalysis::add(const ProbeRecord& record) {
   if (record.role == Role::control) {
     // The control is probed once a round, numbered as the round: every target's tick of it.
@@ -167,6 +181,7 @@ OutageAnalysis* TargetsAnalysis::address_analysis(Url& url, const std::string& a
   if (url.addresses.size() == kMaxAddresses) return nullptr;
   auto& analysis = url.addresses.emplace(address, OutageAnalysis{expectation_, interval_, tracked_})
                        .first->second;
+  if (make_observer_) analysis.observe(make_observer_(url.url, address));
   analysis.add_absent(0, tick, at);  // not in the name's answers before
   return &analysis;
 }

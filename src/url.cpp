@@ -323,4 +323,29 @@ std::string connect_to_entry(const Endpoint& endpoint, const std::string& addres
                      endpoint.port);
 }
 
+std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+  ListenAddress where;
+  std::string_view port = text;
+  if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    auto host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.starts_with('[') && host.ends_with(']')) {
+      host = host.substr(1, host.size() - 2);
+      in6_addr address{};
+      if (inet_pton(AF_INET6, std::string{host}.c_str(), &address) != 1) return std::nullopt;
+    } else if (!host.empty()) {
+      in_addr address{};
+      if (inet_pton(AF_INET, std::string{host}.c_str(), &address) != 1) return std::nullopt;
+    }
+    where.host = std::string{host};
+  }
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (error != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return std::nullopt;
+  }
+  where.port = static_cast<std::uint16_t>(value);
+  return where;
+}
+
 }  // namespace upwatch

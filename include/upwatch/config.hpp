@@ -61,7 +61,11 @@ struct Config {
   std::vector<std::string> track;    ///< --track: header names, lower case
   std::string track_body;            ///< --track-body: a pattern with a capture group, or ""
   LiveMode live = LiveMode::automatic;
-  bool quiet = false;  ///< -q: nothing on stderr but errors
+  std::string vantage;  ///< --vantage: where the run watches from; the host name by default
+  std::optional<ListenAddress> metrics_listen;  ///< --metrics-listen: serve metrics there
+  std::string metrics_listen_text;              ///< --metrics-listen as given, for messages
+  std::chrono::nanoseconds metrics_linger{0};   ///< --metrics-linger: wait for a last scrape
+  bool quiet = false;                           ///< -q: nothing on stderr but errors
 };
 
 /// What `upwatch report` is asked to do.

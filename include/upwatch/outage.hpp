@@ -167,8 +167,10 @@ class OutageAnalysis {
   OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
                  std::vector<std::string> tracked = {});
 
-  /// Tells `observer` (not owned; nullptr for none) every event analysed from now on.
-  void observe(AnalysisObserver* observer) { observer_ = observer; }
+  /// Tells `observer` (not owned) too every event analysed from now on.
+  void observe(AnalysisObserver* observer) { observers_.push_back(observer); }
+  /// Tells `observer` nothing from now on.
+  void unobserve(AnalysisObserver* observer) { std::erase(observers_, observer); }
   /// Adds one finished probe, of the target or of the control; `tally` for a tick that stands
   /// for the probes of several addresses.
   void add(const ProbeRecord& record, TickTally tally = {});
@@ -226,7 +228,7 @@ class OutageAnalysis {
   bool after_gap_ = false;  ///< a gap was the last event that was not an unanswered probe
   VersionTracker versions_;
   std::vector<VersionNews> news_;  ///< what the last good answer changed, for the observer
-  AnalysisObserver* observer_ = nullptr;
+  std::vector<AnalysisObserver*> observers_;
 };
 
 }  // namespace upwatch

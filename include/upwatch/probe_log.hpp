@@ -55,6 +55,7 @@ struct RunHeader {
   bool each_address = false;           ///< each URL was probed at every address of its name
   std::vector<std::string> track;      ///< --track's header names, lower case, and "body" for
                                        ///< --track-body
+  std::string vantage;                 ///< where the run watched from; "" in old logs
 
   bool operator==(const RunHeader&) const = default;
 };

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,8 +69,17 @@ class TargetsAnalysis {
                   std::vector<std::string> tracked, const std::vector<std::string>& urls,
                   bool each_address);
 
-  /// Tells `observer` (nullptr for none) the events of the first URL.
+  /// Makes the observer (not owned) of a target: a URL, and an address ("" for the URL).
+  using ObserverFactory =
+      std::function<AnalysisObserver*(const std::string& url, const std::string& address)>;
+
+  /// Tells `observer` (not owned) too the events of the first URL.
   void observe(AnalysisObserver* observer);
+  /// Tells an observer made by `make` the events of each target: of each URL from now on, and
+  /// of each address from when it is first probed.
+  void observe_each(ObserverFactory make);
+  /// Tells `observer`, given to observe(), nothing from now on.
+  void unobserve(AnalysisObserver* observer);
   /// Adds a finished probe; one of a URL the run does not have is left out.
   void add(const ProbeRecord& record);
   /// Adds a gap of the run's schedule.
@@ -112,6 +122,7 @@ class TargetsAnalysis {
   bool each_address_;
   std::vector<Url> urls_;
   std::unordered_map<std::string, std::size_t> index_;  ///< URL -> its place in urls_
+  ObserverFactory make_observer_;                       ///< for each address, when it comes
 };
 
 }  // namespace upwatch

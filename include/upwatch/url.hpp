@@ -99,4 +99,16 @@ struct ConnectTo {
 /// (for Host and TLS) and port kept: "HOST:PORT:ADDRESS:PORT", IPv6 addresses in brackets.
 [[nodiscard]] std::string connect_to_entry(const Endpoint& endpoint, const std::string& address);
 
+/// Where --metrics-listen serves: an address, and a port.
+struct ListenAddress {
+  std::string host;  ///< an IPv4 or IPv6 address ("::1", without brackets); "" for every one
+  std::uint16_t port = 0;
+
+  bool operator==(const ListenAddress&) const = default;
+};
+
+/// Parses "[ADDR:]PORT" ("9115", ":9115", "127.0.0.1:9115", "[::1]:9115"); nullopt if it is not
+/// one (a name, a port out of 1-65535, an address that is not one).
+[[nodiscard]] std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
 }  // namespace upwatch

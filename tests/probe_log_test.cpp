@@ -181,6 +181,7 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
   auto header = sample_header();
   header.id = "0a1b2c3d";
   header.each_address = true;
+  header.vantage = "eu-west-1a";
   header.more_urls = {"http://127.0.0.1:8080/api", "https://***@lb.test/"};
   auto record = sample_records()[0];
   record.url = "http://127.0.0.1:8080/api";
@@ -194,7 +195,7 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
                            upwatch::format_record(record, header.id);
   // Each further URL has a line of its own; each record names its URL and address, so that
   // grep finds them.
-  EXPECT_NE(text.find(" each-address url=http://127.0.0.1:8080/health\n"
+  EXPECT_NE(text.find(" vantage=eu-west-1a each-address url=http://127.0.0.1:8080/health\n"
                       "# upwatch target url=http://127.0.0.1:8080/api run=0a1b2c3d\n"
                       "# upwatch target url=https://***@lb.test/ run=0a1b2c3d\n\n"
                       "# upwatch addresses time=2026-11-26T00:00:00.600Z first=12 "

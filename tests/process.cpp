@@ -1,7 +1,11 @@
 #include "process.hpp"
 
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +15,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+
+#include "upwatch/curl_handles.hpp"
+#include "upwatch/unique_fd.hpp"
 
 namespace upwatch::testing {
 
@@ -96,6 +103,39 @@ std::string make_temp_dir() {
 void remove_tree(const std::string& path) {
   std::error_code ignored;
   std::filesystem::remove_all(path, ignored);
+}
+
+std::uint16_t free_port() {
+  const UniqueFd listener{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (!listener || bind(listener.get(), reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::system_error(errno, std::generic_category(), "free_port");
+  }
+  return ntohs(address.sin_port);
+}
+
+std::optional<std::string> http_get(const std::string& url) {
+  const EasyHandle easy{curl_easy_init()};
+  std::string body;
+  curl_easy_setopt(easy.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy.get(), CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(easy.get(), CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(
+      easy.get(), CURLOPT_WRITEFUNCTION,
+      +[](char* data, std::size_t size, std::size_t count, void* out) {
+        static_cast<std::string*>(out)->append(data, size * count);
+        return size * count;
+      });
+  long status = 0;
+  if (curl_easy_perform(easy.get()) != CURLE_OK) return std::nullopt;
+  curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) return std::nullopt;
+  return body;
 }
 
 }  // namespace upwatch::testing

@@ -3,6 +3,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +53,11 @@ void write_file(const std::string& path, const std::string& content);
 [[nodiscard]] std::string make_temp_dir();
 /// Removes a directory tree made by make_temp_dir.
 void remove_tree(const std::string& path);
+/// A TCP port of 127.0.0.1 that was free a moment ago (the kernel's pick), for a server a test
+/// starts and tells where to listen.
+[[nodiscard]] std::uint16_t free_port();
+/// The body of an HTTP GET of `url` (on loopback), or nullopt if it was not answered 200.
+[[nodiscard]] std::optional<std::string> http_get(const std::string& url);
 /// Polls `condition` every 10 ms until it holds or `limit` passes; returns whether it held.
 template <typename Condition>
 bool eventually(Condition condition, std::chrono::milliseconds limit) {

@@ -5,8 +5,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # curl: the bash loop's own, for the test that reads its log; haproxy, nginx, openssl: the
-# rehearsal lab; then Chromium and what drives it, for the HTML timeline.
-"$root/scripts/setup-browser.sh" curl haproxy nginx openssl
+# rehearsal lab; prometheus: the end-to-end test of the metrics; then Chromium and what drives
+# it, for the HTML timeline.
+"$root/scripts/setup-browser.sh" curl haproxy nginx openssl prometheus
 jobs=$(nproc)
 
 run_suite() {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "upwatch/live_view.hpp"
 #include "upwatch/log_file.hpp"
 #include "upwatch/logged_run.hpp"
+#include "upwatch/merge.hpp"
 #include "upwatch/metrics.hpp"
 #include "upwatch/outage.hpp"
 #include "upwatch/probe_jsonl.hpp"
@@ -284,7 +286,62 @@ int run_probes(const Config& config) {
   return log_failed ? kExitLogWrite : exit_status(result);
 }
 
+namespace {
+
+/// Reads the log at `path` ("-" for stdin) through `reader`; throws UsageError if it cannot be
+/// read, is empty or holds no run.
+void read_log_file(RunReader& reader, const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path == "-") {
+    std::ios::sync_with_stdio(false);  // read stdin through its own buffer, not byte by byte
+  } else {
+    file.open(path, std::ios::binary);
+    if (!file)
+      throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+    in = &file;
+  }
+  if (in->peek() == std::istream::traits_type::eof()) {
+    throw UsageError(fmt::format("log '{}' is empty", path));
+  }
+  const auto reading = reader.read(*in);
+  if (in->bad()) {
+    throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+  }
+  warn_bad_lines(path, reading);
+  if (reading.runs == 0) {
+    throw UsageError(
+        fmt::format("no run found in '{}' (read as {})", path, format_as(reading.format)));
+  }
+}
+
+/// `upwatch report --merge`: the last run of each log, each a vantage point, merged.
+int run_merged_report(const ReportConfig& report) {
+  std::vector<VantageRun> runs;
+  for (const auto& path : report.logs) {
+    std::optional<LoggedRun> last;
+    RunReader reader{[&](LoggedRun&& run) { last = std::move(run); }, Timelines::none,
+                     report.track};
+    read_log_file(reader, path);
+    reader.finish();
+    std::string name = last->info.vantage.empty() ? path : last->info.vantage;
+    if (std::ranges::find(runs, name, &VantageRun::name) != runs.end()) {
+      name += fmt::format(" ({})", path);
+    }
+    runs.push_back({.name = std::move(name),
+                    .log = path,
+                    .info = std::move(last->info),
+                    .results = std::move(last->results)});
+  }
+  const auto merged = merge_runs(runs);
+  print(report.json ? render_merged_json(runs, merged) : render_merged(runs, merged));
+  return exit_status(merged.verdict());
+}
+
+}  // namespace
+
 int run_report(const ReportConfig& report) {
+  if (report.merge) return run_merged_report(report);
   std::optional<ReplacingFile> html;
   if (!report.html_path.empty()) {
     check_not_a_log(report.html_path, report.logs);
@@ -303,30 +360,7 @@ int run_report(const ReportConfig& report) {
                      }
                    },
                    html ? Timelines::build : Timelines::none, report.track};
-  for (const auto& path : report.logs) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path == "-") {
-      std::ios::sync_with_stdio(false);  // read stdin through its own buffer, not byte by byte
-    } else {
-      file.open(path, std::ios::binary);
-      if (!file)
-        throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
-      in = &file;
-    }
-    if (in->peek() == std::istream::traits_type::eof()) {
-      throw UsageError(fmt::format("log '{}' is empty", path));
-    }
-    const auto reading = reader.read(*in);
-    if (in->bad()) {
-      throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
-    }
-    warn_bad_lines(path, reading);
-    if (reading.runs == 0) {
-      throw UsageError(
-          fmt::format("no run found in '{}' (read as {})", path, format_as(reading.format)));
-    }
-  }
+  for (const auto& path : report.logs) read_log_file(reader, path);
   reader.finish();
   if (report.list) return 0;
   if (!chosen) {

@@ -157,6 +157,7 @@ class RunBuilder final : public LogVisitor {
                  .more_urls = std::move(run.header.more_urls),
                  .proxy = std::move(run.header.proxy),
                  .control = std::move(run.header.control),
+                 .vantage = std::move(run.header.vantage),
                  .interval = run.header.interval};
     info.notes = std::move(run.notes);
     if (!run.end) {

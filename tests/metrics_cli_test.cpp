@@ -1,5 +1,6 @@
 // --metrics-listen run for real: the metrics are served while the run lasts, their numbers are
 // those of the run's own report, and where they cannot be served nothing is probed or touched.
+// And the runs of several vantage points merged by `upwatch report --merge`.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -112,4 +113,68 @@ TEST_F(Cli, TheVantagePointIsTheHostNameUnlessNamed) {
   const auto runs_read = runs();
   ASSERT_EQ(runs_read.size(), 1U);
   EXPECT_EQ(runs_read[0].header.vantage, host.data());
+}
+
+TEST_F(Cli, AMergedReportTellsWhatEveryVantagePointSawFromWhatOnlySomeDid) {
+  // One URL, reached by the office at 127.0.0.1 and by the region at 127.0.0.2: the office sees
+  // it fail for 2 s, the region for 0.5 s within those (the runs start together, 0.1 s apart).
+  TestServer office{parse_script("ok*5,502*20,ok")};
+  TestServer region{parse_script("ok*10,502*5,ok"), office.port(), "127.0.0.2"};
+  const auto url = fmt::format("http://svc.test:{}/health", office.port());
+  auto office_run = start({url, "0.1", "-c", "35", "-o", "office.log", "--vantage", "office",
+                           "--resolve", fmt::format("svc.test:{}:127.0.0.1", office.port())});
+  ASSERT_EQ(run({url, "0.1", "-c", "35", "-o", "region.log", "--vantage", "eu-west-1a", "--resolve",
+                 fmt::format("svc.test:{}:127.0.0.2", office.port())}),
+            1)
+      << err_;
+  ASSERT_EQ(office_run->wait(kGenerous), 1) << office_run->err();
+
+  ASSERT_EQ(run({"report", "--json", "region.log"}), 1) << err_;
+  const auto region_downtime = nlohmann::json::parse(out_)["downtime_ms"].get<std::int64_t>();
+  ASSERT_EQ(run({"report", "--json", "office.log"}), 1) << err_;
+  const auto office_downtime = nlohmann::json::parse(out_)["downtime_ms"].get<std::int64_t>();
+
+  ASSERT_EQ(run({"report", "--merge", "office.log", "region.log", "--json"}), 1) << err_;
+  const auto merged = nlohmann::json::parse(out_);
+  EXPECT_EQ(merged["verdict"], "down");
+  EXPECT_EQ(merged["vantages"][0]["name"], "office");
+  EXPECT_EQ(merged["vantages"][1]["name"], "eu-west-1a");
+  ASSERT_EQ(merged["urls"].size(), 1U);
+  const auto& windows = merged["urls"][0]["windows"];
+  // The region's window, seen from both; the office's before and after it, seen from it only.
+  ASSERT_EQ(windows.size(), 3U) << out_;
+  EXPECT_EQ(windows[0]["down_from"], nlohmann::json::array({"office"}));
+  EXPECT_EQ(windows[1]["down_from"], nlohmann::json::array({"office", "eu-west-1a"}));
+  EXPECT_TRUE(windows[1]["everywhere"]);
+  EXPECT_EQ(windows[2]["down_from"], nlohmann::json::array({"office"}));
+  EXPECT_EQ(merged["urls"][0]["downtime_everywhere_ms"], region_downtime);
+  EXPECT_EQ(merged["urls"][0]["downtime_from_some_ms"], office_downtime - region_downtime);
+
+  ASSERT_EQ(run({"report", "--merge", "office.log", "region.log"}), 1) << err_;
+  EXPECT_NE(out_.find("VERDICT: down (exit 1): all 2 vantage points saw downtime at once for "),
+            std::string::npos)
+      << out_;
+  EXPECT_NE(out_.find("DOWN EVERYWHERE: 1 window, "), std::string::npos);
+  EXPECT_NE(out_.find("DOWN FROM SOME: 2 windows, "), std::string::npos);
+  EXPECT_NE(out_.find("\nCLOCKS: each time is its prober's own clock"), std::string::npos);
+}
+
+TEST_F(Cli, AMergeOfRunsOfOtherUrlsOrOtherTimesIsRefused) {
+  TestServer server{parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2", "-o", "first.log"}), 0) << err_;
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2", "-o", "later.log"}), 0) << err_;
+  const auto other = fmt::format("http://127.0.0.1:{}/other", server.port());
+  ASSERT_EQ(run({other, "0.05", "-c", "2", "-o", "other.log"}), 0) << err_;
+  for (const std::vector<std::string>& logs :
+       {std::vector<std::string>{"first.log", "later.log"},  // one after the other
+        {"first.log", "other.log"},                          // another URL
+        {"first.log"},                                       // one vantage point
+        {"first.log", "later.log", "--html", "merged.html"}}) {
+    std::vector<std::string> args{"report", "--merge"};
+    args.insert(args.end(), logs.begin(), logs.end());
+    EXPECT_EQ(run(args), 2) << logs[0];
+    EXPECT_TRUE(err_.starts_with("upwatch: error: ") && err_.find('\n') == err_.size() - 1) << err_;
+    EXPECT_TRUE(out_.empty()) << out_;
+  }
+  EXPECT_EQ(upwatch::testing::read_file(dir_ + "/merged.html"), "");  // no page either
 }

@@ -73,6 +73,7 @@ struct ReportConfig {
   std::vector<std::string> logs{"testlog.log"};
   std::optional<std::size_t> run;  ///< 1-based, over the runs of all the logs; the last if none
   bool list = false;               ///< list the runs instead of reporting one
+  bool merge = false;              ///< merge the last run of each log, each a vantage point
   bool json = false;               ///< print the summary as JSON
   std::string html_path;           ///< also write the run as an HTML page here, unless empty
   std::vector<std::string> track;  ///< header names to track besides those the logs tracked

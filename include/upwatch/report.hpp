@@ -18,6 +18,7 @@ struct RunInfo {
   std::vector<std::string> more_urls;   ///< the other URLs of a run of several, redacted
   std::string proxy;                    ///< the proxy probed through, redacted; "" if none
   std::string control;                  ///< the control URL, redacted; "" if none
+  std::string vantage;                  ///< where the run watched from; "" if not known
   std::chrono::nanoseconds interval{};  ///< the schedule's interval
   bool latency_recorded = true;         ///< false for a log that holds no latencies
   std::vector<std::string> notes;       ///< what the reader should know about where this came from

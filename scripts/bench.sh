@@ -9,7 +9,8 @@
 # 1,000,000 probes, 4. stop latency with 100 probes hung, 5. the CPU cost of the live view on a
 # pseudo-terminal at 10,000 probes/s, 6. the HTML timeline of a million probes: its size, the
 # time to write it and to open it in Chromium, 7. many targets: CPU, memory and schedule
-# accuracy of 1 to 1,000 URLs at 10/s each, and how steadily the core runs on its own.
+# accuracy of 1 to 1,000 URLs at 10/s each, and how steadily the core runs on its own, 8. the
+# CPU cost of Prometheus metrics scraped every second at 1,000 probes/s.
 # Prints markdown tables (also kept in build/bench/results.md). Takes about 10 minutes on 2
 # cores; sections may be chosen by number.
 # Usage: scripts/bench.sh [SECTION ...]
@@ -457,6 +458,76 @@ if wanted 7; then
   # The core itself, alone: a fixed unit of work timed over and over, with no prober running.
   say "Core 1 alone for 20 s (\`upwatch-cpu-steadiness\`, a unit of work that took 3 times the"
   say "fastest is slow): $(taskset -c 1 "$build/bench/upwatch-cpu-steadiness" 20)"
+  say
+fi
+# --- 8. being scraped by Prometheus ------------------------------------------------------------------
+# scraped_cpu on|off: upwatch --keep-alive at 1,000/s for 10 s; "on" serves metrics
+# (--metrics-listen) and a scraper on core 0 reads them every second, "off" serves none;
+# prints CPU ms per 1,000 probes and the scrapes that were answered.
+scraped_cpu() {
+  local before after run mport scrapes=0
+  local args=(-o /dev/null -q --keep-alive --duration 10s)
+  if [[ $1 == on ]]; then
+    mport=$(free_port_base 1)
+    args+=(--metrics-listen "127.0.0.1:$mport")
+  fi
+  before=$(requests)
+  timed "$work/time" "$upwatch" "${args[@]}" "$(url "$port_upwatch")" 0.001 &
+  run=$!
+  if [[ $1 == on ]]; then
+    for _ in $(seq 10); do
+      sleep 1
+      taskset -c 0 curl -sf -o /dev/null "http://127.0.0.1:$mport/metrics" && scrapes=$((scrapes + 1))
+    done
+  fi
+  wait "$run" || true
+  settle
+  after=$(requests)
+  echo "$(per_thousand "$(cpu_seconds "$work/time")" $((after - before - 1))) $scrapes"
+}
+# scraped_instructions on|off: instructions (callgrind) of 5,000 probes at 250/s, "on" with the
+# metrics served and scraped every second; prints instructions per probe.
+scraped_instructions() {
+  local run mport args=(-o /dev/null -q --keep-alive -c 5000)
+  if [[ $1 == on ]]; then
+    mport=$(free_port_base 1)
+    args+=(--metrics-listen "127.0.0.1:$mport")
+  fi
+  valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$upwatch" "${args[@]}" \
+    "$(url "$port_upwatch")" 0.004 >/dev/null 2>"$work/callgrind.err" &
+  run=$!
+  if [[ $1 == on ]]; then
+    for _ in $(seq 60); do
+      sleep 1
+      kill -0 "$run" 2>/dev/null || break
+      curl -s -o /dev/null "http://127.0.0.1:$mport/metrics" || true
+    done
+  fi
+  wait "$run" || true
+  grep -o 'Collected : [0-9]*' "$work/callgrind.err" | awk '{ printf "%.0f", $3 / 5000 }'
+}
+if wanted 8; then
+  note "8. metrics: seven runs scraped every second and seven without metrics, alternating"
+  with=() without=() answered=()
+  for _ in 1 2 3 4 5 6 7; do
+    read -r cpu scrapes <<<"$(scraped_cpu on)"
+    with+=("$cpu") answered+=("$scrapes")
+    read -r cpu _ <<<"$(scraped_cpu off)"
+    without+=("$cpu")
+  done
+  scraped_with=$(printf '%s\n' "${with[@]}" | median)
+  scraped_without=$(printf '%s\n' "${without[@]}" | median)
+  note "8. metrics: instructions, under callgrind"
+  ir_with=$(scraped_instructions on)
+  ir_without=$(scraped_instructions off)
+  say "## 8. Metrics scraped every second at 1,000 probes/s (kept alive, 10 s)"
+  say
+  say "| upwatch | CPU ms per 1,000 probes (median of 7) | each run | instructions per probe (callgrind, 5,000 probes at 250/s) |"
+  say "|---|---:|---|---:|"
+  say "| --metrics-listen, scraped every second (scrapes answered per run: $(printf '%s\n' "${answered[@]}" | median)) | $scraped_with | ${with[*]} | $ir_with |"
+  say "| no metrics | $scraped_without | ${without[*]} | $ir_without |"
+  say
+  say "Ratios with/without: CPU time $(awk -v a="$scraped_with" -v b="$scraped_without" 'BEGIN { printf "%.3f", a / b }'), instructions $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.4f", a / b }')."
   say
 fi
 note "done: $results"

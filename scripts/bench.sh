@@ -472,7 +472,7 @@ scraped_cpu() {
     args+=(--metrics-listen "127.0.0.1:$mport")
   fi
   before=$(requests)
-  timed "$work/time" "$upwatch" "${args[@]}" "$(url "$port_upwatch")" 0.001 &
+  timed "$work/time" "$upwatch" "${args[@]}" "$(url "$port_upwatch")" 0.001 >/dev/null &
   run=$!
   if [[ $1 == on ]]; then
     for _ in $(seq 10); do
@@ -486,7 +486,9 @@ scraped_cpu() {
   echo "$(per_thousand "$(cpu_seconds "$work/time")" $((after - before - 1))) $scrapes"
 }
 # scraped_instructions on|off: instructions (callgrind) of 5,000 probes at 250/s, "on" with the
-# metrics served and scraped every second; prints instructions per probe.
+# metrics served and scraped every second; prints instructions per probe, and the share of them
+# (percent) in the metrics' own code: the analysis' events turned into metrics, and the threads
+# of the metrics server (every thread but the main one), scrapes included.
 scraped_instructions() {
   local run mport args=(-o /dev/null -q --keep-alive -c 5000)
   if [[ $1 == on ]]; then
@@ -504,7 +506,11 @@ scraped_instructions() {
     done
   fi
   wait "$run" || true
-  grep -o 'Collected : [0-9]*' "$work/callgrind.err" | awk '{ printf "%.0f", $3 / 5000 }'
+  callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind.out" | awk '
+    /PROGRAM TOTALS/ { gsub(/,/, "", $1); total = $1 }
+    /upwatch::RunMetrics::Target::on_[a-z_]*\(.*\) \[/ || /pthread_create.c:start_thread / {
+      gsub(/,/, "", $1); metrics += $1 }
+    END { printf "%.0f %.3f", total / 5000, 100 * metrics / total }'
 }
 if wanted 8; then
   note "8. metrics: seven runs scraped every second and seven without metrics, alternating"
@@ -518,8 +524,8 @@ if wanted 8; then
   scraped_with=$(printf '%s\n' "${with[@]}" | median)
   scraped_without=$(printf '%s\n' "${without[@]}" | median)
   note "8. metrics: instructions, under callgrind"
-  ir_with=$(scraped_instructions on)
-  ir_without=$(scraped_instructions off)
+  read -r ir_with ir_share <<<"$(scraped_instructions on)"
+  read -r ir_without _ <<<"$(scraped_instructions off)"
   say "## 8. Metrics scraped every second at 1,000 probes/s (kept alive, 10 s)"
   say
   say "| upwatch | CPU ms per 1,000 probes (median of 7) | each run | instructions per probe (callgrind, 5,000 probes at 250/s) |"
@@ -527,7 +533,7 @@ if wanted 8; then
   say "| --metrics-listen, scraped every second (scrapes answered per run: $(printf '%s\n' "${answered[@]}" | median)) | $scraped_with | ${with[*]} | $ir_with |"
   say "| no metrics | $scraped_without | ${without[*]} | $ir_without |"
   say
-  say "Ratios with/without: CPU time $(awk -v a="$scraped_with" -v b="$scraped_without" 'BEGIN { printf "%.3f", a / b }'), instructions $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.4f", a / b }')."
+  say "Ratios with/without: CPU time $(awk -v a="$scraped_with" -v b="$scraped_without" 'BEGIN { printf "%.3f", a / b }'), instructions $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.4f", a / b }'); the metrics' own code (the events turned into metrics, the metrics server's threads and its scrapes) is ${ir_share}% of the instructions of the run with them."
   say
 fi
 note "done: $results"

@@ -315,8 +315,9 @@ void read_log_file(RunReader& reader, const std::string& path) {
   }
 }
 
-/// `upwatch report --merge`: the last run of each log, each a vantage point, merged.
-int run_merged_report(const ReportConfig& report) {
+/// `upwatch report --merge`: the last run of each log, each a vantage point, merged; written
+/// to `html` too, if given.
+int run_merged_report(const ReportConfig& report, std::optional<ReplacingFile>& html) {
   std::vector<VantageRun> runs;
   for (const auto& path : report.logs) {
     std::optional<LoggedRun> last;
@@ -334,6 +335,7 @@ int run_merged_report(const ReportConfig& report) {
                     .results = std::move(last->results)});
   }
   const auto merged = merge_runs(runs);
+  if (html) html->commit(render_merged_html(runs, merged));
   print(report.json ? render_merged_json(runs, merged) : render_merged(runs, merged));
   return exit_status(merged.verdict());
 }
@@ -341,12 +343,12 @@ int run_merged_report(const ReportConfig& report) {
 }  // namespace
 
 int run_report(const ReportConfig& report) {
-  if (report.merge) return run_merged_report(report);
   std::optional<ReplacingFile> html;
   if (!report.html_path.empty()) {
     check_not_a_log(report.html_path, report.logs);
     html.emplace(report.html_path);
   }
+  if (report.merge) return run_merged_report(report, html);
   // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
   std::size_t number = 0;
   std::optional<LoggedRun> chosen;

@@ -240,12 +240,12 @@ an --html file that cannot be written, 5 inconclusive: no downtime seen, but par
       app.add_option("--run", report.run, "report run N (1 is the first; default: the last)")
           ->check(CLI::PositiveNumber);
   auto* list = app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
-  auto* merge = app.add_flag("--merge", report.merge,
-                             "the logs are of one URL watched from several vantage points at "
-                             "once: merge the last run of each, telling the windows every one "
-                             "saw from those only some saw")
-                    ->excludes(run)
-                    ->excludes(list);
+  app.add_flag("--merge", report.merge,
+               "the logs are of one URL watched from several vantage points at "
+               "once: merge the last run of each, telling the windows every one "
+               "saw from those only some saw")
+      ->excludes(run)
+      ->excludes(list);
   app.add_flag("--json", report.json, "print the summary as one JSON document");
   std::vector<std::string> track_names;
   one_each(app.add_option("--track", track_names,
@@ -254,8 +254,7 @@ an --html file that cannot be written, 5 inconclusive: no downtime seen, but par
   app.add_option("--html", report.html_path,
                  "also write the run as one self-contained HTML page to FILE: a timeline of "
                  "every probe, the windows, the latency (opens offline, in any browser)")
-      ->excludes(list)
-      ->excludes(merge);
+      ->excludes(list);
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
   if (!logs.empty()) report.logs = std::move(logs);
   report.track = track_names_of(track_names);

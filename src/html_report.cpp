@@ -24,7 +24,9 @@ constexpr std::array<std::string_view, kPhaseCount> kPhaseColours{"#8e24aa", "#0
 /// The height of the latency drawing, in SVG units.
 constexpr double kLatencyHeight = 100.0;
 
-constexpr std::string_view kStyle = R"(
+}  // namespace
+
+constexpr std::string_view kHtmlStyle = R"(
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{margin:0;font-size:28px;text-transform:uppercase}h2{font-size:17px;margin:28px 0 8px}
 .verdict{padding:12px 16px;border-radius:6px;color:#fff}
@@ -53,7 +55,7 @@ pre{background:#f5f5f5;padding:12px;overflow-x:auto}
 font:12px/1.4 monospace;white-space:pre;max-width:700px;z-index:9}
 )";
 
-constexpr std::string_view kScript = R"(
+constexpr std::string_view kHtmlScript = R"(
 (function () {
   const tip = document.getElementById('tip');
   function rowOf(mark) {
@@ -86,7 +88,7 @@ constexpr std::string_view kScript = R"(
 })();
 )";
 
-std::string escape(std::string_view text) {
+std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -109,6 +111,8 @@ std::string escape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 template <typename... Args>
 void append(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
@@ -158,7 +162,7 @@ void append_mark(std::string& out, std::string_view attributes, double x0, doubl
   const double width = std::max(x1 - x0, kThinnest);
   x0 = std::min(x0, kWidth - width);
   append(out, R"(<rect {} x="{:.2f}" y="{:.1f}" width="{:.2f}" height="{:.1f}" data-tip="{}"/>)",
-         attributes, x0, y, width, height, escape(tip));
+         attributes, x0, y, width, height, escape_html(tip));
   out += '\n';
 }
 
@@ -350,11 +354,11 @@ std::string render_versions(const RunInfo& run, const RunAnalysis& analysis,
   for (const auto& tracked : analysis.versions) {
     const auto found = std::ranges::find(names, tracked.name);
     append(out, R"(<div class="chart"><div class="lanes"><div>{}</div></div>)",
-           escape(tracked.name));
+           escape_html(tracked.name));
     append(
         out,
         R"(<svg class="versions" data-name="{}" viewBox="0 0 1000 20" preserveAspectRatio="none" height="24">)",
-        escape(tracked.name));
+        escape_html(tracked.name));
     out += '\n';
     if (found != names.end()) {
       const auto name = static_cast<std::size_t>(found - names.begin());
@@ -383,14 +387,15 @@ std::string render_versions(const RunInfo& run, const RunAnalysis& analysis,
       const auto& values = timeline.values(static_cast<std::size_t>(found - names.begin()));
       for (std::size_t value = 0; value < values.size(); ++value) {
         append(out, R"(<span><i class="chip" style="background:{}"></i>{}</span>)",
-               value_colour(value), escape(values[value]));
+               value_colour(value), escape_html(values[value]));
       }
     }
     out += "</div>\n<ul class=\"switches\">";
     for (const auto& change : tracked.switches) {
-      append(out, "<li>{}</li>", escape(describe(change)));
+      append(out, "<li>{}</li>", escape_html(describe(change)));
     }
-    for (const auto& back : tracked.comebacks) append(out, "<li>{}</li>", escape(describe(back)));
+    for (const auto& back : tracked.comebacks)
+      append(out, "<li>{}</li>", escape_html(describe(back)));
     out += "</ul>\n";
   }
   return out;
@@ -414,7 +419,7 @@ std::string render_window_list(const RunInfo& run, const RunAnalysis& analysis) 
            number, format_iso_utc(window.start),
            window.end ? format_iso_utc(*window.end) : "still down at END",
            format_elapsed(window.duration(run.end)), window.failed, window.first_sequence,
-           window.last_sequence, escape(format_counts(window.outcomes)), escape(note));
+           window.last_sequence, escape_html(format_counts(window.outcomes)), escape_html(note));
     out += '\n';
   }
   out += "</table>\n";
@@ -441,23 +446,23 @@ std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const T
          "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width\">\n"
          "<title>upwatch: {}</title>\n<style>{}</style></head>\n<body data-verdict=\"{}\">\n",
-         escape(run.url), kStyle, format_as(verdict));
+         escape_html(run.url), kHtmlStyle, format_as(verdict));
   append(out,
          "<header class=\"verdict {0}\"><h1 id=\"verdict\">{0}</h1><p id=\"reasons\">{1}</p>"
          "</header>\n",
-         format_as(verdict), escape(reasons));
+         format_as(verdict), escape_html(reasons));
   append(out,
          "<dl class=\"seed\"><dt>START:</dt><dd>{}</dd><dt>END:</dt><dd>{}</dd><dt>URL:</dt>"
          "<dd>{}</dd><dt>INT:</dt><dd>{}</dd></dl>\n",
-         format_date_local(run.start), format_date_local(run.end), escape(run.url),
+         format_date_local(run.start), format_date_local(run.end), escape_html(run.url),
          format_seconds(run.interval));
   out += "<h2>Every probe</h2>\n" + render_strip(run, analysis, timeline, axis);
   out += render_versions(run, analysis, timeline, axis);
   out += "<h2>Latency of good probes</h2>\n" + render_latency(run, timeline, axis);
   out += "<h2>Downtime windows</h2>\n" + render_window_list(run, analysis);
   append(out, "<h2>Summary</h2>\n<pre id=\"summary\">{}</pre>\n",
-         escape(render_summary(run, analysis)));
-  append(out, "<div id=\"tip\" hidden></div>\n<script>{}</script>\n</body></html>\n", kScript);
+         escape_html(render_summary(run, analysis)));
+  append(out, "<div id=\"tip\" hidden></div>\n<script>{}</script>\n</body></html>\n", kHtmlScript);
   return out;
 }
 

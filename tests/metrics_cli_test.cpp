@@ -157,6 +157,16 @@ TEST_F(Cli, AMergedReportTellsWhatEveryVantagePointSawFromWhatOnlySomeDid) {
   EXPECT_NE(out_.find("DOWN EVERYWHERE: 1 window, "), std::string::npos);
   EXPECT_NE(out_.find("DOWN FROM SOME: 2 windows, "), std::string::npos);
   EXPECT_NE(out_.find("\nCLOCKS: each time is its prober's own clock"), std::string::npos);
+
+  // The page draws the same: a lane for what all saw, one for each vantage point.
+  ASSERT_EQ(run({"report", "--merge", "office.log", "region.log", "--html", "merged.html"}), 1)
+      << err_;
+  const auto page = upwatch::testing::read_file(dir_ + "/merged.html");
+  EXPECT_NE(page.find(R"(<body data-verdict="down">)"), std::string::npos);
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<rect class="window")"), 1U);  // everywhere
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<rect class="down")"), 4U);    // 3 + 1
+  EXPECT_EQ(upwatch::testing::occurrences(page, "<tr id=\"window-"), 3U);
+  EXPECT_NE(page.find("<div>eu-west-1a</div>"), std::string::npos);
 }
 
 TEST_F(Cli, AMergeOfRunsOfOtherUrlsOrOtherTimesIsRefused) {

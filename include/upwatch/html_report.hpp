@@ -1,11 +1,21 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "upwatch/report.hpp"
 #include "upwatch/timeline.hpp"
 
 namespace upwatch {
+
+/// The style sheet of upwatch's HTML pages.
+extern const std::string_view kHtmlStyle;
+/// The script of upwatch's HTML pages: a mark's `data-tip` shown as the pointer is on it, and
+/// the marks and table row of its `data-window` lit with it.
+extern const std::string_view kHtmlScript;
+
+/// `text` with &, <, > and " escaped, for HTML text and attribute values.
+[[nodiscard]] std::string escape_html(std::string_view text);
 
 /// Renders a run as one self-contained HTML page (inline CSS, SVG and script; nothing fetched,
 /// so it opens offline): the verdict, the START/END/URL/INT lines, a strip of every probe

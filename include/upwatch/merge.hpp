@@ -67,4 +67,9 @@ struct MergedReport {
 [[nodiscard]] std::string render_merged_json(const std::vector<VantageRun>& runs,
                                              const MergedReport& merged);
 
+/// The same as one self-contained HTML page: a lane of the windows every vantage point saw and
+/// one for each vantage point's (a gap where it did not observe one), each window's table row.
+[[nodiscard]] std::string render_merged_html(const std::vector<VantageRun>& runs,
+                                             const MergedReport& merged);
+
 }  // namespace upwatch

@@ -139,6 +139,19 @@ void check_not_a_log(const std::string& path, const std::vector<std::string>& lo
   }
 }
 
+/// Serves the final metrics until a scrape has read them, `limit` has passed, or the user asks
+/// to stop (Ctrl-C, SIGTERM).
+void linger(MetricsServer& server, std::chrono::nanoseconds limit, const StopSignals& stop) {
+  spdlog::info("waiting up to {}s for a scrape of the final numbers (--metrics-linger)",
+               format_seconds(limit));
+  const auto seen = server.scrapes();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+    if (server.wait_for_scrape(seen, std::chrono::milliseconds{100})) return;
+  }
+  spdlog::warn("no scrape read the final numbers (--metrics-linger)");
+}
+
 }  // namespace
 
 int run_probes(const Config& config) {
@@ -273,14 +286,7 @@ int run_probes(const Config& config) {
   print(summary);
   if (metrics) {
     metrics->finish(result, end);
-    if (config.metrics_linger.count() > 0) {
-      spdlog::info("waiting up to {}s for a scrape of the final numbers (--metrics-linger)",
-                   format_seconds(config.metrics_linger));
-      if (!metrics_server->wait_for_scrape(
-              std::chrono::ceil<std::chrono::milliseconds>(config.metrics_linger))) {
-        spdlog::warn("no scrape came within --metrics-linger: the final numbers were not read");
-      }
-    }
+    if (config.metrics_linger.count() > 0) linger(*metrics_server, config.metrics_linger, stop);
   }
   const bool log_failed = log.failed() || (jsonl && jsonl->failed());
   return log_failed ? kExitLogWrite : exit_status(result);

@@ -247,11 +247,15 @@ class MetricsServer::Counting final : public prometheus::Collectable {
     return families;
   }
 
-  /// Waits as MetricsServer::wait_for_scrape does.
-  bool wait(std::chrono::milliseconds limit) {
+  /// As MetricsServer::scrapes.
+  std::uint64_t scrapes() const {
+    const std::lock_guard lock{mutex_};
+    return scrapes_;
+  }
+  /// As MetricsServer::wait_for_scrape.
+  bool wait(std::uint64_t seen, std::chrono::milliseconds limit) {
     std::unique_lock lock{mutex_};
-    const auto before = scrapes_;
-    return scraped_.wait_for(lock, limit, [&] { return scrapes_ > before; });
+    return scraped_.wait_for(lock, limit, [&] { return scrapes_ > seen; });
   }
 
  private:
@@ -302,8 +306,10 @@ MetricsServer::MetricsServer(const ListenAddress& where, std::string_view spec,
 
 MetricsServer::~MetricsServer() = default;
 
-bool MetricsServer::wait_for_scrape(std::chrono::milliseconds limit) {
-  return counting_->wait(limit);
+std::uint64_t MetricsServer::scrapes() const { return counting_->scrapes(); }
+
+bool MetricsServer::wait_for_scrape(std::uint64_t seen, std::chrono::milliseconds limit) {
+  return counting_->wait(seen, limit);
 }
 
 }  // namespace upwatch

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
@@ -187,4 +188,19 @@ TEST_F(Cli, AMergeOfRunsOfOtherUrlsOrOtherTimesIsRefused) {
     EXPECT_TRUE(out_.empty()) << out_;
   }
   EXPECT_EQ(upwatch::testing::read_file(dir_ + "/merged.html"), "");  // no page either
+}
+
+TEST_F(Cli, ACtrlCWhileWaitingForTheLastScrapeEndsTheWait) {
+  TestServer server{parse_script("ok")};
+  auto process = start({server.url(), "0.05", "-c", "2", "--metrics-listen",
+                        fmt::format("127.0.0.1:{}", upwatch::testing::free_port()),
+                        "--metrics-linger", "10m"});
+  ASSERT_TRUE(eventually(
+      [&] { return process->err().find("waiting up to 600s") != std::string::npos; }, kGenerous))
+      << process->err();
+  const auto asked = std::chrono::steady_clock::now();
+  process->signal(SIGINT);
+  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();  // the run's own status
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, kGenerous);
+  EXPECT_NE(process->err().find("no scrape read the final numbers"), std::string::npos);
 }

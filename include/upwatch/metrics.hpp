@@ -60,9 +60,11 @@ class MetricsServer {
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
-  /// Waits until a scrape that began after this call has read the metrics, or until `limit`
-  /// has passed; true if one did.
-  bool wait_for_scrape(std::chrono::milliseconds limit);
+  /// Scrapes begun so far.
+  [[nodiscard]] std::uint64_t scrapes() const;
+  /// Waits until more than `seen` scrapes have begun, or until `limit` has passed; true if they
+  /// have.
+  bool wait_for_scrape(std::uint64_t seen, std::chrono::milliseconds limit);
 
  private:
   class Counting;

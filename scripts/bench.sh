@@ -323,6 +323,29 @@ say "| bash loop (curl has no timeout) | 1 | $bash_stop |"
 say
 fi
 
+# alternate FUNCTION ON OFF: seven runs of "FUNCTION ON" and seven of "FUNCTION OFF",
+# alternating, each printing "CPU EXTRA"; sets with=() and without=() (the CPU figures) and
+# extras=() (EXTRA of the runs with ON).
+alternate() {
+  local cpu extra
+  with=() without=() extras=()
+  for _ in 1 2 3 4 5 6 7; do
+    read -r cpu extra <<<"$("$1" "$2")"
+    with+=("$cpu") extras+=("$extra")
+    read -r cpu _ <<<"$("$1" "$3")"
+    without+=("$cpu")
+  done
+}
+# callgrind_share PATTERN: the instructions per probe of $work/callgrind.out (5,000 probes), and
+# the share of them (percent) in the functions whose lines match the awk regular expression
+# PATTERN (inclusive of what they call).
+callgrind_share() {
+  callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind.out" | awk -v pattern="$1" '
+    /PROGRAM TOTALS/ { gsub(/,/, "", $1); total = $1 }
+    $0 ~ pattern { gsub(/,/, "", $1); part += $1 }
+    END { printf "%.0f %.3f", total / 5000, 100 * part / total }'
+}
+
 # --- 5. the live view ---------------------------------------------------------------------------
 # on_terminal COMMAND: runs COMMAND with its stdout and stderr on a pseudo-terminal (script(1),
 # on core 0, plays the terminal); what the terminal showed goes to $work/screen.
@@ -345,21 +368,11 @@ live_cpu() {
 live_instructions() {
   on_terminal "valgrind --tool=callgrind --callgrind-out-file='$work/callgrind.out' '$upwatch' \
     -o /dev/null --keep-alive -c 5000 $1 '$(url "$port_upwatch")' 0.004"
-  callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind.out" | awk '
-    /PROGRAM TOTALS/ { gsub(/,/, "", $1); total = $1 }
-    /upwatch::LiveView::refresh|upwatch::LiveStatus::on_probe|upwatch::LiveStatus::on_window/ {
-      gsub(/,/, "", $1); live += $1 }
-    END { printf "%.0f %.3f", total / 5000, 100 * live / total }'
+  callgrind_share 'upwatch::LiveView::refresh|upwatch::LiveStatus::on_probe|upwatch::LiveStatus::on_window'
 }
 if wanted 5; then
   note "5. live view: seven runs with it and seven without, alternating, on a pseudo-terminal"
-  with=() without=() drawn=()
-  for _ in 1 2 3 4 5 6 7; do
-    read -r cpu lines <<<"$(live_cpu --live)"
-    with+=("$cpu") drawn+=("$lines")
-    read -r cpu _ <<<"$(live_cpu --no-live)"
-    without+=("$cpu")
-  done
+  alternate live_cpu --live --no-live
   live_with=$(printf '%s\n' "${with[@]}" | median)
   live_without=$(printf '%s\n' "${without[@]}" | median)
   note "5. live view: instructions, under callgrind"
@@ -369,7 +382,7 @@ if wanted 5; then
   say
   say "| upwatch | CPU ms per 1,000 probes (median of 7) | each run | instructions per probe (callgrind, 5,000 probes) |"
   say "|---|---:|---|---:|"
-  say "| live view on (--live; status lines drawn per run: $(printf '%s\n' "${drawn[@]}" | median)) | $live_with | ${with[*]} | $ir_with |"
+  say "| live view on (--live; status lines drawn per run: $(printf '%s\n' "${extras[@]}" | median)) | $live_with | ${with[*]} | $ir_with |"
   say "| live view off (--no-live) | $live_without | ${without[*]} | $ir_without |"
   say
   say "Ratios with/without: CPU time $(awk -v a="$live_with" -v b="$live_without" 'BEGIN { printf "%.3f", a / b }'), instructions $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.4f", a / b }'); the live view's own code (LiveView::refresh, LiveStatus's events) is ${ir_share}% of the instructions of the run with it."
@@ -507,21 +520,11 @@ scraped_instructions() {
     done
   fi
   wait "$run" || true
-  callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind.out" | awk '
-    /PROGRAM TOTALS/ { gsub(/,/, "", $1); total = $1 }
-    /upwatch::RunMetrics::Target::on_[a-z_]*\(.*\) \[/ || /pthread_create.c:start_thread / {
-      gsub(/,/, "", $1); metrics += $1 }
-    END { printf "%.0f %.3f", total / 5000, 100 * metrics / total }'
+  callgrind_share 'upwatch::RunMetrics::Target::on_[a-z_]*[(].*[)] [[]|pthread_create[.]c:start_thread '
 }
 if wanted 8; then
   note "8. metrics: seven runs scraped every second and seven without metrics, alternating"
-  with=() without=() answered=()
-  for _ in 1 2 3 4 5 6 7; do
-    read -r cpu scrapes <<<"$(scraped_cpu on)"
-    with+=("$cpu") answered+=("$scrapes")
-    read -r cpu _ <<<"$(scraped_cpu off)"
-    without+=("$cpu")
-  done
+  alternate scraped_cpu on off
   scraped_with=$(printf '%s\n' "${with[@]}" | median)
   scraped_without=$(printf '%s\n' "${without[@]}" | median)
   note "8. metrics: instructions, under callgrind"
@@ -531,7 +534,7 @@ if wanted 8; then
   say
   say "| upwatch | CPU ms per 1,000 probes (median of 7) | each run | instructions per probe (callgrind, 5,000 probes at 250/s, a scrape every 1,000) |"
   say "|---|---:|---|---:|"
-  say "| --metrics-listen, scraped every second (scrapes answered per run: $(printf '%s\n' "${answered[@]}" | median)) | $scraped_with | ${with[*]} | $ir_with |"
+  say "| --metrics-listen, scraped every second (scrapes answered per run: $(printf '%s\n' "${extras[@]}" | median)) | $scraped_with | ${with[*]} | $ir_with |"
   say "| no metrics | $scraped_without | ${without[*]} | $ir_without |"
   say
   say "Ratios with/without: CPU time $(awk -v a="$scraped_with" -v b="$scraped_without" 'BEGIN { printf "%.3f", a / b }'), instructions $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.4f", a / b }'); the metrics' own code (the events turned into metrics, the metrics server's threads and its scrapes) is ${ir_share}% of the instructions of the run with them."

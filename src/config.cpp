@@ -1,5 +1,7 @@
 #include "upwatch/config.hpp"
 
+#include <ares.h>
+#include <curl/curl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -167,7 +169,32 @@ std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* c
     app.exit(version, out, err);
     return CommandLine{.output = out.str()};
   } catch (const CLI::ParseError& error) {
-    throw UsageError(error.what());
+    throw UsageError(fmt::format("{}; try '{} --help'", error.what(), app.get_name()));
+  }
+}
+
+/// The edits (insertions, deletions, changes of one letter) that make `a` into `b`.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// Throws UsageError if `first`, the first argument, is a command misspelt ("reprot") or one
+/// upwatch does not have ("help"), rather than letting it be taken for a URL.
+void check_not_a_command(std::string_view first) {
+  if (first == "help") throw UsageError("'help' is not a command; try 'upwatch --help'");
+  if (first != "report" && edit_distance(first, "report") <= 2) {
+    throw UsageError(fmt::format("'{}' is not a command: did you mean 'upwatch report'?", first));
   }
 }
 
@@ -230,6 +257,7 @@ CommandLine parse_report_command_line(int argc, const char* const* argv) {
       "upwatch report: rebuild the summary and downtime report of a run from its log.\n"
       "Reads upwatch's log (-o), its JSON Lines log (--jsonl) and the bash loop's log.",
       "upwatch report"};
+  app.set_version_flag("-V,--version", version_text());
   app.footer(R"(
 Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage, no readable log or
 an --html file that cannot be written, 5 inconclusive: no downtime seen, but part of the run was not observed.)");
@@ -263,15 +291,21 @@ an --html file that cannot be written, 5 inconclusive: no downtime seen, but par
 
 }  // namespace
 
+std::string version_text() {
+  return fmt::format("upwatch {} {} c-ares/{}", UPWATCH_VERSION, curl_version(),
+                     ares_version(nullptr));
+}
+
 CommandLine parse_command_line(int argc, const char* const* argv) {
   if (argc > 1 && std::string_view{argv[1]} == "report") {
     return parse_report_command_line(argc - 1, argv + 1);
   }
+  if (argc > 1) check_not_a_command(argv[1]);
   Config config;
   CLI::App app{"upwatch: probe a URL on a fixed schedule, log every probe, report downtime.",
                "upwatch"};
   app.footer(kExamples);
-  app.set_version_flag("--version", std::string{"upwatch "} + UPWATCH_VERSION);
+  app.set_version_flag("-V,--version", version_text());
 
   std::string interval_text;
   std::string interval_option_text;

@@ -328,7 +328,8 @@ TEST_F(Cli, HelpAndVersion) {
   EXPECT_NE(out_.find("--connect-to"), std::string::npos);
   EXPECT_NE(out_.find("Exit status"), std::string::npos);
   ASSERT_EQ(run({"--version"}), 0);
-  EXPECT_EQ(out_, "upwatch " UPWATCH_VERSION "\n");
+  EXPECT_TRUE(out_.starts_with("upwatch " UPWATCH_VERSION " libcurl/")) << out_;
+  EXPECT_EQ(std::count(out_.begin(), out_.end(), '\n'), 1) << out_;
 }
 
 class CliSignal : public Cli, public ::testing::WithParamInterface<int> {};

@@ -116,9 +116,39 @@ TEST(Config, HelpAndVersionPrintAndDoNotRun) {
   EXPECT_FALSE(help.config);
   EXPECT_NE(help.output.find("--max-time"), std::string::npos);
   EXPECT_NE(help.output.find("Examples:"), std::string::npos);
-  const auto version = parse({"--version"});
-  EXPECT_FALSE(version.config);
-  EXPECT_NE(version.output.find("upwatch " UPWATCH_VERSION), std::string::npos);
+  // As curl --version does, it names the libraries a probe's behaviour depends on; -V too, and
+  // the report command's.
+  for (const auto& args : {std::initializer_list<const char*>{"--version"},
+                           {"-V"},
+                           {"report", "--version"},
+                           {"report", "-V"}}) {
+    const auto version = parse(args);
+    EXPECT_FALSE(version.config || version.report);
+    EXPECT_TRUE(version.output.starts_with("upwatch " UPWATCH_VERSION " libcurl/"))
+        << version.output;
+    EXPECT_NE(version.output.find(" c-ares/"), std::string::npos) << version.output;
+    EXPECT_EQ(version.output.find("\n\n"), std::string::npos);
+  }
+}
+
+TEST(Config, AMisspeltCommandOrAnUnknownOptionSaysWhatToTry) {
+  const auto message = [](std::initializer_list<const char*> args) {
+    try {
+      static_cast<void>(parse(args));
+    } catch (const upwatch::UsageError& error) {
+      return std::string{error.what()};
+    }
+    return std::string{"(accepted)"};
+  };
+  EXPECT_EQ(message({"reprot"}), "'reprot' is not a command: did you mean 'upwatch report'?");
+  EXPECT_EQ(message({"reports", "x.log"}),
+            "'reports' is not a command: did you mean 'upwatch report'?");
+  EXPECT_EQ(message({"help"}), "'help' is not a command; try 'upwatch --help'");
+  EXPECT_TRUE(message({"--no-such-option", "http://h/"}).ends_with("; try 'upwatch --help'"));
+  EXPECT_TRUE(message({"report", "--no-such-option"}).ends_with("; try 'upwatch report --help'"));
+  // A host name is still told to name its scheme.
+  EXPECT_EQ(message({"localhost"}),
+            "bad URL 'localhost': no scheme: write http://localhost or https://localhost");
 }
 
 TEST(Config, BadInputIsAUsageError) {

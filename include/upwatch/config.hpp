@@ -86,6 +86,10 @@ struct CommandLine {
   std::string output;                  ///< what to print to stdout (--help, --version)
 };
 
+/// What --version prints: upwatch's version, then libcurl's and the libraries it probes
+/// through (TLS, HTTP/2...), as `curl --version` names them, and c-ares'.
+[[nodiscard]] std::string version_text();
+
 /// Parses the command line; throws UsageError with a one-line message on bad input.
 [[nodiscard]] CommandLine parse_command_line(int argc, const char* const* argv);
 

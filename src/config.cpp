@@ -1,8 +1,10 @@
 #include "upwatch/config.hpp"
 
 #include <ares.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -215,6 +217,38 @@ std::vector<std::string> track_names_of(const std::vector<std::string>& given) {
   return names;
 }
 
+/// Takes -d's `text` (or the file it names with @FILE) as the body of `config`'s requests,
+/// which are POSTs unless -X was `method_given`; throws UsageError for a HEAD with a body.
+void check_body(Config& config, const std::string& text, bool method_given) {
+  if (text.empty()) return;
+  if (text.starts_with('@')) {
+    const auto path = text.substr(1);
+    std::ifstream file{path, std::ios::binary};
+    if (!file) {
+      throw UsageError(fmt::format("cannot read -d file '{}': {}", path, std::strerror(errno)));
+    }
+    config.data.assign(std::istreambuf_iterator<char>{file}, {});
+  } else {
+    config.data = text;
+  }
+  if (!method_given) config.method = "POST";
+  if (config.method == "HEAD") throw UsageError("-d sends a body, which a HEAD request has not");
+}
+
+/// Throws UsageError unless `interface` names a network interface of this machine or is an IP
+/// address.
+void check_interface(const std::string& interface) {
+  in6_addr address{};
+  if (if_nametoindex(interface.c_str()) != 0 ||
+      inet_pton(AF_INET, interface.c_str(), &address) == 1 ||
+      inet_pton(AF_INET6, interface.c_str(), &address) == 1) {
+    return;
+  }
+  throw UsageError(fmt::format(
+      "bad --interface '{}': no such network interface on this machine (ip link lists them)",
+      interface));
+}
+
 /// Whether `name` may name a vantage point: 1 to 64 letters, digits, '.', '_', ':' or '-'.
 bool valid_vantage(std::string_view name) {
   return !name.empty() && name.size() <= 64 && std::ranges::all_of(name, [](char c) {
@@ -344,8 +378,19 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                  "(default 5)");
   app.add_option("--connect-timeout", connect_timeout_text,
                  "seconds connecting may take (default: bounded by --max-time)");
-  app.add_option("-X,--request", config.method,
-                 "HTTP method (default HEAD; GET discards the body)");
+  auto* method_option = app.add_option("-X,--request", config.method,
+                                       "HTTP method (default HEAD, or POST with -d; GET "
+                                       "discards the body)");
+  std::string data_text;
+  app.add_option("-d,--data", data_text,
+                 "send this body with each request, as a POST unless -X says otherwise; "
+                 "@FILE reads it from FILE (a health check that takes a POST)");
+  config.user_agent = std::string{"upwatch/"} + UPWATCH_VERSION;
+  app.add_option("-A,--user-agent", config.user_agent,
+                 "the User-Agent header (default upwatch/VERSION)");
+  app.add_option("--interface", config.interface,
+                 "probe from this network interface (eth0, wlan0, a VPN's tun0) or local "
+                 "address");
   one_each(app.add_option("-H,--header", header_values,
                           "extra request header 'Name: value', or @FILE of them (repeatable)"));
   app.add_flag("-k,--insecure", config.insecure, "do not verify the server's TLS certificate");
@@ -464,6 +509,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     throw UsageError(
         fmt::format("bad --request '{}': expected a method such as HEAD or GET", config.method));
   }
+  check_body(config, data_text, method_option->count() > 0);
+  if (!config.interface.empty()) check_interface(config.interface);
   config.headers = read_headers(header_values);
   config.track = track_names_of(track_names);
   if (!config.track_body.empty()) {

@@ -115,9 +115,14 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   } else {
     set(CURLOPT_WRITEFUNCTION, discard_body);
   }
-  set(CURLOPT_USERAGENT, "upwatch/" UPWATCH_VERSION);
+  set(CURLOPT_USERAGENT, config_.user_agent.c_str());
+  if (!config_.interface.empty()) set(CURLOPT_INTERFACE, config_.interface.c_str());
   set(CURLOPT_TIMEOUT_MS, to_millis(config_.max_time));
   if (config_.connect_timeout) set(CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config_.connect_timeout));
+  if (!config_.data.empty()) {
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(config_.data.size()));
+    set(CURLOPT_POSTFIELDS, config_.data.c_str());
+  }
   if (config_.method == "HEAD") {
     set(CURLOPT_NOBODY, 1L);
   } else if (config_.method != "GET") {

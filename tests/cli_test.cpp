@@ -205,7 +205,7 @@ TEST_F(Cli, GetWithHeadersAndExpectation) {
   EXPECT_NE(server.last_request().find("X-Cutover: blue"), std::string::npos);
   ASSERT_EQ(window_lines().size(), 1U);
   EXPECT_TRUE(window_lines()[0].ends_with("(#2-#3): 404 x 2"));
-  EXPECT_NE(log_text().find(" expect=2xx url="), std::string::npos);
+  EXPECT_NE(log_text().find(" expect=2xx vantage="), std::string::npos);
 }
 
 TEST_F(Cli, TheBashScriptsGrepHabitsStillWork) {
@@ -518,4 +518,33 @@ TEST_F(Cli, AnAddressThatFailedBeforeAnotherAnsweredIsNamedInTheRecordAndTheSumm
             "(127.0.0.2:" +
                 port + " x 3): a node the name resolves to may be down, hidden behind the others");
   expect_report_retells(0);
+}
+
+TEST_F(Cli, CurlsUserAgentDataAndInterfaceFlags) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  // -A, as curl spells it; upwatch/VERSION by default.
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "1"}), 0) << err_;
+  EXPECT_NE(server.last_request().find("User-Agent: upwatch/" UPWATCH_VERSION "\r\n"),
+            std::string::npos);
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "1", "-A", "cutover-check/2"}), 0) << err_;
+  EXPECT_NE(server.last_request().find("User-Agent: cutover-check/2\r\n"), std::string::npos);
+  // -d makes each probe a POST with that body; @FILE reads it; -X PUT keeps the method.
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2", "-d", "check=deep"}), 0) << err_;
+  EXPECT_TRUE(server.last_request().starts_with("POST /health HTTP/1.1\r\n"))
+      << server.last_request();
+  EXPECT_EQ(server.last_body(), "check=deep");
+  upwatch::testing::write_file(dir_ + "/body.json", R"({"deep":true})");
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "1", "-d", "@body.json", "-X", "PUT"}), 0) << err_;
+  EXPECT_TRUE(server.last_request().starts_with("PUT /health HTTP/1.1\r\n"));
+  EXPECT_EQ(server.last_body(), R"({"deep":true})");
+  EXPECT_EQ(server.requests(), 5U);
+  // --interface: through the loopback interface, probes go; a name the machine lacks is refused.
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2", "--interface", "lo"}), 0) << err_;
+  EXPECT_EQ(server.requests(), 7U);
+  EXPECT_EQ(run({server.url(), "0.05", "-c", "2", "--interface", "nosuch9"}), 2);
+  EXPECT_TRUE(err_.starts_with("upwatch: error: bad --interface 'nosuch9'")) << err_;
+  EXPECT_EQ(run({server.url(), "0.05", "-c", "2", "-X", "HEAD", "-d", "x"}), 2);
+  EXPECT_EQ(err_, "upwatch: error: -d sends a body, which a HEAD request has not\n");
+  EXPECT_EQ(run({server.url(), "0.05", "-c", "2", "-d", "@missing.json"}), 2);
+  EXPECT_EQ(server.requests(), 7U);
 }

@@ -98,7 +98,7 @@ TEST_F(Cli, ProxyVariablesAreIgnoredAndAProxyIsUsedOnlyWhenAsked) {
   EXPECT_NE(proxy.last_request().find("HEAD " + refused + " HTTP/1.1"), std::string::npos)
       << proxy.last_request();
   EXPECT_EQ(summary_line("PROXY:"), "PROXY: " + proxy_url);
-  EXPECT_NE(log_text().find(" proxy=" + proxy_url + " url="), std::string::npos);
+  EXPECT_NE(log_text().find(" proxy=" + proxy_url + " vantage="), std::string::npos);
   EXPECT_NE(err_.find("through the proxy " + proxy_url), std::string::npos) << err_;
   upwatch::testing::remove_tree(log_path());
   ASSERT_EQ(run({"-x", proxy_url, "--noproxy", "127.0.0.1", refused, "0.05", "-c", "1"}), 1);

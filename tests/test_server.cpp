@@ -162,6 +162,11 @@ TestServer::~TestServer() {
 
 std::string TestServer::url() const { return fmt::format("http://{}:{}/health", address_, port_); }
 
+std::string TestServer::last_body() const {
+  const std::lock_guard lock{mutex_};
+  return last_body_;
+}
+
 std::string TestServer::last_request() const {
   const std::lock_guard lock{mutex_};
   return last_request_;
@@ -266,11 +271,26 @@ void TestServer::serve(int fd) {
       continue;
     }
     const std::string head = buffer.substr(0, head_end + 4);
-    buffer.erase(0, head_end + 4);
+    // A body of Content-Length bytes (a POST's) follows the head.
+    std::size_t length = 0;
+    if (const auto at = head.find("Content-Length: "); at != std::string::npos) {
+      length = std::stoul(head.substr(at + 16));
+    }
+    if (buffer.size() < head_end + 4 + length) {
+      pollfd readable{.fd = fd, .events = POLLIN, .revents = 0};
+      if (::poll(&readable, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
+      const ssize_t received = ::recv(fd, chunk.data(), chunk.size(), 0);
+      if (received <= 0) break;
+      buffer.append(chunk.data(), static_cast<std::size_t>(received));
+      continue;
+    }
+    const std::string body = buffer.substr(head_end + 4, length);
+    buffer.erase(0, head_end + 4 + length);
     ++requests_;
     {
       const std::lock_guard lock{mutex_};
       last_request_ = head;
+      last_body_ = body;
       arrivals_.push_back(std::chrono::steady_clock::now());
     }
     const bool with_body = !head.starts_with("HEAD ");

@@ -71,6 +71,8 @@ class TestServer {
   [[nodiscard]] std::uint64_t max_concurrent() const { return max_concurrent_; }
   /// The head of the last request read, as received.
   [[nodiscard]] std::string last_request() const;
+  /// The body of the last request read (Content-Length bytes after its head), as received.
+  [[nodiscard]] std::string last_body() const;
   /// When each request was read, in order.
   [[nodiscard]] std::vector<std::chrono::steady_clock::time_point> arrivals() const;
 
@@ -94,6 +96,7 @@ class TestServer {
   std::atomic<std::uint64_t> max_concurrent_{0};
   mutable std::mutex mutex_;
   std::string last_request_;
+  std::string last_body_;
   std::vector<std::chrono::steady_clock::time_point> arrivals_;
   std::thread acceptor_;
   std::vector<std::thread> workers_;

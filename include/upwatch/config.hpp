@@ -41,6 +41,9 @@ struct Config {
   std::chrono::nanoseconds max_time = std::chrono::seconds{5};
   std::optional<std::chrono::nanoseconds> connect_timeout;
   std::string method = "HEAD";
+  std::string data;        ///< -d: the body of each request (POST unless -X says otherwise)
+  std::string user_agent;  ///< -A: the User-Agent header; upwatch/VERSION by default
+  std::string interface;   ///< --interface: the network interface or address to probe from
   std::vector<std::string> headers;
   bool insecure = false;
   std::string cacert;

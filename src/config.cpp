@@ -388,6 +388,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   config.user_agent = std::string{"upwatch/"} + UPWATCH_VERSION;
   app.add_option("-A,--user-agent", config.user_agent,
                  "the User-Agent header (default upwatch/VERSION)");
+  app.add_flag("-L,--location", config.location,
+               "follow redirects: the probe's outcome is the last answer's, and each hop's "
+               "status line and Location are in its record");
+  std::string max_redirs_text;
+  app.add_option("--max-redirs", max_redirs_text,
+                 "with -L, the most redirects one probe follows (default 50); more is a "
+                 "failed probe");
   app.add_option("--interface", config.interface,
                  "probe from this network interface (eth0, wlan0, a VPN's tun0) or local "
                  "address");
@@ -510,6 +517,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
         fmt::format("bad --request '{}': expected a method such as HEAD or GET", config.method));
   }
   check_body(config, data_text, method_option->count() > 0);
+  if (!max_redirs_text.empty()) {
+    config.max_redirs = static_cast<long>(whole_number(max_redirs_text, "--max-redirs", 0, 1000));
+  }
   if (!config.interface.empty()) check_interface(config.interface);
   config.headers = read_headers(header_values);
   config.track = track_names_of(track_names);

@@ -548,3 +548,30 @@ TEST_F(Cli, CurlsUserAgentDataAndInterfaceFlags) {
   EXPECT_EQ(run({server.url(), "0.05", "-c", "2", "-d", "@missing.json"}), 2);
   EXPECT_EQ(server.requests(), 7U);
 }
+
+TEST_F(Cli, LocationFollowsRedirectsAndTheRecordNamesEachHop) {
+  // Probe #0: 301, then 200; probe #1: 302 twice, then 200; each redirect back to /health.
+  TestServer server{upwatch::testing::parse_script("301*1,ok*1,302*2,ok")};
+  ASSERT_EQ(run({server.url(), "0.2", "-c", "2", "-L"}), 0) << err_;
+  EXPECT_EQ(server.requests(), 5U);
+  EXPECT_EQ(outcomes(), (std::vector<std::string>{"200", "200"}));
+  const auto written = records();
+  ASSERT_EQ(written.size(), 2U);
+  const std::vector<std::string> first(written[0].lines.begin(), written[0].lines.end());
+  ASSERT_GE(first.size(), 2U);
+  EXPECT_EQ(first[0], "HTTP/1.1 301 Moved Permanently");
+  EXPECT_NE(std::ranges::find(first, "Location: /health"), first.end());
+  EXPECT_EQ(
+      std::ranges::count_if(written[1].lines,
+                            [](const std::string& line) { return line.starts_with("HTTP/"); }),
+      3);
+  // One redirect more than --max-redirs is a failed probe; without -L the redirect is the answer.
+  TestServer looping{upwatch::testing::parse_script("302*2,ok")};
+  ASSERT_EQ(run({looping.url(), "0.2", "-c", "1", "-L", "--max-redirs", "1", "-o", "loop.log"}), 1)
+      << err_;
+  EXPECT_EQ(looping.requests(), 2U);
+  TestServer plain{upwatch::testing::parse_script("301")};
+  ASSERT_EQ(run({plain.url(), "0.2", "-c", "1", "--truncate"}), 0) << err_;
+  EXPECT_EQ(outcomes(), std::vector<std::string>{"301"});
+  EXPECT_EQ(run({plain.url(), "0.2", "-c", "1", "-L", "--max-redirs", "-1"}), 2);
+}

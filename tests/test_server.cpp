@@ -54,6 +54,10 @@ std::string_view reason(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Moved Temporarily";
     case 404:
       return "Not Found";
     case 500:
@@ -70,11 +74,12 @@ std::string_view reason(int status) {
 }
 
 /// An answer shaped like nginx's, for HEAD (no body) or any other method; with a version, it
-/// names it in a header and in the body.
+/// names it in a header and in the body. A redirect sends the client back to /health.
 std::string answer(int status, bool with_body, std::string_view version = {}) {
   std::string body = status == 200 ? "upwatch test server: healthy\n"
                                    : fmt::format("{} {}\n", status, reason(status));
   std::string version_header;
+  if (status / 100 == 3) version_header = "Location: /health\r\n";  // back to itself
   if (!version.empty()) {
     body = fmt::format("{{\"status\":\"healthy\",\"version\":\"{}\"}}\n", version);
     version_header = fmt::format("X-App-Version: {}\r\n", version);

@@ -194,7 +194,8 @@ int run_probes(const Config& config) {
                    .url = redact_url(config.targets.front().url),
                    .each_address = config.each_address,
                    .track = tracked_names(config.track, config.track_body),
-                   .vantage = config.vantage};
+                   .vantage = config.vantage,
+                   .user = config.user.substr(0, config.user.find(':'))};
   for (std::size_t i = 1; i < config.targets.size(); ++i) {
     header.more_urls.push_back(redact_url(config.targets[i].url));
   }

@@ -388,6 +388,9 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   config.user_agent = std::string{"upwatch/"} + UPWATCH_VERSION;
   app.add_option("-A,--user-agent", config.user_agent,
                  "the User-Agent header (default upwatch/VERSION)");
+  app.add_option("-u,--user", config.user,
+                 "USER:PASSWORD for HTTP authentication (Basic); the password is hidden from "
+                 "ps and never logged: the run header says USER:***");
   app.add_flag("-L,--location", config.location,
                "follow redirects: the probe's outcome is the last answer's, and each hop's "
                "status line and Location are in its record");
@@ -565,17 +568,21 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
 
 void hide_secrets(int argc, char** argv) {
   bool header_value = false;
+  bool user_value = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     char* secret = nullptr;
-    if (header_value) {
+    if (header_value || user_value) {
       secret = argv[i];
     } else if (arg.starts_with("--header=")) {
       secret = argv[i] + 9;
-    } else if (arg.starts_with("-H") && arg.size() > 2) {
+    } else if (arg.starts_with("--user=")) {
+      secret = argv[i] + 7;
+    } else if ((arg.starts_with("-H") || arg.starts_with("-u")) && arg.size() > 2) {
       secret = argv[i] + 2;
     }
     header_value = arg == "-H" || arg == "--header";
+    user_value = arg == "-u" || arg == "--user";
     if (secret != nullptr) {
       // Only a header's value is secret; @FILE names a file of them.
       if (*secret == '@') continue;

@@ -39,6 +39,12 @@ std::vector<std::string> names_of(const json& object, const char* key) {
   return names;
 }
 
+/// "alice" of "alice:***", as the run line writes -u's user.
+std::string without_password(std::string user) {
+  if (user.ends_with(":***")) user.resize(user.size() - 4);
+  return user;
+}
+
 std::optional<RunHeader> parse_run(const json& object) {
   const auto start = time_of(object, "start");
   const auto interval = object.find("interval_s");
@@ -59,6 +65,7 @@ std::optional<RunHeader> parse_run(const json& object) {
       .each_address = flag_of(object, "each_address"),
       .track = names_of(object, "track"),
       .vantage = string_of(object, "vantage"),
+      .user = without_password(string_of(object, "user")),
   };
 }
 
@@ -162,7 +169,8 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"more_urls", header.more_urls},
             {"each_address", header.each_address},
             {"track", header.track},
-            {"vantage", header.vantage.empty() ? json(nullptr) : json(header.vantage)}};
+            {"vantage", header.vantage.empty() ? json(nullptr) : json(header.vantage)},
+            {"user", header.user.empty() ? json(nullptr) : json(header.user + ":***")}};
   return line_of(with_run(std::move(line), header.id));
 }
 

@@ -88,6 +88,10 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
     header.control = std::string{*control};
     next_word(line);
   }
+  if (const auto user = value_of(line.substr(0, line.find(' ')), "user")) {
+    header.user = std::string{user->substr(0, user->rfind(":***"))};
+    next_word(line);
+  }
   if (const auto track = value_of(line.substr(0, line.find(' ')), "track")) {
     header.track = split_commas(*track);
     next_word(line);
@@ -267,10 +271,11 @@ std::string format_run_header(const RunHeader& header) {
   const std::string track =
       header.track.empty() ? "" : fmt::format(" track={}", fmt::join(header.track, ","));
   const std::string vantage = header.vantage.empty() ? "" : " vantage=" + header.vantage;
+  const std::string user = header.user.empty() ? "" : " user=" + header.user + ":***";
   std::string text = fmt::format(
-      "{}{} run{} start={} interval={} expect={}{}{}{}{}{} url={}\n", kRunMarker, header.version,
+      "{}{} run{} start={} interval={} expect={}{}{}{}{}{}{} url={}\n", kRunMarker, header.version,
       id, format_iso_utc(header.start), format_seconds(header.interval), header.expect, proxy,
-      control, track, vantage, header.each_address ? " each-address" : "", header.url);
+      control, user, track, vantage, header.each_address ? " each-address" : "", header.url);
   for (const auto& url : header.more_urls) {
     text += fmt::format("{}url={}{}\n", kTargetMarker, url, run_suffix(header.id));
   }

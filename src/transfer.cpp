@@ -117,6 +117,7 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   }
   set(CURLOPT_USERAGENT, config_.user_agent.c_str());
   if (!config_.interface.empty()) set(CURLOPT_INTERFACE, config_.interface.c_str());
+  if (!config_.user.empty()) set(CURLOPT_USERPWD, config_.user.c_str());
   if (config_.location) {
     set(CURLOPT_FOLLOWLOCATION, 1L);
     set(CURLOPT_MAXREDIRS, config_.max_redirs);

@@ -268,7 +268,11 @@ TEST(Config, SecretsAreHiddenFromPs) {
                                 "@headers.txt",
                                 "http://user:pa55@127.0.0.1:8080/h?x=1",
                                 "0.5",
-                                "https://example.com/@not-a-user"};
+                                "https://example.com/@not-a-user",
+                                "-u",
+                                "alice:s3cret",
+                                "--user=bob:pw",
+                                "-ucarol:x"};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   upwatch::hide_secrets(static_cast<int>(argv.size()), argv.data());
@@ -279,6 +283,9 @@ TEST(Config, SecretsAreHiddenFromPs) {
   EXPECT_EQ(std::string{argv[7]}, "http://user:****@127.0.0.1:8080/h?x=1");
   EXPECT_EQ(std::string{argv[8]}, "0.5");
   EXPECT_EQ(std::string{argv[9]}, "https://example.com/@not-a-user");
+  EXPECT_EQ(std::string{argv[11]}, "alice:******");
+  EXPECT_EQ(std::string{argv[12]}, "--user=bob:**");
+  EXPECT_EQ(std::string{argv[13]}, "-ucarol:*");
 }
 
 TEST(Config, RedactsCredentials) {

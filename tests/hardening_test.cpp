@@ -228,3 +228,20 @@ TEST_F(Cli, AnInternationalNameIsPunycodeOrAUsageError) {
       std::string::npos)
       << server.last_request();
 }
+
+TEST_F(Cli, AUsersPasswordIsSentButNeverLogged) {
+  TestServer server{parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "2", "-u", "alice:s3cret", "--jsonl", "run.jsonl"}), 0)
+      << err_;
+  // Basic authentication of alice:s3cret, as curl -u sends it.
+  EXPECT_NE(server.last_request().find("Authorization: Basic YWxpY2U6czNjcmV0\r\n"),
+            std::string::npos)
+      << server.last_request();
+  EXPECT_NE(log_text().find(" user=alice:*** "), std::string::npos) << log_text();
+  const auto jsonl = upwatch::testing::read_file(dir_ + "/run.jsonl");
+  EXPECT_NE(jsonl.find(R"("user":"alice:***")"), std::string::npos) << jsonl;
+  for (const auto& text : {log_text(), jsonl, out_, err_}) {
+    EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  }
+  expect_report_retells(0);
+}

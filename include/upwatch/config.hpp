@@ -44,6 +44,7 @@ struct Config {
   std::string data;        ///< -d: the body of each request (POST unless -X says otherwise)
   std::string user_agent;  ///< -A: the User-Agent header; upwatch/VERSION by default
   std::string interface;   ///< --interface: the network interface or address to probe from
+  std::string user;        ///< -u: "USER:PASSWORD" for HTTP authentication; never logged
   bool location = false;   ///< -L: follow redirects, each hop named in the record
   long max_redirs = 50;    ///< --max-redirs: the most redirects one probe follows
   std::vector<std::string> headers;

@@ -56,6 +56,7 @@ struct RunHeader {
   std::vector<std::string> track;      ///< --track's header names, lower case, and "body" for
                                        ///< --track-body
   std::string vantage;                 ///< where the run watched from; "" in old logs
+  std::string user;                    ///< -u's user name (its password is never kept); ""
 
   bool operator==(const RunHeader&) const = default;
 };

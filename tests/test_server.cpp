@@ -266,8 +266,15 @@ void TestServer::serve(int fd) {
   std::string buffer;
   std::array<char, 4096> chunk{};
   while (!stopping_) {
+    // The head, then a body of Content-Length bytes (a POST's), if it has one.
     const auto head_end = buffer.find("\r\n\r\n");
-    if (head_end == std::string::npos) {
+    std::size_t length = 0;
+    if (head_end != std::string::npos) {
+      if (const auto at = buffer.find("Content-Length: "); at < head_end) {
+        length = std::stoul(buffer.substr(at + 16));
+      }
+    }
+    if (head_end == std::string::npos || buffer.size() < head_end + 4 + length) {
       pollfd readable{.fd = fd, .events = POLLIN, .revents = 0};
       if (::poll(&readable, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
       const ssize_t received = ::recv(fd, chunk.data(), chunk.size(), 0);
@@ -276,19 +283,6 @@ void TestServer::serve(int fd) {
       continue;
     }
     const std::string head = buffer.substr(0, head_end + 4);
-    // A body of Content-Length bytes (a POST's) follows the head.
-    std::size_t length = 0;
-    if (const auto at = head.find("Content-Length: "); at != std::string::npos) {
-      length = std::stoul(head.substr(at + 16));
-    }
-    if (buffer.size() < head_end + 4 + length) {
-      pollfd readable{.fd = fd, .events = POLLIN, .revents = 0};
-      if (::poll(&readable, 1, static_cast<int>(kPollSlice.count())) <= 0) continue;
-      const ssize_t received = ::recv(fd, chunk.data(), chunk.size(), 0);
-      if (received <= 0) break;
-      buffer.append(chunk.data(), static_cast<std::size_t>(received));
-      continue;
-    }
     const std::string body = buffer.substr(head_end + 4, length);
     buffer.erase(0, head_end + 4 + length);
     ++requests_;

@@ -143,13 +143,17 @@ lab_state() {
     awk -F, -v pool="$(lab_pool "$1")" -v name="$1" '$1 == pool && $2 == name { print $18 }'
 }
 
-# lab_state_is NAME STATE: true if every node sees slot NAME in STATE.
-lab_state_is() {
-  local node
+# lab_nodes_in NAME STATE: how many nodes see slot NAME in STATE.
+lab_nodes_in() {
+  local node count=0
   for node in "${!LAB_NODES[@]}"; do
-    [[ $(lab_state "$1" "$node") == "$2" ]] || return 1
+    [[ $(lab_state "$1" "$node") == "$2" ]] && count=$((count + 1))
   done
+  echo "$count"
 }
+
+# lab_state_is NAME STATE: true if every node sees slot NAME in STATE.
+lab_state_is() { (($(lab_nodes_in "$1" "$2") == ${#LAB_NODES[@]})); }
 
 # lab_wait_for WHAT TRIES COMMAND...: retries COMMAND every 50 ms until it succeeds.
 lab_wait_for() {
@@ -204,18 +208,19 @@ CFG
 }
 
 # lab_wait_healthy NAME: waits until every node marks NAME healthy. The event it logs carries
-# the time of the last check that still saw it unhealthy: it became healthy after that.
+# the time of the last check at which no node saw it healthy: no node sent it traffic before.
 lab_wait_healthy() {
-  local name=$1 before not_up_at
+  local name=$1 before not_up_at up
   not_up_at=$(cat "$LAB_DIR/tmp/$name/listening_at")
   for _ in $(seq 600); do
     before=$(lab_now)
-    if lab_state_is "$name" UP; then
+    up=$(lab_nodes_in "$name" UP)
+    if ((up == ${#LAB_NODES[@]})); then
       echo "$not_up_at healthy $name" >>"$LAB_DIR/events.log"
-      echo "lab: $name is healthy (it was not at $not_up_at)" >&2
+      echo "lab: $name is healthy (no node had it at $not_up_at)" >&2
       return 0
     fi
-    not_up_at=$before
+    ((up > 0)) || not_up_at=$before
     sleep 0.02
   done
   echo "lab: $name never became healthy" >&2

@@ -20,6 +20,7 @@
 
 #include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/options.hpp"
 #include "upwatch/tracking.hpp"
 #include "upwatch/url.hpp"
 
@@ -46,113 +47,63 @@ Exit status: 0 up: every tick observed and answered well, 1 downtime (some probe
 4 libcurl or the system failed, 5 inconclusive: no downtime seen, but part of the run was
 not observed or probes were left unanswered, 130 a second Ctrl-C.)";
 
-/// The longest interval, duration or time limit accepted: a year.
-constexpr std::chrono::hours kLongestDuration{24 * 365};
+constexpr const char* kUsage =
+    "Usage: upwatch [OPTIONS] URL... [INTERVAL]\n"
+    "       upwatch report [OPTIONS] [LOG...]\n"
+    "       upwatch mark [-o LOG] TEXT...\n";
 
-std::chrono::nanoseconds positive_duration(const std::string& text, std::string_view what) {
-  const auto value = parse_duration(text);
-  if (!value || value->count() <= 0) {
-    throw UsageError(fmt::format(
-        "bad {} '{}': expected a positive number of seconds such as 1 or 0.05, or 250ms, 10m, 1h",
-        what, text));
+/// Shows --help as a person would write it: each option with the kind of value it takes
+/// (SECONDS, FILE, N), without CLI11's types and ranges, its description wrapped to fit 80
+/// columns, under the usage lines given.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  explicit HelpFormatter(std::string usage) : usage_(std::move(usage)) { column_width(kColumn); }
+
+  std::string make_usage(const CLI::App* /*app*/, std::string /*name*/) const override {
+    return usage_;
   }
-  if (*value > kLongestDuration) {
-    throw UsageError(
-        fmt::format("bad {} '{}': at most {}h (a year)", what, text, kLongestDuration.count()));
+
+  std::string make_option_opts(const CLI::Option* option) const override {
+    if (option->get_type_size() == 0 || option->get_positional()) return {};
+    return " " + option->get_type_name();
   }
-  return *value;
+
+  std::string make_option_desc(const CLI::Option* option) const override {
+    std::string wrapped;
+    std::size_t line = 0;
+    std::istringstream words{option->get_description()};
+    for (std::string word; words >> word;) {
+      if (line > 0 && line + 1 + word.size() > kWidth - kColumn) {
+        wrapped += '\n';
+        line = 0;
+      } else if (line > 0) {
+        wrapped += ' ';
+        ++line;
+      }
+      wrapped += word;
+      line += word.size();
+    }
+    return wrapped;
+  }
+
+ private:
+  static constexpr std::size_t kColumn = 30;  ///< where descriptions begin
+  static constexpr std::size_t kWidth = 79;   ///< where they end
+  std::string usage_;
+};
+
+/// Sets up what both commands' `app` share: --help under `usage`, and --version.
+void describe(CLI::App& app, std::string usage) {
+  app.formatter(std::make_shared<HelpFormatter>(std::move(usage)));
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.set_version_flag("-V,--version", version_text(),
+                       "print the versions of upwatch and of the libraries it probes with");
 }
 
-/// A whole number from `low` to `high`, digits only (no sign, no octal or hex).
-std::uint64_t whole_number(const std::string& text, std::string_view what, std::uint64_t low,
-                           std::uint64_t high) {
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
-      error != std::errc{} || end != text.data() + text.size() || value < low || value > high) {
-    throw UsageError(
-        fmt::format("bad {} '{}': expected a whole number from {} to {}", what, text, low, high));
-  }
-  return value;
-}
-
-/// Checks a request header: "Name: value" or curl's "Name;" for an empty one, with a name
-/// of token characters, no line break, and not a URL (an option that swallowed the URL).
-void check_header(const std::string& header) {
-  const auto bad = [&](std::string_view why) {
-    return UsageError(fmt::format("bad --header '{}': {}", redact_url(header), why));
-  };
-  if (header.starts_with("http://") || header.starts_with("https://")) {
-    throw bad("this is a URL, not a header 'Name: value'");
-  }
-  const auto end_of_name = header.find_first_of(":;");
-  constexpr std::string_view kTokenCharacters =
-      "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  if (end_of_name == 0 || end_of_name == std::string::npos ||
-      std::string_view{header}.substr(0, end_of_name).find_first_not_of(kTokenCharacters) !=
-          std::string_view::npos) {
-    throw bad("expected 'Name: value'");
-  }
-  if (header.find_first_of("\r\n") != std::string::npos) throw bad("a header is one line");
-}
-
-/// The headers of -H: each value as it is, or the lines of FILE for "@FILE" (as curl reads them).
-std::vector<std::string> read_headers(const std::vector<std::string>& values) {
-  std::vector<std::string> headers;
-  for (const auto& value : values) {
-    if (!value.starts_with('@')) {
-      headers.push_back(value);
-      continue;
-    }
-    const auto path = value.substr(1);
-    std::ifstream in{path};
-    if (!in) {
-      throw UsageError(
-          fmt::format("cannot read --header file '{}': {}", path, std::strerror(errno)));
-    }
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) headers.push_back(line);
-    }
-  }
-  for (const auto& header : headers) check_header(header);
-  return headers;
-}
-
-/// Checks a --dns-servers list: IP[:PORT] entries, an IPv6 address with a port in brackets.
-void check_dns_servers(const std::string& servers) {
-  std::string_view list = servers;
-  while (true) {
-    const auto comma = list.find(',');
-    auto entry = list.substr(0, comma);
-    const auto bracket = entry.find(']');
-    const auto colon = entry.rfind(':');
-    // "[::1]:53", "127.0.0.1:53": the address ends where the port begins.
-    const bool has_port =
-        colon != std::string_view::npos &&
-        (entry.starts_with('[') ? colon == bracket + 1 : entry.find(':') == colon);
-    const auto address = has_port ? entry.substr(0, colon) : entry;
-    unsigned port = 53;
-    if (has_port) {
-      const auto digits = entry.substr(colon + 1);
-      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-      if (error != std::errc{} || end != digits.data() + digits.size()) port = 0;
-    }
-    if (!is_ip_address(address) || port == 0 || port > 65535) {
-      throw UsageError(fmt::format(
-          "bad --dns-servers '{}': expected IP[:PORT],... such as 127.0.0.1:5353 or [::1]:53",
-          servers));
-    }
-    if (comma == std::string_view::npos) return;
-    list.remove_prefix(comma + 1);
-  }
-}
-
-/// Checks that a file can be read.
-void check_readable(const std::string& path, std::string_view what) {
-  if (::access(path.c_str(), R_OK) != 0) {
-    throw UsageError(fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
-  }
+/// Gives each named option of `app` the kind of value --help shows for it.
+void name_values(CLI::App& app,
+                 std::initializer_list<std::pair<const char*, const char*>> options) {
+  for (const auto& [option, value] : options) app.get_option(option)->type_name(value);
 }
 
 /// Parses with `app`; --help and --version end in a CommandLine that only prints.
@@ -175,113 +126,11 @@ std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* c
   }
 }
 
-/// The edits (insertions, deletions, changes of one letter) that make `a` into `b`.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-/// Throws UsageError if `first`, the first argument, is a command misspelt ("reprot") or one
-/// upwatch does not have ("help"), rather than letting it be taken for a URL.
-void check_not_a_command(std::string_view first) {
-  if (first == "help") throw UsageError("'help' is not a command; try 'upwatch --help'");
-  if (first != "report" && edit_distance(first, "report") <= 2) {
-    throw UsageError(fmt::format("'{}' is not a command: did you mean 'upwatch report'?", first));
-  }
-}
-
 /// Makes a repeatable option take exactly one value per use, so that none can swallow URL or
 /// INTERVAL.
 void one_each(CLI::Option* option) {
   option->expected(1)->allow_extra_args(false)->multi_option_policy(
       CLI::MultiOptionPolicy::TakeAll);
-}
-
-/// The --track names checked, lower case, each once.
-std::vector<std::string> track_names_of(const std::vector<std::string>& given) {
-  std::vector<std::string> names;
-  for (const auto& name : given) {
-    auto checked = check_track_name(name);
-    if (std::ranges::find(names, checked) == names.end()) names.push_back(std::move(checked));
-  }
-  return names;
-}
-
-/// Takes -d's `text` (or the file it names with @FILE) as the body of `config`'s requests,
-/// which are POSTs unless -X was `method_given`; throws UsageError for a HEAD with a body.
-void check_body(Config& config, const std::string& text, bool method_given) {
-  if (text.empty()) return;
-  if (text.starts_with('@')) {
-    const auto path = text.substr(1);
-    std::ifstream file{path, std::ios::binary};
-    if (!file) {
-      throw UsageError(fmt::format("cannot read -d file '{}': {}", path, std::strerror(errno)));
-    }
-    config.data.assign(std::istreambuf_iterator<char>{file}, {});
-  } else {
-    config.data = text;
-  }
-  if (!method_given) config.method = "POST";
-  if (config.method == "HEAD") throw UsageError("-d sends a body, which a HEAD request has not");
-}
-
-/// Throws UsageError unless `interface` names a network interface of this machine or is an IP
-/// address.
-void check_interface(const std::string& interface) {
-  in6_addr address{};
-  if (if_nametoindex(interface.c_str()) != 0 ||
-      inet_pton(AF_INET, interface.c_str(), &address) == 1 ||
-      inet_pton(AF_INET6, interface.c_str(), &address) == 1) {
-    return;
-  }
-  throw UsageError(fmt::format(
-      "bad --interface '{}': no such network interface on this machine (ip link lists them)",
-      interface));
-}
-
-/// Whether `name` may name a vantage point: 1 to 64 letters, digits, '.', '_', ':' or '-'.
-bool valid_vantage(std::string_view name) {
-  return !name.empty() && name.size() <= 64 && std::ranges::all_of(name, [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == ':' ||
-           c == '-';
-  });
-}
-
-/// Checks --vantage (the host name if not given) and the metrics options of `config`, with
-/// --metrics-linger given as `linger_text`.
-void check_metrics(Config& config, const std::string& linger_text) {
-  if (config.vantage.empty()) {
-    std::array<char, 256> host{};
-    if (gethostname(host.data(), host.size() - 1) == 0) config.vantage = host.data();
-    if (!valid_vantage(config.vantage)) config.vantage = "unknown";
-  } else if (!valid_vantage(config.vantage)) {
-    throw UsageError(
-        fmt::format("bad --vantage '{}': expected 1 to 64 letters, digits, '.', '_', ':' or '-'",
-                    config.vantage));
-  }
-  if (!config.metrics_listen_text.empty()) {
-    config.metrics_listen = parse_listen_address(config.metrics_listen_text);
-    if (!config.metrics_listen) {
-      throw UsageError(
-          fmt::format("bad --metrics-listen '{}': expected [ADDR:]PORT, ADDR an IP address, e.g. "
-                      "127.0.0.1:9115 or [::1]:9115",
-                      config.metrics_listen_text));
-    }
-  }
-  if (!linger_text.empty()) {
-    if (!config.metrics_listen) throw UsageError("--metrics-linger needs --metrics-listen");
-    config.metrics_linger = positive_duration(linger_text, "--metrics-linger");
-  }
 }
 
 CommandLine parse_report_command_line(int argc, const char* const* argv) {
@@ -291,16 +140,16 @@ CommandLine parse_report_command_line(int argc, const char* const* argv) {
       "upwatch report: rebuild the summary and downtime report of a run from its log.\n"
       "Reads upwatch's log (-o), its JSON Lines log (--jsonl) and the bash loop's log.",
       "upwatch report"};
-  app.set_version_flag("-V,--version", version_text());
+  describe(app, "Usage: upwatch report [OPTIONS] [LOG...]\n");
   app.footer(R"(
 Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage, no readable log or
 an --html file that cannot be written, 5 inconclusive: no downtime seen, but part of the run was not observed.)");
   app.add_option("LOG", logs,
                  "log files, - for stdin (default testlog.log); their runs are numbered in order, "
                  "and a run whose log was rotated is read on in the next");
+  std::string run_text;
   auto* run =
-      app.add_option("--run", report.run, "report run N (1 is the first; default: the last)")
-          ->check(CLI::PositiveNumber);
+      app.add_option("--run", run_text, "report run N (1 is the first; default: the last)");
   auto* list = app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
   app.add_flag("--merge", report.merge,
                "the logs are of one URL watched from several vantage points at "
@@ -317,7 +166,9 @@ an --html file that cannot be written, 5 inconclusive: no downtime seen, but par
                  "also write the run as one self-contained HTML page to FILE: a timeline of "
                  "every probe, the windows, the latency (opens offline, in any browser)")
       ->excludes(list);
+  name_values(app, {{"--run", "N"}, {"--track", "NAME"}, {"--html", "FILE"}});
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
+  if (!run_text.empty()) report.run = whole_number(run_text, "--run", 1, kMaxRuns);
   if (!logs.empty()) report.logs = std::move(logs);
   report.track = track_names_of(track_names);
   return {.report = std::move(report)};
@@ -338,8 +189,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   Config config;
   CLI::App app{"upwatch: probe a URL on a fixed schedule, log every probe, report downtime.",
                "upwatch"};
+  describe(app, kUsage);
   app.footer(kExamples);
-  app.set_version_flag("-V,--version", version_text());
 
   std::string interval_text;
   std::string interval_option_text;
@@ -461,6 +312,35 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                                  "when stderr is not a terminal");
   live_flag->excludes(quiet_flag);
   app.add_flag("--no-live", no_live, "no live view, even on a terminal")->excludes(live_flag);
+  name_values(app, {{"--url-file", "FILE"},
+                    {"--interval", "SECONDS"},
+                    {"--log", "FILE"},
+                    {"--max-time", "SECONDS"},
+                    {"--connect-timeout", "SECONDS"},
+                    {"--request", "METHOD"},
+                    {"--data", "DATA"},
+                    {"--user-agent", "NAME"},
+                    {"--user", "USER:PASSWORD"},
+                    {"--max-redirs", "N"},
+                    {"--interface", "NAME"},
+                    {"--header", "HEADER"},
+                    {"--cacert", "FILE"},
+                    {"--resolve", "HOST:PORT:ADDR"},
+                    {"--connect-to", "H1:P1:H2:P2"},
+                    {"--dns-servers", "ADDRESSES"},
+                    {"--proxy", "URL"},
+                    {"--noproxy", "HOSTS"},
+                    {"--expect", "STATUSES"},
+                    {"--duration", "TIME"},
+                    {"--count", "N"},
+                    {"--parallel-max", "N"},
+                    {"--control", "URL"},
+                    {"--jsonl", "FILE"},
+                    {"--track", "NAME"},
+                    {"--track-body", "REGEX"},
+                    {"--vantage", "NAME"},
+                    {"--metrics-listen", "[ADDR:]PORT"},
+                    {"--metrics-linger", "TIME"}});
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
 
   // INTERVAL is the last word that is not a URL, after at least one URL or a --url-file.
@@ -499,7 +379,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   }
   if (!duration_text.empty()) config.duration = positive_duration(duration_text, "--duration");
   if (!count_text.empty()) {
-    config.count = whole_number(count_text, "--count", 1, std::numeric_limits<std::int64_t>::max());
+    config.count = whole_number(count_text, "--count", 1, kMostProbes);
   }
   config.parallel_max = parallel_max_text.empty()
                             ? std::min<std::uint64_t>(100 * config.targets.size(), 100000)
@@ -509,7 +389,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     if (!expectation) {
       throw UsageError(fmt::format(
           "bad --expect '{}': expected statuses, classes or ranges such as 2xx,3xx or 200-399",
-          expect_text));
+          shown(expect_text)));
     }
     config.expectation = std::move(*expectation);
   }
@@ -517,7 +397,7 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       config.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
           std::string::npos) {
     throw UsageError(
-        fmt::format("bad --request '{}': expected a method such as HEAD or GET", config.method));
+        fmt::format("bad --request '{}': expected a method such as HEAD or GET", shown(config.method)));
   }
   check_body(config, data_text, method_option->count() > 0);
   if (!max_redirs_text.empty()) {

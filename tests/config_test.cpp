@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <initializer_list>
+#include <sstream>
 
 #include "upwatch/error.hpp"
 
@@ -128,6 +129,41 @@ TEST(Config, HelpAndVersionPrintAndDoNotRun) {
         << version.output;
     EXPECT_NE(version.output.find(" c-ares/"), std::string::npos) << version.output;
     EXPECT_EQ(version.output.find("\n\n"), std::string::npos);
+  }
+}
+
+TEST(Config, HelpReadsAsAPersonWouldWriteIt) {
+  const auto help = parse({"--help"}).output;
+  EXPECT_NE(help.find("Usage: upwatch [OPTIONS] URL... [INTERVAL]\n"
+                      "       upwatch report [OPTIONS] [LOG...]\n"),
+            std::string::npos)
+      << help;
+  const auto report_help = parse({"report", "--help"}).output;
+  EXPECT_NE(report_help.find("Usage: upwatch report [OPTIONS] [LOG...]\n"), std::string::npos);
+  for (const auto& text : {help, report_help}) {
+    // No CLI11 types, ranges or cross-references; each line fits a terminal.
+    for (const char* machine_words : {"TEXT", "UINT", "Excludes", "18446744073709551615"}) {
+      EXPECT_EQ(text.find(machine_words), std::string::npos) << machine_words << "\n" << text;
+    }
+    std::istringstream lines{text};
+    for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80U) << line;
+  }
+  EXPECT_NE(help.find("  -m,--max-time SECONDS "), std::string::npos);
+  EXPECT_NE(help.find("  -c,--count N "), std::string::npos);
+  EXPECT_NE(report_help.find("  --run N "), std::string::npos);
+}
+
+TEST(Config, ANumberTooLongIsShortenedInItsError) {
+  const std::string digits(300, '9');
+  for (const auto* option : {"-c", "-m"}) {
+    try {
+      static_cast<void>(parse({option, digits.c_str(), "http://h/"}));
+      ADD_FAILURE() << option << " accepted";
+    } catch (const UsageError& error) {
+      const std::string message = error.what();
+      EXPECT_LT(message.size(), 160U) << message;
+      EXPECT_NE(message.find("999..."), std::string::npos) << message;
+    }
   }
 }
 

@@ -30,6 +30,9 @@ struct TargetUrl {
 /// The most URLs one run probes.
 inline constexpr std::size_t kMaxUrls = 10000;
 
+/// The most probes -c may ask for: a thousand a second for over thirty years.
+inline constexpr std::uint64_t kMostProbes = 1'000'000'000'000;
+
 /// Everything a run needs, bound from the command line.
 struct Config {
   std::vector<TargetUrl> targets;  ///< in the order given, at least one, no two alike
@@ -73,6 +76,9 @@ struct Config {
   std::chrono::nanoseconds metrics_linger{0};   ///< --metrics-linger: wait for a last scrape
   bool quiet = false;                           ///< -q: nothing on stderr but errors
 };
+
+/// The highest run number `report --run` takes.
+inline constexpr std::uint64_t kMaxRuns = 1'000'000;
 
 /// What `upwatch report` is asked to do.
 struct ReportConfig {

@@ -37,15 +37,20 @@ Examples:
   upwatch --connect-to example.com:443:10.0.1.17:443 https://example.com/ 0.2
       pin every probe to one load-balancer node
   upwatch --each-address https://example.com/health https://example.com/api 0.5
-      probe both paths at every address the name resolves to (every load-balancer node)
+      probe both paths at every address of the name (every load-balancer node)
   upwatch --expect 2xx,3xx -X GET -H 'Accept: text/html' https://example.com/
   upwatch report testlog.log
       rebuild the summary of the last run in a log (see upwatch report --help)
 
-Exit status: 0 up: every tick observed and answered well, 1 downtime (some probe failed),
-2 bad usage or the log could not be opened, 3 the log could not be written during the run,
-4 libcurl or the system failed, 5 inconclusive: no downtime seen, but part of the run was
-not observed or probes were left unanswered, 130 a second Ctrl-C.)";
+Exit status:
+  0    up: every tick observed and answered well
+  1    downtime: some probe failed
+  2    bad usage, or the log could not be opened
+  3    the log could not be written during the run
+  4    libcurl or the system failed
+  5    inconclusive: no downtime seen, but part of the run was not observed
+       or probes were left unanswered
+  130  a second Ctrl-C)";
 
 constexpr const char* kUsage =
     "Usage: upwatch [OPTIONS] URL... [INTERVAL]\n"
@@ -142,14 +147,16 @@ CommandLine parse_report_command_line(int argc, const char* const* argv) {
       "upwatch report"};
   describe(app, "Usage: upwatch report [OPTIONS] [LOG...]\n");
   app.footer(R"(
-Exit status: 0 the run was up throughout, 1 it had downtime, 2 bad usage, no readable log or
-an --html file that cannot be written, 5 inconclusive: no downtime seen, but part of the run was not observed.)");
+Exit status:
+  0    the run was up throughout
+  1    it had downtime
+  2    bad usage, no readable log, or an --html file that cannot be written
+  5    inconclusive: no downtime seen, but part of the run was not observed)");
   app.add_option("LOG", logs,
                  "log files, - for stdin (default testlog.log); their runs are numbered in order, "
                  "and a run whose log was rotated is read on in the next");
   std::string run_text;
-  auto* run =
-      app.add_option("--run", run_text, "report run N (1 is the first; default: the last)");
+  auto* run = app.add_option("--run", run_text, "report run N (1 is the first; default: the last)");
   auto* list = app.add_flag("--list", report.list, "list the runs instead")->excludes(run);
   app.add_flag("--merge", report.merge,
                "the logs are of one URL watched from several vantage points at "
@@ -396,8 +403,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
   if (config.method.empty() ||
       config.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
           std::string::npos) {
-    throw UsageError(
-        fmt::format("bad --request '{}': expected a method such as HEAD or GET", shown(config.method)));
+    throw UsageError(fmt::format("bad --request '{}': expected a method such as HEAD or GET",
+                                 shown(config.method)));
   }
   check_body(config, data_text, method_option->count() > 0);
   if (!max_redirs_text.empty()) {

@@ -54,8 +54,8 @@ std::uint64_t whole_number(const std::string& text, std::string_view what, std::
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
       error != std::errc{} || end != text.data() + text.size() || value < low || value > high) {
-    throw UsageError(
-        fmt::format("bad {} '{}': expected a whole number from {} to {}", what, shown(text), low, high));
+    throw UsageError(fmt::format("bad {} '{}': expected a whole number from {} to {}", what,
+                                 shown(text), low, high));
   }
   return value;
 }

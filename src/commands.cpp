@@ -20,6 +20,7 @@
 #include "upwatch/live_view.hpp"
 #include "upwatch/log_file.hpp"
 #include "upwatch/logged_run.hpp"
+#include "upwatch/mark.hpp"
 #include "upwatch/merge.hpp"
 #include "upwatch/metrics.hpp"
 #include "upwatch/outage.hpp"
@@ -388,6 +389,14 @@ int run_report(const ReportConfig& report) {
   print(report.json ? render_report_json(chosen->info, results)
                     : render_report(chosen->info, results));
   return exit_status(results);
+}
+
+int run_mark(const MarkConfig& mark) {
+  write_mark(
+      mark.log_path,
+      {.time = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+       .text = mark.text});
+  return 0;
 }
 
 }  // namespace upwatch

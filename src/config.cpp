@@ -20,6 +20,7 @@
 
 #include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/mark.hpp"
 #include "upwatch/options.hpp"
 #include "upwatch/tracking.hpp"
 #include "upwatch/url.hpp"
@@ -181,6 +182,31 @@ Exit status:
   return {.report = std::move(report)};
 }
 
+CommandLine parse_mark_command_line(int argc, const char* const* argv) {
+  MarkConfig mark;
+  std::vector<std::string> words;
+  CLI::App app{
+      "upwatch mark: note an event (\"drained s1\", \"scaled to 3\") in a run's log, in one\n"
+      "append, even while the run writes it. upwatch report tells the marks in time order\n"
+      "with the windows of downtime, and draws them on the HTML timeline.",
+      "upwatch mark"};
+  describe(app, "Usage: upwatch mark [-o LOG] TEXT...\n");
+  app.footer(R"(
+Example:
+  upwatch mark -o cutover.log drained s1
+
+Exit status:
+  0    marked
+  2    bad usage, or the log is not there or cannot be written)");
+  app.add_option("TEXT", words, "what happened, one line (the words are joined by spaces)");
+  app.add_option("-o,--log", mark.log_path, "the run's log (default testlog.log)");
+  name_values(app, {{"--log", "FILE"}});
+  if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
+  for (const auto& word : words) mark.text += (mark.text.empty() ? "" : " ") + word;
+  check_mark_text(mark.text);
+  return {.mark = std::move(mark)};
+}
+
 }  // namespace
 
 std::string version_text() {
@@ -191,6 +217,9 @@ std::string version_text() {
 CommandLine parse_command_line(int argc, const char* const* argv) {
   if (argc > 1 && std::string_view{argv[1]} == "report") {
     return parse_report_command_line(argc - 1, argv + 1);
+  }
+  if (argc > 1 && std::string_view{argv[1]} == "mark") {
+    return parse_mark_command_line(argc - 1, argv + 1);
   }
   if (argc > 1) check_not_a_command(argv[1]);
   Config config;

@@ -39,7 +39,7 @@ dl.seed dt{font-weight:bold}dl.seed dd{margin:0}
 svg{width:100%;display:block;background:#fafafa;border:1px solid #ddd}
 svg rect{shape-rendering:crispEdges}
 .up{fill:#43a047}.down{fill:#e53935}.unanswered{fill:#fb8c00}
-.window{fill:#c62828}.gap{fill:#9e9e9e}.band{fill:#90caf9}
+.window{fill:#c62828}.gap{fill:#9e9e9e}.mark{fill:#6a1b9a}.band{fill:#90caf9}
 .mean{fill:none;stroke:#1565c0;stroke-width:1.5px;vector-effect:non-scaling-stroke}
 .phase{fill:none;stroke-width:1px;vector-effect:non-scaling-stroke;stroke-dasharray:4 2}
 .legend{font-size:12px;color:#555;margin:4px 0 0 98px}.legend span{margin-right:14px;white-space:nowrap}
@@ -224,9 +224,15 @@ std::vector<ColumnExtent> column_extents(const RunInfo& run, const Timeline& tim
 /// The strip of probes, and under it the lanes of windows and gaps.
 std::string render_strip(const RunInfo& run, const RunAnalysis& analysis, const Timeline& timeline,
                          const TimeAxis& axis) {
+  const bool marked = !run.marks.empty();
   std::string out = R"(<div class="chart"><div class="lanes"><div style="height:48px">probes</div>)"
-                    R"(<div>windows</div><div>gaps</div></div>)";
-  out += R"(<svg id="timeline" viewBox="0 0 1000 64" preserveAspectRatio="none" height="96">)";
+                    R"(<div>windows</div><div>gaps</div>)";
+  if (marked) out += "<div>marks</div>";
+  // Each lane is 16 units high, drawn 24 pixels high.
+  append(
+      out,
+      R"(</div><svg id="timeline" viewBox="0 0 1000 {}" preserveAspectRatio="none" height="{}">)",
+      marked ? 80 : 64, marked ? 120 : 96);
   out += "\n<g id=\"probes\">\n";
   for (const auto& [column, x0, x1] : column_extents(run, timeline, axis)) {
     append_mark(out, fmt::format(R"(class="{}")", column_class(*column)), x0, x1, 0, 30,
@@ -253,6 +259,14 @@ std::string render_strip(const RunInfo& run, const RunAnalysis& analysis, const 
     append_mark(out, R"(class="gap")", axis.x(gap.start), axis.x(gap.end), 50, 12,
                 fmt::format("{} to {}, {}\n{}", format_iso_utc(gap.start), format_iso_utc(gap.end),
                             format_elapsed(gap.duration()), describe(gap)));
+  }
+  if (marked) {
+    out += "</g>\n<g id=\"marks\">\n";
+    for (const auto& mark : run.marks) {
+      const auto x = axis.x(mark.time);
+      append_mark(out, R"(class="mark")", x, x, 66, 12,
+                  fmt::format("{}\n{}", mark.text, format_iso_utc(mark.time)));
+    }
   }
   out += "</g>\n</svg><div></div>" + axis.labels() + "</div>\n";
   return out;
@@ -432,6 +446,20 @@ std::string render_window_list(const RunInfo& run, const RunAnalysis& analysis) 
   return out;
 }
 
+/// The marks people made in the run's log, in the order written.
+std::string render_mark_list(const RunInfo& run) {
+  if (run.marks.empty()) return {};
+  std::string out = "<h2>Marks</h2>\n<table id=\"mark-list\"><tr><th>time</th><th>mark</th></tr>\n";
+  for (const auto& mark : run.marks) {
+    append(out, "<tr><td>{}</td><td>{}</td></tr>\n", format_iso_utc(mark.time),
+           escape_html(mark.text));
+  }
+  out += "</table>\n";
+  if (run.marks_unlisted > 0)
+    append(out, "<p>... and {} more not listed.</p>\n", run.marks_unlisted);
+  return out;
+}
+
 }  // namespace
 
 std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const Timeline& timeline) {
@@ -460,6 +488,7 @@ std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const T
   out += render_versions(run, analysis, timeline, axis);
   out += "<h2>Latency of good probes</h2>\n" + render_latency(run, timeline, axis);
   out += "<h2>Downtime windows</h2>\n" + render_window_list(run, analysis);
+  out += render_mark_list(run);
   append(out, "<h2>Summary</h2>\n<pre id=\"summary\">{}</pre>\n",
          escape_html(render_summary(run, analysis)));
   append(out, "<div id=\"tip\" hidden></div>\n<script>{}</script>\n</body></html>\n", kHtmlScript);

@@ -35,6 +35,10 @@ void LogCollector::on_lost(std::string_view run, const LostRecords& lost) {
   if (auto* found = find(run)) found->lost.push_back(lost);
 }
 
+void LogCollector::on_mark(const Mark& mark) {
+  if (!runs.empty()) runs.back().marks.push_back(mark);
+}
+
 void LogCollector::on_end(std::string_view run, WallTime end) {
   if (auto* found = find(run)) found->end = end;
 }

@@ -109,6 +109,16 @@ class RunBuilder final : public LogVisitor {
         format_iso_utc(lost.start), format_iso_utc(lost.end)));
   }
 
+  void on_mark(const Mark& mark) override {
+    auto* run = find("");
+    if (run == nullptr) return;
+    if (run->marks.size() < kMarksListed) {
+      run->marks.push_back(mark);
+    } else {
+      ++run->marks_unlisted;
+    }
+  }
+
   void on_end(std::string_view id, WallTime end) override {
     auto* run = find(id);
     if (run == nullptr) return;
@@ -135,6 +145,8 @@ class RunBuilder final : public LogVisitor {
     WallTime last_activity;
     std::uint64_t records = 0;
     std::vector<std::string> notes;
+    std::vector<Mark> marks;
+    std::uint64_t marks_unlisted = 0;
     std::unique_ptr<Timeline> timeline;  ///< where the analysis tells its events, if drawn
   };
 
@@ -160,6 +172,8 @@ class RunBuilder final : public LogVisitor {
                  .vantage = std::move(run.header.vantage),
                  .interval = run.header.interval};
     info.notes = std::move(run.notes);
+    info.marks = std::move(run.marks);
+    info.marks_unlisted = run.marks_unlisted;
     if (!run.end) {
       info.notes.push_back(
           "this run ended without writing its summary (killed?): END is the end of its last "

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     upwatch::hide_secrets(argc, argv);
     if (command_line.config) return upwatch::run_probes(*command_line.config);
     if (command_line.report) return upwatch::run_report(*command_line.report);
+    if (command_line.mark) return upwatch::run_mark(*command_line.mark);
     std::fputs(command_line.output.c_str(), stdout);
     return 0;
   } catch (const upwatch::UsageError& error) {

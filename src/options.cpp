@@ -142,28 +142,38 @@ void check_readable(const std::string& path, std::string_view what) {
 
 namespace {
 
-/// The edits (insertions, deletions, changes of one letter) that make `a` into `b`.
+/// The edits (insertions, deletions, changes of one letter, swaps of two neighbours) that make
+/// `a` into `b`.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rows of the table: two back, one back, this one.
+  std::vector<std::size_t> two_back(b.size() + 1);
+  std::vector<std::size_t> one_back(b.size() + 1);
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j) one_back[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
+      row[j] = std::min(
+          {one_back[j] + 1, row[j - 1] + 1, one_back[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        row[j] = std::min(row[j], two_back[j - 2] + 1);
+      }
     }
+    std::swap(two_back, one_back);
+    std::swap(one_back, row);
   }
-  return row[b.size()];
+  return one_back[b.size()];
 }
 
 }  // namespace
 
 void check_not_a_command(std::string_view first) {
   if (first == "help") throw UsageError("'help' is not a command; try 'upwatch --help'");
-  if (first != "report" && edit_distance(first, "report") <= 2) {
-    throw UsageError(fmt::format("'{}' is not a command: did you mean 'upwatch report'?", first));
+  for (const auto& [command, edits] : {std::pair{"report", 2}, std::pair{"mark", 1}}) {
+    if (first != command && edit_distance(first, command) <= static_cast<std::size_t>(edits)) {
+      throw UsageError(
+          fmt::format("'{}' is not a command: did you mean 'upwatch {}'?", first, command));
+    }
   }
 }
 

@@ -27,6 +27,7 @@ constexpr std::string_view kGapMarker = "# upwatch gap ";
 constexpr std::string_view kLostMarker = "# upwatch lost ";
 constexpr std::string_view kTargetMarker = "# upwatch target ";
 constexpr std::string_view kAddressesMarker = "# upwatch addresses ";
+constexpr std::string_view kMarkMarker = "# upwatch mark time=";
 constexpr std::string_view kEachAddressWord = "each-address";
 constexpr std::string_view kControlWord = "control";
 constexpr std::string_view kTrackPrefix = " track:";
@@ -357,6 +358,10 @@ std::string format_record(const ProbeRecord& record, std::string_view run) {
   return text;
 }
 
+std::string format_mark(const Mark& mark) {
+  return fmt::format("{}{} {}\n\n", kMarkMarker, format_iso_utc(mark.time), mark.text);
+}
+
 std::string format_summary_block(std::string_view summary, WallTime end, std::string_view run) {
   return fmt::format("{}{}{}{}\n\n", summary, kEndMarker, format_iso_utc(end), run_suffix(run));
 }
@@ -399,9 +404,21 @@ void read_log(LineReader& lines, LogVisitor& visitor) {
       }
       continue;
     }
+    const auto bad = [&] { visitor.on_bad_line(number); };
+    if (line.starts_with(kMarkMarker)) {
+      // Before a run's id is looked for: the text is the person's, whatever its last word.
+      in_summary = false;
+      std::string_view text = std::string_view{line}.substr(kMarkMarker.size());
+      const auto time = parse_iso_utc(next_word(text));
+      if (time && !text.empty()) {
+        visitor.on_mark({.time = *time, .text = std::string{text}});
+      } else {
+        bad();
+      }
+      continue;
+    }
     std::string_view rest = line;
     const auto run = take_run_id(rest);
-    const auto bad = [&] { visitor.on_bad_line(number); };
     if (line.empty()) {
       // The summary of a run of several targets has a blank line before each target's section:
       // it goes on until its end marker.

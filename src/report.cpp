@@ -276,6 +276,36 @@ void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& an
   append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(analysis), reasons);
 }
 
+/// The marks people made in the run's log, told in time order with where the windows of
+/// `targets` (each named, "" for a run of one) began and ended.
+void append_marks(std::string& out, const RunInfo& run,
+                  const std::vector<std::pair<std::string, const RunAnalysis*>>& targets) {
+  if (run.marks.empty()) return;
+  std::vector<std::pair<WallTime, std::string>> events;
+  for (const auto& mark : run.marks) events.emplace_back(mark.time, mark.text);
+  for (const auto& [name, analysis] : targets) {
+    const auto of = name.empty() ? std::string{} : " of " + name;
+    for (const auto& window : analysis->windows) {
+      const auto what = window.prober_network ? "prober network window" : "downtime";
+      events.emplace_back(window.start,
+                          fmt::format("[{}{} begins: {} (#{}-#{}): {}]", what, of,
+                                      plural(window.failed, "failed probe"), window.first_sequence,
+                                      window.last_sequence, format_counts(window.outcomes)));
+      if (window.end) {
+        events.emplace_back(*window.end, fmt::format("[{}{} ends after {}]", what, of,
+                                                     format_elapsed(window.duration(run.end))));
+      }
+    }
+  }
+  std::ranges::stable_sort(events, {}, &std::pair<WallTime, std::string>::first);
+  append_line(out, "MARKS: {} (upwatch mark), in time order with the windows",
+              plural(run.marks.size() + run.marks_unlisted, "mark"));
+  for (const auto& [time, text] : events) append_line(out, "  {}  {}", format_iso_utc(time), text);
+  if (run.marks_unlisted > 0) {
+    append_line(out, "  ... and {} more not listed", plural(run.marks_unlisted, "mark"));
+  }
+}
+
 void append_notes(std::string& out, const RunInfo& run) {
   for (const auto& note : run.notes) append_line(out, "NOTE: {}", note);
 }
@@ -286,6 +316,7 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
   std::string out;
   append_seed(out, run);
   append_analysis(out, run, analysis);
+  append_marks(out, run, {{"", &analysis}});
   append_notes(out, run);
   return out;
 }
@@ -350,7 +381,12 @@ std::string render_report(const RunInfo& run, const RunResults& results) {
     if (users_view) append_sets(out, target);
     append_analysis(out, run, target.analysis);
   }
-  if (!run.notes.empty()) out += '\n';
+  if (!run.marks.empty() || !run.notes.empty()) out += '\n';
+  std::vector<std::pair<std::string, const RunAnalysis*>> analyses;
+  for (const auto& target : results.targets) {
+    analyses.emplace_back(target_name(target), &target.analysis);
+  }
+  append_marks(out, run, analyses);
   append_notes(out, run);
   return out;
 }

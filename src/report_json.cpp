@@ -145,7 +145,13 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
 
 /// The fields of a run that come before what its probes showed.
 json run_json(const RunInfo& run) {
+  json marks = json::array();
+  for (const auto& mark : run.marks) {
+    marks.push_back({{"time", format_iso_utc(mark.time)}, {"text", mark.text}});
+  }
   return json{{"url", run.url},
+              {"marks", std::move(marks)},
+              {"marks_not_listed", run.marks_unlisted},
               {"proxy", run.proxy.empty() ? json(nullptr) : json(run.proxy)},
               {"control", run.control.empty() ? json(nullptr) : json(run.control)},
               {"interval_s", static_cast<double>(run.interval.count()) / 1e9},

@@ -23,7 +23,8 @@ struct Drawn {
 
 /// `probes` probes 10 ms apart, those in `failed` failing (refused), drawn as HTML.
 Drawn draw(std::uint64_t probes, const std::vector<std::uint64_t>& failed,
-           std::string url = "http://127.0.0.1:8080/health") {
+           std::string url = "http://127.0.0.1:8080/health",
+           std::vector<upwatch::Mark> marks = {}) {
   Timeline timeline{kSampleStart};
   OutageAnalysis analysis{upwatch::StatusExpectation{}, 10ms};
   analysis.observe(&timeline);
@@ -39,7 +40,8 @@ Drawn draw(std::uint64_t probes, const std::vector<std::uint64_t>& failed,
   Drawn drawn{.run = {.start = kSampleStart,
                       .end = kSampleStart + 10ms * static_cast<std::int64_t>(probes),
                       .url = std::move(url),
-                      .interval = 10ms},
+                      .interval = 10ms,
+                      .marks = std::move(marks)},
               .analysis = std::move(analysis).finish()};
   drawn.html = upwatch::render_html(drawn.run, drawn.analysis, timeline);
   return drawn;
@@ -76,6 +78,31 @@ TEST(HtmlReport, ShowsTheVerdictTheSeedLinesAndEveryWindowOnTheStripAndInTheList
   // The text summary is in it, word for word (escaped).
   EXPECT_NE(html.find("VERDICT: down (exit 1): 2 windows of downtime, 0.040s in total"),
             std::string::npos);
+}
+
+TEST(HtmlReport, MarksAreDrawnOnTheirLaneAndListedEscaped) {
+  const std::vector<upwatch::Mark> marks{{.time = kSampleStart + 95ms, .text = "drained <s1>"},
+                                         {.time = kSampleStart + 600ms, .text = "healthy s2"}};
+  const auto drawn = draw(100, {10, 11, 12}, "http://127.0.0.1:8080/health", marks);
+  const auto& html = drawn.html;
+  EXPECT_EQ(occurrences(html, R"(<rect class="mark")"), 2U);
+  EXPECT_NE(html.find(R"(data-tip="drained &lt;s1&gt;)"
+                      "\n"
+                      R"(2026-11-26T00:00:00.095Z")"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><td>2026-11-26T00:00:00.600Z</td><td>healthy s2</td></tr>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("<s1>"), std::string::npos);
+  // In the summary too, in time order with the window.
+  EXPECT_NE(html.find("  2026-11-26T00:00:00.095Z  drained &lt;s1&gt;\n"
+                      "  2026-11-26T00:00:00.100Z  [downtime begins: 3 failed probes (#10-#12): "
+                      "refused x 3]\n"
+                      "  2026-11-26T00:00:00.130Z  [downtime ends after 0.030s]\n"
+                      "  2026-11-26T00:00:00.600Z  healthy s2\n"),
+            std::string::npos)
+      << html;
+  // Without marks, no lane for them.
+  EXPECT_EQ(draw(10, {}).html.find(R"(id="marks")"), std::string::npos);
 }
 
 TEST(HtmlReport, NeedsNothingFromTheNetworkAndEscapesWhatTheLogSays) {

@@ -56,6 +56,18 @@ class Lab : public ::testing::TestWithParam<bool> {
     result.runs = upwatch::read_runs(in);
     EXPECT_TRUE(result.log.bad_lines.empty());
     EXPECT_EQ(result.runs.all.size(), 1U);
+    // What the lab did while upwatch watched is marked in its log, last of all "done".
+    if (!result.log.runs.empty()) {
+      const auto& marks = result.log.runs[0].marks;
+      EXPECT_FALSE(marks.empty());
+      if (!marks.empty()) {
+        EXPECT_EQ(marks.back().text, "done");
+      }
+      for (const auto& mark : marks) EXPECT_EQ(result.events.count(mark.text), 1U) << mark.text;
+      if (!result.runs.all.empty()) {
+        EXPECT_EQ(result.runs.all[0].info.marks, marks);
+      }
+    }
     if (::testing::Test::HasFailure() || result.status < 0) {
       ADD_FAILURE() << "stdout:\n" << result.summary << "\nstderr:\n" << process.err();
     }
@@ -162,6 +174,11 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   });
   ASSERT_NE(first_failed, records.end());
   EXPECT_GE(answered_at(*first_failed), killed) << rehearsal.summary;
+  // The kill was marked in the log before it was done: before the first failure was answered.
+  const auto& marks = rehearsal.log.runs.at(0).marks;
+  const auto killing = std::ranges::find(marks, "killing s1", &upwatch::Mark::text);
+  ASSERT_NE(killing, marks.end());
+  EXPECT_LE(killing->time, answered_at(*first_failed));
   ASSERT_TRUE(window->end) << rehearsal.summary;
   const auto first_good = std::find_if(records.begin(), records.end(), [&](const auto& r) {
     return r.sequence > window->last_sequence && r.sent == *window->end;

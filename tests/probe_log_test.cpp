@@ -96,6 +96,26 @@ TEST(ProbeLog, WriteReadGapsAndTheControl) {
   EXPECT_EQ(contents.runs[0].gaps, upwatch::testing::sample_gaps());
 }
 
+TEST(ProbeLog, WriteReadMarks) {
+  const upwatch::Mark drained{.time = kSampleStart + 70ms, .text = "drained s1 run=1"};
+  EXPECT_EQ(upwatch::format_mark(drained),
+            "# upwatch mark time=2026-11-26T00:00:00.070Z drained s1 run=1\n\n");
+  const auto records = sample_records();
+  // A mark before any run belongs to none; one between records belongs to the run begun last.
+  std::string text = upwatch::format_mark({.time = kSampleStart, .text = "before"});
+  text += upwatch::format_run_header(sample_header());
+  text += upwatch::format_record(records[0]);
+  text += upwatch::format_mark(drained);
+  text += upwatch::format_record(records[1]);
+  text += "# upwatch mark time=2026-11-26T00:00:00.080Z\n";  // no text
+  text += "# upwatch mark time=yesterday drained\n";
+  const auto contents = read(text);
+  EXPECT_EQ(contents.bad_lines, (std::vector<std::size_t>{15, 16}));
+  ASSERT_EQ(contents.runs.size(), 1U);
+  EXPECT_EQ(contents.runs[0].marks, std::vector<upwatch::Mark>{drained});
+  EXPECT_EQ(contents.runs[0].records, (std::vector<ProbeRecord>{records[0], records[1]}));
+}
+
 TEST(ProbeLog, BadGapLinesAreNamed) {
   std::string text = upwatch::format_run_header(sample_header());
   text += "# upwatch gap start=2026-11-26T00:00:00.250Z end=x first=5 ticks=3 cause=overload\n";

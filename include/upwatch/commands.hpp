@@ -17,4 +17,7 @@ inline constexpr int kExitInternal = 4;  ///< libcurl or the system failed
 /// stderr); returns the run's exit status. Throws UsageError if no run can be read.
 [[nodiscard]] int run_report(const ReportConfig& report);
 
+/// Appends the mark, timed now, to the run's log; returns 0. Throws UsageError if it cannot.
+[[nodiscard]] int run_mark(const MarkConfig& mark);
+
 }  // namespace upwatch

@@ -91,10 +91,17 @@ struct ReportConfig {
   std::vector<std::string> track;  ///< header names to track besides those the logs tracked
 };
 
-/// The result of reading the command line: at most one of config and report is set.
+/// What `upwatch mark` is asked to do.
+struct MarkConfig {
+  std::string log_path = "testlog.log";  ///< the run's log
+  std::string text;                      ///< the mark, checked
+};
+
+/// The result of reading the command line: at most one of config, report and mark is set.
 struct CommandLine {
   std::optional<Config> config;        ///< a run of probes to do
   std::optional<ReportConfig> report;  ///< a report to make from logs
+  std::optional<MarkConfig> mark;      ///< a mark to append to a run's log
   std::string output;                  ///< what to print to stdout (--help, --version)
 };
 

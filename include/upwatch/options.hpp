@@ -35,8 +35,8 @@ void check_dns_servers(const std::string& servers);
 /// Checks that the file `path` given for `what` can be read.
 void check_readable(const std::string& path, std::string_view what);
 
-/// Throws UsageError if `first`, the first argument, is a command misspelt ("reprot") or one
-/// upwatch does not have ("help"), rather than letting it be taken for a URL.
+/// Throws UsageError if `first`, the first argument, is a command misspelt ("reprot", "makr") or
+/// one upwatch does not have ("help"), rather than letting it be taken for a URL.
 void check_not_a_command(std::string_view first);
 
 /// The --track names checked, lower case, each once.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "upwatch/gap.hpp"
+#include "upwatch/mark.hpp"
 #include "upwatch/probe.hpp"
 #include "upwatch/wall_time.hpp"
 
@@ -32,6 +33,8 @@
 ///   * 2026-11-26T10:00:00.075Z #1 200 0.391ms 127.0.0.2:80 url=http://h/api address=127.0.0.2
 ///
 ///   # upwatch lost start=2026-11-26T10:00:03.000Z end=2026-11-26T10:00:04.100Z records=22
+///
+///   # upwatch mark time=2026-11-26T10:00:03.500Z drained s1      (upwatch mark, of no run)
 ///
 ///   # upwatch gap start=2026-11-26T10:00:00.100Z end=2026-11-26T10:00:02.100Z first=2 ticks=40
 ///   cause=stalled
@@ -99,6 +102,8 @@ struct LostRecords {
 /// The line that records lost records of run `run`, once the log can be written again, and
 /// a blank line.
 [[nodiscard]] std::string format_lost(const LostRecords& lost, std::string_view run = {});
+/// The line of a mark (upwatch mark), and a blank line.
+[[nodiscard]] std::string format_mark(const Mark& mark);
 /// The summary as it is appended to the log after the records, with the end marker that
 /// records when run `run` ended.
 [[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end,
@@ -122,6 +127,8 @@ class LogVisitor {
   virtual void on_addresses(std::string_view run, const AddressSet& set) = 0;
   /// Records that could not be written to this log.
   virtual void on_lost(std::string_view run, const LostRecords& lost) = 0;
+  /// A mark: it names no run, and belongs to the run begun last, if any.
+  virtual void on_mark(const Mark& mark) = 0;
   /// The run wrote its summary and ended at `end`.
   virtual void on_end(std::string_view run, WallTime end) = 0;
   /// A line that could not be read (1-based); a record cut short is named by its marker line.
@@ -142,6 +149,7 @@ struct LogRun {
   std::vector<Gap> gaps;                 ///< in the order they were written
   std::vector<AddressSet> address_sets;  ///< in the order they were written
   std::vector<LostRecords> lost;         ///< records this log says it lost
+  std::vector<Mark> marks;               ///< in the order they were written
   std::optional<WallTime> end;           ///< from the end marker; nullopt if the run never
                                          ///< wrote its summary
 };
@@ -163,6 +171,7 @@ class LogCollector final : public LogVisitor {
   void on_gap(std::string_view run, const Gap& gap) override;
   void on_addresses(std::string_view run, const AddressSet& set) override;
   void on_lost(std::string_view run, const LostRecords& lost) override;
+  void on_mark(const Mark& mark) override;
   void on_end(std::string_view run, WallTime end) override;
   void on_bad_line(std::size_t number) override;
 

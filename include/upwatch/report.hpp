@@ -1,9 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "upwatch/mark.hpp"
 #include "upwatch/outage.hpp"
 #include "upwatch/targets.hpp"
 #include "upwatch/wall_time.hpp"
@@ -22,11 +24,18 @@ struct RunInfo {
   std::chrono::nanoseconds interval{};  ///< the schedule's interval
   bool latency_recorded = true;         ///< false for a log that holds no latencies
   std::vector<std::string> notes;       ///< what the reader should know about where this came from
+  std::vector<Mark> marks;              ///< what people marked in its log (upwatch mark), in
+                                        ///< the order written, at most kMarksListed
+  std::uint64_t marks_unlisted = 0;     ///< marks beyond kMarksListed
 };
+
+/// The most marks a run keeps and its summary lists.
+inline constexpr std::size_t kMarksListed = 1000;
 
 /// Renders the summary: the bash script's START/END/URL/INT lines, then the totals and
 /// outcomes, the downtime windows, the gaps, the unanswered probes, the latency of good probes,
-/// warnings, the verdict and any notes. Ends with a newline.
+/// warnings, the verdict, the marks in time order with the windows, and any notes. Ends with
+/// a newline.
 [[nodiscard]] std::string render_summary(const RunInfo& run, const RunAnalysis& analysis);
 
 /// Why the verdict is what it is, one reason each, as the VERDICT line gives them.

@@ -37,12 +37,20 @@ lab_resolve() {
 # lab_now: the time now, UTC with milliseconds, as upwatch writes it.
 lab_now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 
-# lab_event TEXT...: appends a timestamped line to the lab's event log and prints it.
+# lab_event TEXT...: appends a timestamped line to the lab's event log and prints it; once a
+# run watches (LAB_MARK_LOG, LAB_UPWATCH), marks it in the run's log too.
 lab_event() {
   local line
   line="$(lab_now) $*"
   echo "$line" >>"$LAB_DIR/events.log"
   echo "lab: $line" >&2
+  lab_mark "$*"
+}
+
+# lab_mark TEXT: marks the run's log with TEXT (upwatch mark), if a run watches.
+lab_mark() {
+  [[ -n ${LAB_MARK_LOG:-} ]] || return 0
+  "$LAB_UPWATCH" mark -o "$LAB_MARK_LOG" "$1"
 }
 
 # lab_slot_port NAME: the port of instance slot NAME (s1, s2, s3, a1).
@@ -218,6 +226,7 @@ lab_wait_healthy() {
     if ((up == ${#LAB_NODES[@]})); then
       echo "$not_up_at healthy $name" >>"$LAB_DIR/events.log"
       echo "lab: $name is healthy (no node had it at $not_up_at)" >&2
+      lab_mark "healthy $name"
       return 0
     fi
     ((up > 0)) || not_up_at=$before

@@ -10,7 +10,9 @@
 #            upwatch without --each-address watches too (plain.log, plain.txt).
 #   paths    /health and /api/health watched in one run; the api target group's only instance
 #            is killed, then replaced. Expected: a window of /api/health's 503s, none of /health.
-# Keeps testlog.log, summary.txt and events.log (what was done when) in the lab directory.
+# Keeps testlog.log, summary.txt and events.log (what was done when) in the lab directory; what
+# was done while upwatch watched is marked in testlog.log too (upwatch mark), so that
+# `upwatch report` tells it in time order with the windows.
 # Usage: rehearse.sh [--https] [--upwatch BINARY] [--dir DIR] rolling|naive|node|paths
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,6 +72,9 @@ per_tick=${#urls[@]}
   >"$LAB_DIR/summary.txt" 2>"$LAB_DIR/upwatch.err" &
 upwatch_pid=$!
 echo "$upwatch_pid" >"$LAB_DIR/pids/upwatch"
+# From here on, what the lab does is marked in upwatch's log as well (upwatch mark).
+LAB_UPWATCH=$upwatch
+LAB_MARK_LOG=$LAB_DIR/testlog.log
 if [[ $scenario == node ]]; then
   # The same name watched as the bash loop's curl would: at whichever address comes first.
   "$upwatch" -o "$LAB_DIR/plain.log" --truncate "${options[@]}" "${urls[@]}" 0.05 \
@@ -110,6 +115,7 @@ esac
 wait_ticks 40
 lab_wait_for "200 ticks" 2400 has_probes $((200 * per_tick))
 lab_event "done"
+unset LAB_MARK_LOG
 
 if [[ -e $LAB_DIR/pids/upwatch-plain ]]; then
   plain_pid=$(cat "$LAB_DIR/pids/upwatch-plain")

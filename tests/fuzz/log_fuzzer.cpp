@@ -42,6 +42,9 @@ struct Checker final : upwatch::LogVisitor {
     static_cast<void>(upwatch::format_lost(lost));
     static_cast<void>(upwatch::format_jsonl_lost(lost));
   }
+  void on_mark(const upwatch::Mark& mark) override {
+    static_cast<void>(upwatch::format_mark(mark));
+  }
   void on_end(std::string_view, upwatch::WallTime end) override {
     static_cast<void>(upwatch::format_iso_utc(end));
   }

@@ -292,6 +292,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                           "extra request header 'Name: value', or @FILE of them (repeatable)"));
   app.add_flag("-k,--insecure", config.insecure, "do not verify the server's TLS certificate");
   app.add_option("--cacert", config.cacert, "CA certificates file to verify the server with");
+  app.add_option("-E,--cert", config.cert,
+                 "client certificate (PEM) for mutual TLS, with its key unless --key is given");
+  app.add_option("--key", config.key, "the private key (PEM) of --cert");
+  bool tls1_2 = false;
+  bool tls1_3 = false;
+  auto* tls1_2_flag = app.add_flag("--tlsv1.2", tls1_2, "use TLS 1.2 or later");
+  app.add_flag("--tlsv1.3", tls1_3, "use TLS 1.3 or later")->excludes(tls1_2_flag);
   auto* http1_flag = app.add_flag("--http1.1", http1_1, "use HTTP/1.1");
   app.add_flag("--http2", http2, "ask for HTTP/2")->excludes(http1_flag);
   one_each(app.add_option("--resolve", config.resolve,
@@ -361,6 +368,8 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                     {"--interface", "NAME"},
                     {"--header", "HEADER"},
                     {"--cacert", "FILE"},
+                    {"--cert", "FILE"},
+                    {"--key", "FILE"},
                     {"--resolve", "HOST:PORT:ADDR"},
                     {"--connect-to", "H1:P1:H2:P2"},
                     {"--dns-servers", "ADDRESSES"},
@@ -449,6 +458,12 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
     check_track_body(config.track_body);
   }
   if (!config.cacert.empty()) check_readable(config.cacert, "--cacert file");
+  if (!config.cert.empty()) check_readable(config.cert, "--cert file");
+  if (!config.key.empty()) {
+    if (config.cert.empty()) throw UsageError("--key needs --cert, the certificate it goes with");
+    check_readable(config.key, "--key file");
+  }
+  config.tls_minimum = tls1_3 ? TlsMinimum::v1_3 : tls1_2 ? TlsMinimum::v1_2 : TlsMinimum::any;
   std::vector<ResolveEntry> resolved;
   for (const auto& entry : config.resolve) resolved.push_back(parse_resolve(entry));
   std::vector<ConnectTo> rules;

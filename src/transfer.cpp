@@ -141,6 +141,12 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
     set(CURLOPT_SSL_VERIFYHOST, 0L);
   }
   if (!config_.cacert.empty()) set(CURLOPT_CAINFO, config_.cacert.c_str());
+  if (!config_.cert.empty()) set(CURLOPT_SSLCERT, config_.cert.c_str());
+  if (!config_.key.empty()) set(CURLOPT_SSLKEY, config_.key.c_str());
+  if (config_.tls_minimum != TlsMinimum::any) {
+    set(CURLOPT_SSLVERSION, config_.tls_minimum == TlsMinimum::v1_3 ? CURL_SSLVERSION_TLSv1_3
+                                                                    : CURL_SSLVERSION_TLSv1_2);
+  }
   // "" turns off the proxy variables of the environment: only -x names a proxy.
   set(CURLOPT_PROXY, config_.proxy.c_str());
   if (!config_.noproxy.empty()) set(CURLOPT_NOPROXY, config_.noproxy.c_str());
@@ -295,8 +301,14 @@ Transport classify_failure(int curl_code, long os_errno, std::string_view messag
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
       // A body libcurl could not decode is the answer's fault, not the connection's.
-      return message.find("chunk") != std::string_view::npos ? Transport::malformed
-                                                             : Transport::reset;
+      if (message.find("chunk") != std::string_view::npos) return Transport::malformed;
+      // A TLS alert after the handshake: TLS 1.3 servers refuse a client certificate (or its
+      // absence) only then.
+      if (message.find("SSL routines::") != std::string_view::npos &&
+          message.find(" alert ") != std::string_view::npos) {
+        return Transport::tls;
+      }
+      return Transport::reset;
     case CURLE_OUT_OF_MEMORY:
       // libcurl 7.88 reports a header too large to take as running out of memory.
       return head_received ? Transport::malformed : Transport::error;

@@ -132,6 +132,17 @@ TEST(Config, HelpAndVersionPrintAndDoNotRun) {
   }
 }
 
+TEST(Config, TlsOptionsAsCurlSpellsThem) {
+  const auto c =
+      config({"--cert", "/etc/hostname", "--key", "/etc/hostname", "--tlsv1.3", "https://h/"});
+  EXPECT_EQ(c.cert, "/etc/hostname");
+  EXPECT_EQ(c.key, "/etc/hostname");
+  EXPECT_EQ(c.tls_minimum, upwatch::TlsMinimum::v1_3);
+  EXPECT_EQ(config({"--tlsv1.2", "https://h/"}).tls_minimum, upwatch::TlsMinimum::v1_2);
+  EXPECT_EQ(config({"https://h/"}).tls_minimum, upwatch::TlsMinimum::any);
+  EXPECT_EQ(config({"-E", "/etc/hostname", "https://h/"}).cert, "/etc/hostname");
+}
+
 TEST(Config, HelpReadsAsAPersonWouldWriteIt) {
   const auto help = parse({"--help"}).output;
   EXPECT_NE(help.find("Usage: upwatch [OPTIONS] URL... [INTERVAL]\n"
@@ -230,6 +241,9 @@ TEST(Config, BadInputIsAUsageError) {
       {"--connect-to", "a:80::", "http://h/"},           // nowhere to go
       {"-c", "-3", "http://h/"},                         // count negative
       {"-c", "0x10", "http://h/"},                       // count in hex
+      {"--key", "/etc/hostname", "https://h/"},          // a key without its certificate
+      {"--cert", "/no/such/cert.pem", "https://h/"},     // a certificate that is not there
+      {"--tlsv1.2", "--tlsv1.3", "https://h/"},          // two oldest versions
       {"--parallel-max", "+5", "http://h/"},             // a sign
       {"--interval", "5124096h", "http://h/"},           // overflows 64 bits of nanoseconds
       {"--duration", "8761h", "http://h/"},              // more than a year

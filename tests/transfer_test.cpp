@@ -9,6 +9,14 @@ using upwatch::classify_failure;
 using upwatch::Transport;
 
 TEST(ClassifyFailure, MapsLibcurlCodesToOutcomes) {
+  // A TLS 1.3 server that wants a client certificate says so in an alert after the handshake.
+  EXPECT_EQ(classify_failure(CURLE_RECV_ERROR, 0,
+                             "OpenSSL SSL_read: OpenSSL/3.0.19: error:0A00045C:SSL "
+                             "routines::tlsv13 alert certificate required, errno 0",
+                             false),
+            Transport::tls);
+  EXPECT_EQ(classify_failure(CURLE_RECV_ERROR, ECONNRESET, "Connection reset by peer", false),
+            Transport::reset);
   EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, ECONNREFUSED, "", false), Transport::refused);
   EXPECT_EQ(classify_failure(CURLE_COULDNT_CONNECT, EHOSTUNREACH, "", false),
             Transport::unreachable);

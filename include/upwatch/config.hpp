@@ -14,6 +14,8 @@ namespace upwatch {
 
 /// The HTTP version to ask for.
 enum class HttpVersion : std::uint8_t { automatic, http1_1, http2 };
+/// The oldest TLS version a probe accepts (--tlsv1.2, --tlsv1.3).
+enum class TlsMinimum : std::uint8_t { any, v1_2, v1_3 };
 /// Whether probes may reuse connections.
 enum class Connections : std::uint8_t { fresh, keep_alive };
 
@@ -53,6 +55,9 @@ struct Config {
   std::vector<std::string> headers;
   bool insecure = false;
   std::string cacert;
+  std::string cert;  ///< --cert: the client certificate (PEM) for mutual TLS, or ""
+  std::string key;   ///< --key: its private key, if not in the certificate's file
+  TlsMinimum tls_minimum = TlsMinimum::any;
   HttpVersion http_version = HttpVersion::automatic;
   std::vector<std::string> resolve;
   std::vector<std::string> connect_to;

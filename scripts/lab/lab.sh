@@ -21,11 +21,13 @@ lab_init() {
   rm -rf "$LAB_DIR"
   mkdir -p "$LAB_DIR/pids" "$LAB_DIR/www" "$LAB_DIR/tmp"
   local base
-  base=$(free_port_base $((2 + ${#LAB_NODES[@]} + ${#LAB_SLOTS[@]})))
+  base=$(free_port_base $((4 + ${#LAB_NODES[@]} + ${#LAB_SLOTS[@]})))
   LAB_HTTP_PORT=$base
   LAB_HTTPS_PORT=$((base + 1))
-  LAB_ADMIN_BASE=$((base + 2))
-  LAB_SLOT_BASE=$((base + 2 + ${#LAB_NODES[@]}))
+  LAB_MTLS_PORT=$((base + 2))   # HTTPS that requires a client certificate
+  LAB_TLS12_PORT=$((base + 3))  # HTTPS that offers TLS 1.2 at most
+  LAB_ADMIN_BASE=$((base + 4))
+  LAB_SLOT_BASE=$((base + 4 + ${#LAB_NODES[@]}))
 }
 
 # lab_resolve PORT: the --resolve entry that pins $LAB_NAME:PORT to every node.
@@ -66,7 +68,9 @@ lab_slot_port() {
 # lab_pool NAME: the target group (HAProxy backend) of instance slot NAME.
 lab_pool() { [[ $1 == a* ]] && echo api || echo asg; }
 
-# lab_certificate: a self-signed certificate for $LAB_NAME, localhost and the nodes, made afresh.
+# lab_certificate: a self-signed certificate for $LAB_NAME, localhost and the nodes, made
+# afresh; and for mutual TLS, a client CA (client-ca.crt) and a client certificate it signed
+# (client.crt and client.key, and both in client.pem).
 lab_certificate() {
   local names="DNS:$LAB_NAME,DNS:localhost" node
   for node in "${LAB_NODES[@]}"; do names+=",IP:$node"; done
@@ -74,6 +78,13 @@ lab_certificate() {
     -addext "subjectAltName=$names" \
     -keyout "$LAB_DIR/lab.key" -out "$LAB_DIR/lab.crt" 2>/dev/null
   cat "$LAB_DIR/lab.crt" "$LAB_DIR/lab.key" >"$LAB_DIR/lab.pem"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=lab client CA" \
+    -keyout "$LAB_DIR/client-ca.key" -out "$LAB_DIR/client-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=prober \
+    -keyout "$LAB_DIR/client.key" -out "$LAB_DIR/client.csr" 2>/dev/null
+  openssl x509 -req -days 2 -in "$LAB_DIR/client.csr" -CA "$LAB_DIR/client-ca.crt" \
+    -CAkey "$LAB_DIR/client-ca.key" -CAcreateserial -out "$LAB_DIR/client.crt" 2>/dev/null
+  cat "$LAB_DIR/client.crt" "$LAB_DIR/client.key" >"$LAB_DIR/client.pem"
 }
 
 # lab_start_lb: starts a HAProxy on each node and waits until each has checked every slot:
@@ -100,6 +111,8 @@ defaults
 frontend alb
   bind ${LAB_NODES[$node]}:$LAB_HTTP_PORT
   bind ${LAB_NODES[$node]}:$LAB_HTTPS_PORT ssl crt $LAB_DIR/lab.pem alpn h2,http/1.1
+  bind ${LAB_NODES[$node]}:$LAB_MTLS_PORT ssl crt $LAB_DIR/lab.pem alpn h2,http/1.1 ca-file $LAB_DIR/client-ca.crt verify required
+  bind ${LAB_NODES[$node]}:$LAB_TLS12_PORT ssl crt $LAB_DIR/lab.pem alpn h2,http/1.1 ssl-max-ver TLSv1.2
   use_backend api if { path_beg /api/ }
   default_backend asg
 

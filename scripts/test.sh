@@ -5,9 +5,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # curl: the bash loop's own, for the test that reads its log; haproxy, nginx, openssl: the
-# rehearsal lab; prometheus: the end-to-end test of the metrics; then Chromium and what drives
-# it, for the HTML timeline.
-"$root/scripts/setup-browser.sh" curl haproxy nginx openssl prometheus
+# rehearsal lab; prometheus: the end-to-end test of the metrics; dpkg-dev and file (cpack's
+# dpkg-shlibdeps), groff-base and zsh: the tests of the package, the manual page and the
+# completions; then Chromium and what drives it, for the HTML timeline.
+"$root/scripts/setup-browser.sh" curl haproxy nginx openssl prometheus dpkg-dev file groff-base zsh
 jobs=$(nproc)
 
 run_suite() {

@@ -49,6 +49,8 @@ class Timeline : public Cli {
     EXPECT_EQ(shown["window_marks"], report["windows"].size());
     EXPECT_EQ(shown["window_rows"], report["windows"].size());
     EXPECT_EQ(shown["gap_marks"], report["gaps"].size());
+    EXPECT_EQ(shown["mark_marks"], report["marks"].size());
+    EXPECT_EQ(shown["mark_rows"], report["marks"].size());
     std::string reasons;
     for (const auto& reason : report["verdict_reasons"]) {
       reasons += (reasons.empty() ? "" : "; ") + reason.get<std::string>();
@@ -61,15 +63,32 @@ class Timeline : public Cli {
 
 TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover) {
   TestServer server{parse_script("ok*20,502*6,reset*3,ok*20,refuse:600ms,ok*20,hang*2,ok")};
-  ASSERT_EQ(run({"-m", "0.5", "-c", "100", "--jsonl", "probes.jsonl", server.url(), "0.05"}), 1)
-      << err_;
+  auto probing = start({"-m", "0.5", "-c", "100", "--jsonl", "probes.jsonl", server.url(), "0.05"});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 10; }, kGenerous));
+  ASSERT_EQ(run({"mark", "drained s1"}), 0) << err_;
+  ASSERT_EQ(probing->wait(kGenerous), 1) << probing->err();
   ASSERT_EQ(run({"report", "--html", "timeline.html"}), 1) << err_;
-  // The JSON Lines log of the same run draws the same page.
-  ASSERT_EQ(run({"report", "--html", "from-jsonl.html", "probes.jsonl"}), 1) << err_;
-  EXPECT_EQ(upwatch::testing::read_file(dir_ + "/from-jsonl.html"),
-            upwatch::testing::read_file(dir_ + "/timeline.html"));
   const auto report = report_json();
   ASSERT_GE(report["windows"].size(), 1U) << out_;
+  ASSERT_EQ(report["marks"].size(), 1U) << out_;
+  // The JSON Lines log of the same run draws the same page, but for the mark, which only the
+  // text log holds.
+  ASSERT_EQ(run({"report", "--html", "from-jsonl.html", "probes.jsonl"}), 1) << err_;
+  const auto from_jsonl = upwatch::testing::read_file(dir_ + "/from-jsonl.html");
+  const auto page = upwatch::testing::read_file(dir_ + "/timeline.html");
+  EXPECT_EQ(from_jsonl.find("drained s1"), std::string::npos);
+  const auto part = [](const std::string& html, const std::string& from, const std::string& to) {
+    const auto start = html.find(from);
+    return start == std::string::npos ? std::string{}
+                                      : html.substr(start, html.find(to, start) - start);
+  };
+  for (const auto& [from, to] :
+       {std::pair{"<!DOCTYPE", "<h2>Every probe"}, std::pair{"<g id=\"probes\">", "</g>"},
+        std::pair{"<g id=\"windows\">", "</g>"}, std::pair{"<h2>Latency", "<h2>Downtime windows"},
+        std::pair{"<table id=\"window-list\">", "</table>"}}) {
+    EXPECT_FALSE(part(page, from, to).empty()) << from;
+    EXPECT_TRUE(part(from_jsonl, from, to) == part(page, from, to)) << from;
+  }
 
   const auto shown = open_in_browser("timeline.html", UPWATCH_SCREENSHOT_DIR "/timeline.png");
   expect_page_retells(shown, report);
@@ -98,6 +117,8 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
       << shown;
   EXPECT_NE(shown["down_tip"].get<std::string>().find("502 x 1"), std::string::npos) << shown;
   EXPECT_TRUE(shown["up_tip"].get<std::string>().starts_with("#0 sent ")) << shown;
+  // Hovering the mark shows what was marked, and when.
+  EXPECT_EQ(shown["mark_tip"], "drained s1\n" + report["marks"][0]["time"].get<std::string>());
   struct stat written {};
   EXPECT_EQ(::stat(UPWATCH_SCREENSHOT_DIR "/timeline.png", &written), 0);
 }

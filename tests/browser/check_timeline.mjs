@@ -36,6 +36,8 @@ try {
       window_marks: document.querySelectorAll('#windows rect.window').length,
       window_rows: document.querySelectorAll('#window-list tr.window-row').length,
       gap_marks: document.querySelectorAll('#gaps rect.gap').length,
+      mark_marks: document.querySelectorAll('#marks rect.mark').length,
+      mark_rows: document.querySelectorAll('#mark-list tr').length - (document.getElementById('mark-list') ? 1 : 0),
       probe_columns: document.querySelectorAll('#probes rect').length,
       down_column_widths: widths('#probes rect.down'),
       window_mark_widths: widths('#windows rect.window'),
@@ -66,6 +68,7 @@ try {
   shown.down_tip = await hover('#probes rect.down');
   shown.up_tip = await hover('#probes rect.up');
   shown.version_tip = await hover('svg.versions rect.version');
+  shown.mark_tip = await hover('#marks rect.mark');
   await page.mouse.move(1, 1);
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(JSON.stringify({ ...shown, errors, load_ms }));

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "upwatch/url.hpp"
+
 namespace upwatch {
 
 namespace {
@@ -88,7 +90,18 @@ TransferSetup::TransferSetup(const Config& config)
       tracking_(config.track, config.track_body),
       headers_(make_slist(config.headers)),
       resolve_(make_slist(config.resolve)),
-      connect_to_(make_slist(config.connect_to)) {}
+      connect_to_(make_slist(config.connect_to)) {
+  // libcurl parses a URL given as text again for every transfer; a parsed one it copies.
+  const auto parsed = [](const std::string& url) {
+    UrlHandle handle{curl_url()};
+    if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+      throw std::runtime_error("libcurl: cannot parse " + redact_url(url));
+    }
+    return handle;
+  };
+  for (const auto& target : config.targets) urls_.push_back(parsed(target.url));
+  if (!config.control_url.empty()) control_url_ = parsed(config.control_url);
+}
 
 std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) const {
   auto transfer = std::make_unique<Transfer>();
@@ -100,8 +113,7 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   auto set = [easy](CURLoption option, auto value) {
     check(curl_easy_setopt(easy, option, value), "option");
   };
-  set(CURLOPT_URL,
-      role == Role::control ? config_.control_url.c_str() : config_.targets[target].url.c_str());
+  set(CURLOPT_CURLU, role == Role::control ? control_url_.get() : urls_[target].get());
   set(CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_ERRORBUFFER, transfer->error.data());

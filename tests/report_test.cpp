@@ -167,3 +167,32 @@ TEST_F(Report, WindowsBeyondTheListAreCountedNotListed) {
       std::string::npos)
       << text.substr(text.rfind("  2026"));
 }
+
+TEST_F(Report, MarksAreToldInTimeOrderWithTheWindowsOfEachTarget) {
+  const auto ok = Outcome::http(200);
+  const auto bad = Outcome::http(503);
+  upwatch::RunResults results;
+  results.targets.push_back({.url = "http://h/", .analysis = analyse({ok, ok, ok, ok})});
+  results.targets.push_back({.url = "http://h/api", .analysis = analyse({ok, bad, bad, ok})});
+  const upwatch::RunInfo run{.start = kStart,
+                             .end = kStart + 1s,
+                             .url = "http://h/",
+                             .more_urls = {"http://h/api"},
+                             .interval = 250ms,
+                             .marks = {{.time = kStart + 100ms, .text = "killing a1"},
+                                       {.time = kStart + 900ms, .text = "healthy a1"}}};
+  const auto text = upwatch::render_report(run, results);
+  EXPECT_TRUE(text.ends_with(
+      "\nMARKS: 2 marks (upwatch mark), in time order with the windows\n"
+      "  2026-11-26T10:00:00.100Z  killing a1\n"
+      "  2026-11-26T10:00:00.250Z  [downtime of http://h/api begins: 2 failed probes (#1-#2): "
+      "503 x 2]\n"
+      "  2026-11-26T10:00:00.750Z  [downtime of http://h/api ends after 0.500s]\n"
+      "  2026-11-26T10:00:00.900Z  healthy a1\n"))
+      << text;
+  // Without marks, no section.
+  EXPECT_EQ(upwatch::render_summary({.start = kStart, .end = kStart + 1s, .url = "http://h/"},
+                                    results.targets[1].analysis)
+                .find("MARKS"),
+            std::string::npos);
+}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Side by side: two (or more) upwatch binaries in turn, kept alive or fresh, at RATE/s for 5 s
 # each against one nginx on core 0 (the binaries on core 1), ROUNDS times, alternating; prints
-# "binary arrivals/s CPU_ms_per_1000_probes peak_RSS_KiB" for each run. For comparing versions
+# "binary arrivals/s CPU_ms_per_1000_probes peak_RSS_KiB user_ms sys_ms" (the last two per 1,000
+# probes too) for each run. For comparing versions
 # on a shared machine, where two runs of scripts/bench.sh minutes apart are not comparable.
+# BINARY "httping" runs httping's flood instead (-f, -Q when kept alive) for RATE x 5 probes.
 # Usage: bench/side_by_side.sh RATE ROUNDS keep|fresh BINARY...
 set -euo pipefail
 rate=$1 rounds=$2 mode=$3
@@ -30,12 +32,20 @@ extra=()
 for _ in $(seq "$rounds"); do
   for bin in "$@"; do
     before=$(requests)
-    taskset -c 1 /usr/bin/time -f "%U %S %M" -o $work/time "$bin" -o /dev/null -q --parallel-max 1000 \
-      "${extra[@]}" --duration 5s "http://127.0.0.1:$base/health" "$interval" >/dev/null 2>&1 || true
+    if [[ $bin == httping ]]; then
+      # httping's flood, as many probes as upwatch sends in 5 s, as fast as it goes.
+      probe=(httping -q -f -c $((rate * 5)) -g "http://127.0.0.1:$base/health")
+      [[ $mode == keep ]] && probe+=(-Q)
+    else
+      probe=("$bin" -o /dev/null -q --parallel-max 1000 "${extra[@]}" --duration 5s
+        "http://127.0.0.1:$base/health" "$interval")
+    fi
+    taskset -c 1 /usr/bin/time -f "%U %S %M %e" -o $work/time "${probe[@]}" >/dev/null 2>&1 || true
     sleep 0.2
     after=$(requests)
     n=$((after - before - 1))
     awk -v bin="$bin" -v n="$n" -v line="$(tail -1 $work/time)" 'BEGIN { split(line, t, " ");
-      printf "%s %.0f %.3f %s\n", bin, n / 5, (t[1] + t[2]) / n * 1e6, t[3] }'
+      printf "%s %.0f %.3f %s %.3f %.3f\n", bin, n / t[4], (t[1] + t[2]) / n * 1e6, t[3],
+        t[1] / n * 1e6, t[2] / n * 1e6 }'
   done
 done

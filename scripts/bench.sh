@@ -97,7 +97,7 @@ per_thousand() { awk -v cpu="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.3f", cp
 say "# upwatch benchmark results"
 say
 say "- machine: $(nproc) cores, $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2 }'), Linux $(uname -r)"
-say "- versions: $("$upwatch" --version), $(curl --version | head -1 | cut -d' ' -f1-2), $(httping --version 2>&1 | head -1 | cut -d, -f1), $(nginx -v 2>&1 | cut -d' ' -f3), $(bash --version | head -1 | cut -d' ' -f1-4)"
+say "- versions: $("$upwatch" --version | cut -d" " -f1-4), $(curl --version | head -1 | cut -d' ' -f1-2), $(httping --version 2>&1 | head -1 | cut -d, -f1), $(nginx -v 2>&1 | cut -d' ' -f3), $(bash --version | head -1 | cut -d' ' -f1-4)"
 say "- nginx pinned to core 0, each prober to core 1; CPU is user + sys of the whole process tree"
 say
 

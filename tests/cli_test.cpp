@@ -332,12 +332,6 @@ TEST_F(Cli, HelpAndVersion) {
   EXPECT_EQ(std::count(out_.begin(), out_.end(), '\n'), 1) << out_;
 }
 
-TEST_F(Cli, TheAllocatorIsMimallocButUnderTheSanitizers) {
-  // MIMALLOC_VERBOSE makes mimalloc say that it took over the process's allocations.
-  ASSERT_EQ(run_under({"/usr/bin/env", "MIMALLOC_VERBOSE=1"}, {"--version"}), 0) << err_;
-  EXPECT_EQ(err_.find("mimalloc: process init") != std::string::npos, UPWATCH_MIMALLOC) << err_;
-}
-
 class CliSignal : public Cli, public ::testing::WithParamInterface<int> {};
 
 TEST_P(CliSignal, AStopWhileProbesHangIsInconclusiveAndListsThem) {

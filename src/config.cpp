@@ -1,24 +1,15 @@
 #include "upwatch/config.hpp"
 
 #include <ares.h>
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fmt/format.h>
-#include <net/if.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <array>
-#include <cctype>
-#include <cerrno>
-#include <charconv>
 #include <cstring>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 
-#include "upwatch/duration.hpp"
 #include "upwatch/error.hpp"
 #include "upwatch/mark.hpp"
 #include "upwatch/options.hpp"

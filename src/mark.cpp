@@ -31,7 +31,7 @@ void check_mark_text(std::string_view text) {
 void write_mark(const std::string& path, const Mark& mark) {
   // Never created: a mark belongs in the log of a run, and a misspelt -o is an error.
   // No lock: the run holds one against a second run, not against its own notes.
-  const UniqueFd fd{::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK)};
+  const UniqueFd fd{::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NONBLOCK)};
   if (!fd) {
     throw UsageError(fmt::format("cannot mark log '{}': {}{}", path, std::strerror(errno),
                                  errno == ENOENT ? " (give the run's log with -o)" : ""));
@@ -39,6 +39,12 @@ void write_mark(const std::string& path, const Mark& mark) {
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
     throw UsageError(fmt::format("cannot mark log '{}': not a regular file", path));
+  }
+  // A line of upwatch's text log would be an unreadable line of a JSON Lines log.
+  char first = 0;
+  if (::pread(fd.get(), &first, 1, 0) == 1 && first == '{') {
+    throw UsageError(fmt::format(
+        "cannot mark log '{}': a JSON Lines log (--jsonl); mark the run's log (-o)", path));
   }
   const auto line = format_mark(mark);
   const ssize_t written = ::write(fd.get(), line.data(), line.size());

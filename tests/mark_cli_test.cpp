@@ -96,6 +96,14 @@ TEST_F(Cli, AMarkThatCannotBeMadeIsOneErrorAndChangesNothing) {
   }
   EXPECT_EQ(run({"mark"}), 2);
   EXPECT_EQ(log_text(), "kept as it is\n");
+  // A JSON Lines log is not marked: the line would be unreadable there.
+  const std::string jsonl = "{\"type\":\"run\"}\n";
+  write_file(dir_ + "/run.jsonl", jsonl);
+  EXPECT_EQ(run({"mark", "-o", "run.jsonl", "drained s1"}), 2);
+  EXPECT_EQ(err_,
+            "upwatch: error: cannot mark log 'run.jsonl': a JSON Lines log (--jsonl); mark the "
+            "run's log (-o)\n");
+  EXPECT_EQ(read_file(dir_ + "/run.jsonl"), jsonl);
   EXPECT_EQ(run({"makr", "x"}), 2);
   EXPECT_EQ(err_, "upwatch: error: 'makr' is not a command: did you mean 'upwatch mark'?\n");
 }

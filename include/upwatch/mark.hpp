@@ -25,7 +25,7 @@ void check_mark_text(std::string_view text);
 
 /// Appends `mark` to the existing log at `path` in one write(2), even while a run holds the
 /// log: the line lands whole between two of its records. Throws UsageError if there is no
-/// such log or it cannot be written.
+/// such log, it is a JSON Lines log, or it cannot be written.
 void write_mark(const std::string& path, const Mark& mark);
 
 }  // namespace upwatch

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <sstream>
@@ -485,6 +486,13 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                                 : HttpVersion::automatic;
   config.connections = keep_alive ? Connections::keep_alive : Connections::fresh;
   config.live = live ? LiveMode::on : no_live ? LiveMode::off : LiveMode::automatic;
+  if (const char* client = std::getenv("UPWATCH_CLIENT"); client != nullptr && *client != '\0') {
+    if (std::string_view{client} != "libcurl" && std::string_view{client} != "upwatch") {
+      throw UsageError(
+          fmt::format("UPWATCH_CLIENT '{}' is not 'libcurl' or 'upwatch'", shown(client)));
+    }
+    config.own_client = std::string_view{client} == "upwatch";
+  }
   return {.config = std::move(config)};
 }
 

@@ -1,6 +1,7 @@
 #include "upwatch/engine.hpp"
 
 #include <fmt/format.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/timerfd.h>
 
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "upwatch/curl_handles.hpp"
+#include "upwatch/http_client.hpp"
 #include "upwatch/resolver.hpp"
 #include "upwatch/schedule.hpp"
 #include "upwatch/targets.hpp"
@@ -124,9 +126,8 @@ struct Engine::Impl {
     }
     probe->sequence = sequence;
     probe->sent = sent_at;
-    probe->lines.clear();
+    probe->head.clear();
     probe->body.clear();
-    probe->kept_bytes = probe->dropped_lines = probe->dropped_bytes = 0;
     probe->error[0] = '\0';
     probe->opened.clear();
     probe->address.clear();
@@ -162,6 +163,8 @@ struct Engine::Impl {
     if (!lookup) {
       if (each_address) {
         fan_out(probe, config.targets[probe.target].addresses);
+      } else if (probe.route != nullptr && probe.route->address) {
+        exchange(probe, *probe.route->address, probe.route->remote);
       } else {
         transfer(probe);
       }
@@ -202,6 +205,91 @@ struct Engine::Impl {
     probe.in_multi = true;
   }
 
+  /// Sends a probe through upwatch's own client to `address`, named `remote` in the log.
+  void exchange(Transfer& probe, const sockaddr_storage& address, std::string remote) {
+    end_lookup(probe);
+    probe.direct = true;
+    probe.remote = std::move(remote);
+    probe.direct_index = exchanges.size();
+    exchanges.push_back(&probe);
+    probe.exchange.start(*probe.route, address, Clock::now(), probe.head);
+    if (probe.exchange.over()) {
+      release(probe, setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
+      return;
+    }
+    next_exchange_deadline = std::min(next_exchange_deadline, deadline_of(probe));
+  }
+
+  /// Sends a probe to the address `ip`: through upwatch's own client if it may, else libcurl
+  /// with `resolve_entry` (CURLOPT_RESOLVE), if any.
+  void exchange_or_transfer(Transfer& probe, const std::string& ip,
+                            const std::string& resolve_entry = {}) {
+    if (probe.route != nullptr) {
+      if (const auto address = socket_address(ip, probe.route->port)) {
+        exchange(probe, *address, format_remote(ip, fmt::format_int(probe.route->port).c_str()));
+        return;
+      }
+    }
+    transfer(probe, resolve_entry);
+  }
+
+  /// When an exchange under way times out: at --max-time, or sooner at --connect-timeout
+  /// while it connects.
+  [[nodiscard]] Clock::time_point deadline_of(const Transfer& probe) const {
+    auto deadline = probe.sent + config.max_time;
+    if (config.connect_timeout && !probe.exchange.connected()) {
+      deadline = std::min(deadline, probe.exchange.started() + *config.connect_timeout);
+    }
+    return deadline;
+  }
+
+  /// Ends the exchanges whose time is out; returns when the next one still going will be, if
+  /// any.
+  std::optional<Clock::time_point> expire_exchanges(Clock::time_point now) {
+    if (exchanges.empty()) return std::nullopt;
+    if (now < next_exchange_deadline) return next_exchange_deadline;
+    next_exchange_deadline = Clock::time_point::max();
+    for (std::size_t i = 0; i < exchanges.size();) {
+      Transfer& probe = *exchanges[i];
+      const auto deadline = deadline_of(probe);
+      if (deadline > now) {
+        next_exchange_deadline = std::min(next_exchange_deadline, deadline);
+        ++i;
+        continue;
+      }
+      probe.exchange.expire(now);
+      release(probe, setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
+    }
+    if (exchanges.empty()) return std::nullopt;
+    return next_exchange_deadline;
+  }
+
+  /// Notes the exchanges whose sockets poll(2) found ready in `entries`, from `first` on, in
+  /// the order of `polled`.
+  template <typename PollEntries>
+  void note_ready(const PollEntries& entries, std::size_t first) {
+    for (std::size_t i = first; i < entries.size(); ++i) {
+      if (entries[i].revents != 0) woken.push_back(polled[i - first]);
+    }
+  }
+
+  /// Carries on the exchanges found ready, once any gap is known: one whose time ran out
+  /// meanwhile (upwatch stopped, say) is timed out as libcurl would, not answered late.
+  void serve_exchanges(Clock::time_point now) {
+    for (Transfer* probe : woken) {
+      if (!probe->direct) continue;  // it ended meanwhile
+      if (now >= deadline_of(*probe)) {
+        probe->exchange.expire(now);
+      } else {
+        probe->exchange.advance(probe->head);
+      }
+      if (probe->exchange.over()) {
+        release(*probe, setup.exchanged_record(*probe, timekeeper.to_wall(probe->sent)));
+      }
+    }
+    woken.clear();
+  }
+
   /// Sends the probe of one tick of a URL to each of `addresses` (--each-address): `first`
   /// goes to the first, a slot more to each of the others, each pinned to its address with
   /// the URL's host name kept for Host and TLS. A new set is handed over first.
@@ -240,6 +328,13 @@ struct Engine::Impl {
       if (!slist_append(probe.pinned, connect_to_entry(endpoint, probe.address).c_str())) {
         throw std::bad_alloc();
       }
+      if (probe.route != nullptr) {
+        if (const auto address = socket_address(probe.address, probe.route->port)) {
+          exchange(probe, *address,
+                   format_remote(probe.address, fmt::format_int(probe.route->port).c_str()));
+          continue;
+        }
+      }
       CURL* easy = probe.easy.get();
       check(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, probe.pinned.get()), "option");
       const auto left = config.max_time - (Clock::now() - probe.sent);
@@ -264,6 +359,10 @@ struct Engine::Impl {
         KeptAddresses{entry, resolution.addresses, Clock::now()};
     if (config.each_address && probe.role == Role::target) {
       fan_out(probe, resolution.addresses);
+    } else if (resolution.addresses.size() == 1) {
+      probe.resolving_took =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
+      exchange_or_transfer(probe, resolution.addresses.front(), entry);
     } else {
       transfer(probe, entry);
     }
@@ -271,14 +370,14 @@ struct Engine::Impl {
 
   /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
   void fail(Transfer& probe, Transport transport, std::string why) {
-    probe.lines.push_back(std::move(why));
+    probe.head.lines.push_back(std::move(why));
     release(probe, {.sequence = probe.sequence,
                     .role = probe.role,
                     .sent = timekeeper.to_wall(probe.sent),
                     .outcome = Outcome::failure(transport),
                     .total = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
                                                                                    probe.sent),
-                    .lines = std::move(probe.lines)});
+                    .lines = std::move(probe.head.lines)});
   }
 
   /// Ends the look-ups that have taken --max-time, as `dns` failures; returns when the next
@@ -332,6 +431,13 @@ struct Engine::Impl {
   void release(Transfer& probe, ProbeRecord&& record) {
     if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.in_multi = false;
+    if (probe.direct) {
+      exchanges[probe.direct_index] = exchanges.back();
+      exchanges[probe.direct_index]->direct_index = probe.direct_index;
+      exchanges.pop_back();
+      probe.exchange.close();
+      probe.direct = false;
+    }
     end_lookup(probe);  // an answer that comes now is for nobody
     probe.active = false;
     --in_flight;
@@ -363,7 +469,7 @@ struct Engine::Impl {
     for (Transfer* probe : active) {
       const auto in_flight_for =
           std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
-      probe->lines.push_back(
+      probe->head.lines.push_back(
           fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
                       static_cast<double>(in_flight_for.count()) / 1e6));
       release(*probe, {.sequence = probe->sequence,
@@ -371,8 +477,8 @@ struct Engine::Impl {
                        .sent = timekeeper.to_wall(probe->sent),
                        .outcome = Outcome::failure(Transport::abandoned),
                        .total = in_flight_for,
-                       .remote = probe->in_multi ? remote_of(*probe) : "-",
-                       .lines = std::move(probe->lines)});
+                       .remote = probe->in_multi || probe->direct ? remote_of(*probe) : "-",
+                       .lines = std::move(probe->head.lines)});
     }
   }
 
@@ -407,11 +513,13 @@ struct Engine::Impl {
           for (const auto& probe : probes) probe->interrupted = probe->interrupted || probe->active;
         }
       }
+      serve_exchanges(Clock::now());
       for (next = due.first; next < due.end; ++next) launch(next, now.boot);
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
       collect_finished();
       const auto lookup_deadline = expire_lookups(Clock::now());
+      const auto exchange_deadline = expire_exchanges(Clock::now());
       if (!schedule.contains(next) && in_flight == 0) break;
       if (sinks.refresh && Clock::now() >= next_refresh) {
         sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
@@ -424,14 +532,28 @@ struct Engine::Impl {
       auto wake_at =
           schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
       if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
+      if (exchange_deadline) wake_at = std::min(wake_at, *exchange_deadline);
       if (sinks.refresh) wake_at = std::min(wake_at, next_refresh);
       if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
         wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
       }
       const auto wait = wake_at - Clock::now();
       if (wait <= Clock::duration::zero()) continue;
+      polled = exchanges;
       if (wait < kShortestWatchedWait && resolving == 0) {
-        std::this_thread::sleep_until(wake_at);
+        if (exchanges.empty()) {
+          std::this_thread::sleep_until(wake_at);
+        } else {
+          // ppoll waits in nanoseconds: the answers are taken (and timed) as they come.
+          ready.clear();
+          for (const Transfer* probe : polled) {
+            ready.push_back(pollfd{
+                .fd = probe->exchange.fd(), .events = probe->exchange.events(), .revents = 0});
+          }
+          const auto seconds = std::chrono::floor<std::chrono::seconds>(wait);
+          const timespec timeout{.tv_sec = seconds.count(), .tv_nsec = (wait - seconds).count()};
+          if (::ppoll(ready.data(), ready.size(), &timeout, nullptr) > 0) note_ready(ready, 0);
+        }
         continue;
       }
       // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
@@ -441,12 +563,21 @@ struct Engine::Impl {
           {curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
            curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}});
       if (resolver) resolver->watch(watched);
+      const auto first_exchange = watched.size();
+      for (const Transfer* probe : polled) {
+        watched.push_back(curl_waitfd{
+            .fd = probe->exchange.fd(),
+            .events = static_cast<short>(probe->exchange.events() == POLLIN ? CURL_WAIT_POLLIN
+                                                                            : CURL_WAIT_POLLOUT),
+            .revents = 0});
+      }
       check(curl_multi_poll(
                 multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
                 static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
                 nullptr),
             "poll");
       if (resolver) resolver->process(watched);
+      note_ready(watched, first_exchange);
     }
     close_overload_gap(next);
     return timekeeper.to_wall(Clock::now());
@@ -461,9 +592,15 @@ struct Engine::Impl {
   std::vector<ShareHandle> caches;  ///< connection caches of groups of URLs, when kept apart
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
-  std::vector<std::vector<Transfer*>> idle;       ///< idle slots of each URL, then the control's
-  std::unique_ptr<Resolver> resolver;             ///< when a name is to be resolved
-  std::size_t resolving = 0;                      ///< probes waiting for the resolver
+  std::vector<Transfer*> exchanges;               ///< probes under way through upwatch's own client
+  /// No exchange times out before this.
+  Clock::time_point next_exchange_deadline = Clock::time_point::max();
+  std::vector<Transfer*> polled;             ///< the exchanges of the last poll, in its order
+  std::vector<pollfd> ready;                 ///< their sockets, for a short wait
+  std::vector<Transfer*> woken;              ///< the exchanges the last poll found ready
+  std::vector<std::vector<Transfer*>> idle;  ///< idle slots of each URL, then the control's
+  std::unique_ptr<Resolver> resolver;        ///< when a name is to be resolved
+  std::size_t resolving = 0;                 ///< probes waiting for the resolver
   /// The addresses last found for each URL and the control, kept with --keep-alive.
   struct KeptAddresses {
     std::string entry;                   ///< as CURLOPT_RESOLVE takes it

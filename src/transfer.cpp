@@ -26,20 +26,7 @@ extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr*
 }
 
 extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
-  std::string_view line{data, size * count};
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (line.empty()) return size * count;  // the blank line ends a header block
-  // A hostile server may send hundreds of kilobytes of headers: the log keeps what fits.
-  line = line.substr(0, kMaxKeptLine);
-  if (transfer->lines.size() < kMaxKeptLines &&
-      transfer->kept_bytes + line.size() <= kMaxKeptBytes) {
-    transfer->lines.emplace_back(line);
-    transfer->kept_bytes += line.size();
-  } else {
-    ++transfer->dropped_lines;
-    transfer->dropped_bytes += size * count;
-  }
+  static_cast<Transfer*>(user)->head.keep({data, size * count});
   return size * count;
 }
 
@@ -53,18 +40,6 @@ extern "C" std::size_t keep_body(char* data, std::size_t size, std::size_t count
   body.append(data,
               std::min(size * count, kMaxTrackedBody - std::min(kMaxTrackedBody, body.size())));
   return size * count;
-}
-
-/// "127.0.0.1:8080" or "[::1]:8080".
-std::string format_remote(std::string_view ip, std::string_view port) {
-  const bool ipv6 = ip.find(':') != std::string_view::npos;
-  std::string remote;
-  remote.reserve(ip.size() + port.size() + 3);
-  remote += ipv6 ? "[" : "";
-  remote += ip;
-  remote += ipv6 ? "]:" : ":";
-  remote += port;
-  return remote;
 }
 
 /// "127.0.0.1:8080" or "[::1]:8080" of a socket address; "-" if it has none.
@@ -99,14 +74,26 @@ TransferSetup::TransferSetup(const Config& config)
     }
     return handle;
   };
-  for (const auto& target : config.targets) urls_.push_back(parsed(target.url));
-  if (!config.control_url.empty()) control_url_ = parsed(config.control_url);
+  for (const auto& target : config.targets) {
+    urls_.push_back(parsed(target.url));
+    routes_.push_back(direct_route(config, target.url));
+  }
+  if (!config.control_url.empty()) {
+    control_url_ = parsed(config.control_url);
+    control_route_ = direct_route(config, config.control_url);
+  }
+}
+
+const DirectRoute* TransferSetup::route(Role role, std::size_t target) const {
+  const auto& route = role == Role::control ? control_route_ : routes_[target];
+  return route ? &*route : nullptr;
 }
 
 std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) const {
   auto transfer = std::make_unique<Transfer>();
   transfer->role = role;
   transfer->target = target;
+  transfer->route = route(role, target);
   transfer->easy.reset(curl_easy_init());
   if (!transfer->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
   CURL* easy = transfer->easy.get();
@@ -213,20 +200,21 @@ PhaseTimes phase_times(const Transfer& transfer) {
 
 ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, WallTime sent) const {
   CURL* easy = transfer.easy.get();
-  const bool head_received = !transfer.lines.empty();
-  if (transfer.dropped_lines > 0) {
-    transfer.lines.push_back(fmt::format(
-        "upwatch: {} more header lines ({} bytes) not kept: at most {} lines, {} bytes a probe",
-        transfer.dropped_lines, transfer.dropped_bytes, kMaxKeptLines, kMaxKeptBytes));
-  }
-  ProbeRecord record{.sequence = transfer.sequence,
-                     .role = transfer.role,
-                     .sent = sent,
-                     .remote = remote_of(transfer),
-                     .lines = std::move(transfer.lines)};
   curl_off_t total = 0;
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
-  record.total = transfer.resolving_took + std::chrono::microseconds{total};
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  long os_errno = 0;
+  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  auto record = record_of(
+      transfer,
+      {.code = code,
+       .os_errno = os_errno,
+       .message = transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code),
+       .status = status,
+       .total = transfer.resolving_took + std::chrono::microseconds{total}},
+      sent);
+  record.remote = remote_of(transfer);
   record.phases = phase_times(transfer);
   // Addresses connected to before the one that answered: libcurl moved on from them (refused,
   // or slow to connect), which only made the probe slower, and would hide a dead node. A
@@ -240,35 +228,73 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
       }
     }
   }
-  long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  if (code == CURLE_OK && status >= 100 && status <= 999) {
-    record.outcome = Outcome::http(static_cast<int>(status));
+  return record;
+}
+
+ProbeRecord TransferSetup::exchanged_record(Transfer& transfer, WallTime sent) const {
+  const Exchange& exchange = transfer.exchange;
+  const auto since_sent = [&](BootClock::time_point when) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(when - transfer.sent);
+  };
+  auto record = record_of(transfer,
+                          {.code = exchange.code(),
+                           .os_errno = exchange.os_errno(),
+                           .message = exchange.error(),
+                           .status = exchange.status(),
+                           .total = since_sent(exchange.ended_at())},
+                          sent);
+  record.remote = remote_of(transfer);
+  if (transfer.resolving_took.count() > 0) {
+    record.phases[static_cast<std::size_t>(Phase::dns)] = transfer.resolving_took;
+  }
+  if (const auto connected = exchange.connected_at()) {
+    record.phases[static_cast<std::size_t>(Phase::connect)] = since_sent(*connected);
+  }
+  if (const auto first_byte = exchange.first_byte_at()) {
+    record.phases[static_cast<std::size_t>(Phase::first_byte)] = since_sent(*first_byte);
+  }
+  return record;
+}
+
+ProbeRecord TransferSetup::record_of(Transfer& transfer, const Ending& ending,
+                                     WallTime sent) const {
+  HeadLines& head = transfer.head;
+  const bool head_received = !head.lines.empty();
+  if (head.dropped_lines > 0) {
+    head.lines.push_back(fmt::format(
+        "upwatch: {} more header lines ({} bytes) not kept: at most {} lines, {} bytes a probe",
+        head.dropped_lines, head.dropped_bytes, kMaxKeptLines, kMaxKeptBytes));
+  }
+  ProbeRecord record{.sequence = transfer.sequence,
+                     .role = transfer.role,
+                     .sent = sent,
+                     .total = ending.total,
+                     .lines = std::move(head.lines)};
+  if (ending.code == CURLE_OK && ending.status >= 100 && ending.status <= 999) {
+    record.outcome = Outcome::http(static_cast<int>(ending.status));
     // The control only tells whether the network carried an answer: its headers would
     // only crowd the log and its greps.
     if (transfer.role == Role::control) record.lines.clear();
     if (transfer.role == Role::target)
       record.tracked = tracking_.values(record.lines, transfer.body);
-  } else {
-    long os_errno = 0;
-    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-    const std::string_view message =
-        transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code);
-    record.outcome = Outcome::failure(
-        code == CURLE_OK ? Transport::malformed
-                         : classify_failure(code, os_errno, message, head_received));
-    record.lines.push_back(fmt::format("curl: ({}) {}", static_cast<int>(code), message));
-    if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
-      // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
-      record.outcome = Outcome::failure(Transport::abandoned);
-      record.lines.emplace_back(
-          "upwatch: --max-time ran out while upwatch did not run (a gap): not judged");
-    }
+    return record;
+  }
+  record.outcome =
+      Outcome::failure(ending.code == CURLE_OK ? Transport::malformed
+                                               : classify_failure(ending.code, ending.os_errno,
+                                                                  ending.message, head_received));
+  record.lines.push_back(fmt::format("curl: ({}) {}", ending.code, ending.message));
+  if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
+    // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
+    record.outcome = Outcome::failure(Transport::abandoned);
+    record.lines.emplace_back(
+        "upwatch: --max-time ran out while upwatch did not run (a gap): not judged");
   }
   return record;
 }
 
 std::string remote_of(const Transfer& transfer) {
+  if (transfer.direct) return transfer.remote.empty() ? "-" : transfer.remote;
   char* ip = nullptr;
   if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
       ip != nullptr && *ip != '\0') {

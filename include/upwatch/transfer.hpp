@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "upwatch/config.hpp"
 #include "upwatch/curl_handles.hpp"
+#include "upwatch/http_client.hpp"
 #include "upwatch/probe.hpp"
 #include "upwatch/tracking.hpp"
 #include "upwatch/wall_time.hpp"
@@ -35,12 +37,14 @@ struct Transfer {
   std::chrono::microseconds resolving_took{};  ///< from sending to the transfer's start
   std::uint64_t sequence = 0;
   BootClock::time_point sent;
-  std::vector<std::string> lines;  ///< the status line and headers kept so far
-  std::size_t kept_bytes = 0;      ///< the bytes of `lines`
-  std::size_t dropped_lines = 0;   ///< header lines beyond the caps, not kept
-  std::size_t dropped_bytes = 0;
+  HeadLines head;    ///< the status line and headers kept so far
   std::string body;  ///< its first kMaxTrackedBody bytes, when --track-body searches it
   std::array<char, CURL_ERROR_SIZE> error{};
+  const DirectRoute* route = nullptr;  ///< set if upwatch's own client may send its probes
+  bool direct = false;                 ///< the probe under way goes through that client
+  Exchange exchange;                   ///< the probe under way through upwatch's own client
+  std::size_t direct_index = 0;        ///< its place among the engine's exchanges under way
+  std::string remote;                  ///< where its exchange connects, as the log names it, or ""
   /// The addresses connections were opened to, in order (at most kMaxAttempts): libcurl
   /// reports no address for a connection that failed, nor for one it gave up to try the next.
   std::vector<sockaddr_storage> opened;
@@ -56,10 +60,15 @@ class TransferSetup {
   /// A new slot for `role` (of URL `target`), its easy handle configured for the run; throws
   /// std::runtime_error if libcurl fails.
   [[nodiscard]] std::unique_ptr<Transfer> make(Role role, std::size_t target) const;
+  /// The route of the probes of `role` (of URL `target`) through upwatch's own client, or
+  /// nullptr if libcurl sends them.
+  [[nodiscard]] const DirectRoute* route(Role role, std::size_t target) const;
   /// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`, with
   /// the values the run tracks if it is an answer of the URL; the lines are moved out of
   /// `transfer`.
   [[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) const;
+  /// The same of a probe whose exchange through upwatch's own client is over.
+  [[nodiscard]] ProbeRecord exchanged_record(Transfer& transfer, WallTime sent) const;
 
  private:
   const Config& config_;
@@ -67,8 +76,23 @@ class TransferSetup {
   SlistHandle headers_;
   SlistHandle resolve_;
   SlistHandle connect_to_;
-  std::vector<UrlHandle> urls_;  ///< each URL parsed once, for all its transfers
-  UrlHandle control_url_;        ///< the control URL parsed, if there is one
+  std::vector<UrlHandle> urls_;                     ///< each URL parsed once, for all its transfers
+  UrlHandle control_url_;                           ///< the control URL parsed, if there is one
+  std::vector<std::optional<DirectRoute>> routes_;  ///< each URL's through upwatch's client
+  std::optional<DirectRoute> control_route_;        ///< the control URL's
+
+  /// How a transfer ended, by either client.
+  struct Ending {
+    int code = 0;              ///< libcurl's result code, or the one it would have given
+    long os_errno = 0;         ///< the OS errno it saw
+    std::string_view message;  ///< the error text
+    long status = 0;           ///< the answer's HTTP status, 0 if none
+    std::chrono::microseconds total{};
+  };
+  /// The record of a probe that ended as `ending` says; its phases and addresses are left to
+  /// the caller.
+  [[nodiscard]] ProbeRecord record_of(Transfer& transfer, const Ending& ending,
+                                      WallTime sent) const;
 };
 
 /// When the probe of `transfer`, finished, reached each phase, from its sending.
@@ -80,13 +104,6 @@ class TransferSetup {
 
 /// The most connection attempts of a probe whose addresses are kept.
 inline constexpr std::size_t kMaxAttempts = 16;
-
-/// The most header lines kept per probe; the rest are counted, not kept.
-inline constexpr std::size_t kMaxKeptLines = 100;
-/// The most bytes of header lines kept per probe.
-inline constexpr std::size_t kMaxKeptBytes = 16 * 1024;
-/// The longest header line kept whole; a longer one is cut there.
-inline constexpr std::size_t kMaxKeptLine = 8 * 1024;
 
 /// The transport failure a libcurl result code stands for, with the OS errno it saw, its
 /// error text, and whether any of the answer's head had arrived.

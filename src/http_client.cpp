@@ -1,0 +1,460 @@
+#include "upwatch/http_client.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+#include "upwatch/config.hpp"
+#include "upwatch/curl_handles.hpp"
+
+namespace upwatch {
+
+namespace {
+
+/// A part of a parsed URL, or "" if it has none.
+std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
+  char* value = nullptr;
+  if (curl_url_get(url, part, &value, flags) != CURLUE_OK || value == nullptr) return {};
+  std::string copy{value};
+  curl_free(value);
+  return copy;
+}
+
+/// True if `c` may be part of a header's name (an RFC 9110 token).
+bool token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view{"!#$%&'*+-.^_`|~"}.find(c) != std::string_view::npos;
+}
+
+/// True if `header` (a -H value) names `name`, in any case, as libcurl matches it.
+bool names(std::string_view header, std::string_view name) {
+  return header.size() > name.size() &&
+         (header[name.size()] == ':' || header[name.size()] == ';') &&
+         std::ranges::equal(header.substr(0, name.size()), name, [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
+/// True if what follows a header's ':' is blank: libcurl then sends none of that name.
+bool blank_value(std::string_view header) {
+  const auto rest = header.substr(header.find(':') + 1);
+  return rest.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+/// The request libcurl sends for a HEAD of `path` on `authority` with `config`'s -A and -H;
+/// nullopt for a -H this builder does not take as libcurl would (it then sends the probes).
+std::optional<std::string> head_request(const Config& config, const std::string& path,
+                                        const std::string& authority) {
+  std::optional<std::string> custom_host;
+  bool custom_agent = false;
+  bool custom_accept = false;
+  for (const std::string& header : config.headers) {
+    const auto name_end =
+        static_cast<std::size_t>(std::ranges::find_if_not(header, token_char) - header.begin());
+    if (name_end == 0 || name_end == header.size()) return std::nullopt;
+    const char separator = header[name_end];
+    if (separator != ':' && (separator != ';' || header.size() != name_end + 1)) {
+      return std::nullopt;
+    }
+    if (names(header, "Host")) {
+      if (separator != ':') return std::nullopt;
+      if (!custom_host) custom_host = blank_value(header) ? "" : header;
+    }
+    custom_agent = custom_agent || names(header, "User-Agent");
+    custom_accept = custom_accept || names(header, "Accept");
+  }
+  std::string request = fmt::format("HEAD {} HTTP/1.1\r\n", path);
+  if (!custom_host) {
+    request += fmt::format("Host: {}\r\n", authority);
+  } else if (!custom_host->empty()) {
+    request += *custom_host + "\r\n";
+  }
+  if (!custom_agent && !config.user_agent.empty()) {
+    request += fmt::format("User-Agent: {}\r\n", config.user_agent);
+  }
+  if (!custom_accept) request += "Accept: */*\r\n";
+  for (const std::string& header : config.headers) {
+    if (names(header, "Host")) continue;
+    if (header.back() == ';') {
+      request += header.substr(0, header.size() - 1) + ":\r\n";
+    } else if (!blank_value(header)) {
+      request += header + "\r\n";
+    }
+  }
+  request += "\r\n";
+  return request;
+}
+
+/// True if a status line is one libcurl takes: "HTTP/1.1 200 OK", "HTTP/1.0 404", "HTTP/2 200";
+/// otherwise fills `text` with libcurl's complaint. Unlike libcurl, "HTTP/" followed by no
+/// version is not taken for a 200.
+bool status_line_ok(std::string_view line, int& status, std::string& text) {
+  const auto digit = [&](std::size_t at) {
+    return at < line.size() && line[at] >= '0' && line[at] <= '9';
+  };
+  constexpr std::string_view kBadVersion = "Unsupported HTTP version in response";
+  constexpr std::string_view kBadCode = "Unsupported response code in HTTP response";
+  std::size_t at = 5;  // past "HTTP/"
+  if (!digit(at)) {
+    text = kBadVersion;
+    return false;
+  }
+  const int major = line[at++] - '0';
+  status = 0;
+  if (at + 1 < line.size() && line[at] == '.' && digit(at + 1)) {
+    const int minor = line[at + 1] - '0';
+    at += 2;
+    if (at >= line.size() || line[at] != ' ' || !digit(at + 1)) {
+      text = kBadVersion;
+      return false;
+    }
+    ++at;
+    for (int digits = 0; digits < 3 && digit(at); ++digits) status = status * 10 + line[at++] - '0';
+    if (digit(at) || status < 100) {
+      text = kBadCode;
+      return false;
+    }
+    const int version = major * 10 + minor;
+    if (version != 10 && version != 11 && version != 20) {
+      text = fmt::format("Unsupported HTTP version ({}.{}) in response", major, minor);
+      return false;
+    }
+    return true;
+  }
+  if ((major == 2 || major == 3) && at < line.size() && line[at] == ' ' && digit(at + 1)) {
+    ++at;
+    for (int digits = 0; digits < 4 && digit(at); ++digits) status = status * 10 + line[at++] - '0';
+    if (status < 100 || status > 999) {
+      text = kBadCode;
+      return false;
+    }
+    return true;
+  }
+  text = kBadVersion;
+  return false;
+}
+
+/// True while `received` may still be the start of "HTTP/", in any case.
+bool may_be_http(std::string_view received) {
+  constexpr std::string_view kPrefix = "HTTP/";
+  const auto length = std::min(received.size(), kPrefix.size());
+  for (std::size_t i = 0; i < length; ++i) {
+    if (std::toupper(static_cast<unsigned char>(received[i])) != kPrefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string format_remote(std::string_view ip, std::string_view port) {
+  const bool ipv6 = ip.find(':') != std::string_view::npos;
+  std::string remote;
+  remote.reserve(ip.size() + port.size() + 3);
+  remote += ipv6 ? "[" : "";
+  remote += ip;
+  remote += ipv6 ? "]:" : ":";
+  remote += port;
+  return remote;
+}
+
+void HeadLines::keep(std::string_view line) {
+  const auto received = line.size();
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.empty()) return;  // the blank line ends a header block
+  // A hostile server may send hundreds of kilobytes of headers: the log keeps what fits.
+  line = line.substr(0, kMaxKeptLine);
+  if (lines.size() < kMaxKeptLines && kept_bytes + line.size() <= kMaxKeptBytes) {
+    lines.emplace_back(line);
+    kept_bytes += line.size();
+  } else {
+    ++dropped_lines;
+    dropped_bytes += received;
+  }
+}
+
+void HeadLines::clear() {
+  lines.clear();
+  kept_bytes = dropped_lines = dropped_bytes = 0;
+}
+
+std::optional<sockaddr_storage> socket_address(const std::string& ip, std::uint16_t port) {
+  sockaddr_storage address{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+  if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    return address;
+  }
+  if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    return address;
+  }
+  return std::nullopt;
+}
+
+std::optional<DirectRoute> direct_route(const Config& config, const std::string& url) {
+  if (!config.own_client || config.connections != Connections::fresh || config.method != "HEAD" ||
+      !config.data.empty() || !config.user.empty() || config.location ||
+      !config.interface.empty() || !config.proxy.empty() ||
+      config.http_version == HttpVersion::http2 || !config.resolve.empty() ||
+      !config.connect_to.empty()) {
+    return std::nullopt;
+  }
+  UrlHandle parsed{curl_url()};
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      url_part(parsed.get(), CURLUPART_SCHEME) != "http" ||
+      !url_part(parsed.get(), CURLUPART_USER).empty() ||
+      !url_part(parsed.get(), CURLUPART_ZONEID).empty()) {
+    return std::nullopt;
+  }
+  DirectRoute route;
+  const auto host = url_part(parsed.get(), CURLUPART_HOST);
+  const auto port = url_part(parsed.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  // Names libcurl would convert (IDN) are left to it.
+  if (host.empty() || std::ranges::any_of(host, [](char c) { return (c & 0x80) != 0; })) {
+    return std::nullopt;
+  }
+  route.port = static_cast<std::uint16_t>(std::stoi(port));
+  route.host = host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  route.address = socket_address(route.host, route.port);
+  if (route.address) route.remote = format_remote(route.host, port);
+  auto path = url_part(parsed.get(), CURLUPART_PATH);
+  if (path.empty()) path = "/";
+  if (const auto query = url_part(parsed.get(), CURLUPART_QUERY); !query.empty()) {
+    path += "?" + query;
+  }
+  const auto authority = route.port == 80 ? host : fmt::format("{}:{}", host, route.port);
+  auto request = head_request(config, path, authority);
+  if (!request) return std::nullopt;
+  route.request = std::move(*request);
+  return route;
+}
+
+void Exchange::start(const DirectRoute& route, const sockaddr_storage& address,
+                     BootClock::time_point now, HeadLines& head) {
+  route_ = &route;
+  started_ = now;
+  connected_at_.reset();
+  first_byte_.reset();
+  sent_ = 0;
+  partial_.clear();
+  status_line_ = true;
+  header_lines_ = 0;
+  any_byte_ = false;
+  status_ = code_ = 0;
+  errno_ = 0;
+  error_.clear();
+  state_ = State::connecting;
+  socket_ = UniqueFd{::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
+  if (!socket_) {
+    fail(CURLE_COULDNT_CONNECT, errno, fmt::format("socket: {}", std::strerror(errno)));
+    return;
+  }
+  const auto length = address.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  const int error = ::connect(socket_.get(), reinterpret_cast<const sockaddr*>(&address),
+                              static_cast<socklen_t>(length)) == 0
+                        ? 0
+                        : errno;
+  if (error == EINPROGRESS) return;
+  if (error != 0) {
+    fail_to_connect(error);
+    return;
+  }
+  advance(head);
+}
+
+void Exchange::fail_to_connect(int error) {
+  fail(
+      CURLE_COULDNT_CONNECT, error,
+      fmt::format("Failed to connect to {} port {} after {} ms: {}", route_->host, route_->port,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(BootClock::now() - started_)
+                      .count(),
+                  curl_easy_strerror(CURLE_COULDNT_CONNECT)));
+}
+
+short Exchange::events() const {
+  switch (state_) {
+    case State::connecting:
+    case State::sending:
+      return POLLOUT;
+    case State::receiving:
+      return POLLIN;
+    case State::over:
+      break;
+  }
+  return 0;
+}
+
+void Exchange::advance(HeadLines& head) {
+  if (state_ == State::connecting) {
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (::getsockopt(socket_.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+    if (error == EINPROGRESS || error == EALREADY) return;
+    if (error != 0) {
+      fail_to_connect(error);
+      return;
+    }
+    connected_at_ = BootClock::now();
+    state_ = State::sending;
+  }
+  if (state_ == State::sending) send_request();
+  if (state_ == State::receiving) receive(head);
+}
+
+void Exchange::send_request() {
+  const std::string& request = route_->request;
+  while (sent_ < request.size()) {
+    const auto written =
+        ::send(socket_.get(), request.data() + sent_, request.size() - sent_, MSG_NOSIGNAL);
+    if (written < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EINTR) continue;
+      const int error = errno;
+      fail(CURLE_SEND_ERROR, error, fmt::format("Send failure: {}", std::strerror(error)));
+      return;
+    }
+    sent_ += static_cast<std::size_t>(written);
+  }
+  state_ = State::receiving;
+}
+
+void Exchange::receive(HeadLines& head) {
+  std::array<char, 16 * 1024> buffer;  // NOLINT: filled by recv before it is read
+  while (state_ == State::receiving) {
+    const auto received = ::recv(socket_.get(), buffer.data(), buffer.size(), 0);
+    if (received < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EINTR) continue;
+      const int error = errno;
+      fail(CURLE_RECV_ERROR, error, fmt::format("Recv failure: {}", std::strerror(error)));
+      return;
+    }
+    if (received == 0) {
+      // Closed before the head ended: with its status line, that is the answer (as libcurl
+      // takes it); before, there was none.
+      if (status_line_) {
+        fail(CURLE_GOT_NOTHING, 0, "Empty reply from server");
+      } else {
+        succeed();
+      }
+      return;
+    }
+    if (!any_byte_) first_byte_ = BootClock::now();
+    any_byte_ = true;
+    std::string_view data{buffer.data(), static_cast<std::size_t>(received)};
+    while (state_ == State::receiving && !data.empty()) {
+      const auto end = data.find('\n');
+      if (end == std::string_view::npos) {
+        partial_.append(data);
+        data = {};
+        if (status_line_ && !may_be_http(partial_)) {
+          fail(CURLE_UNSUPPORTED_PROTOCOL, 0, "Received HTTP/0.9 when not allowed");
+        } else if (partial_.size() > kMaxHeaderLine) {
+          fail_too_long();
+        }
+        break;
+      }
+      std::string_view line = data.substr(0, end + 1);
+      data.remove_prefix(end + 1);
+      if (!partial_.empty()) {
+        partial_.append(line);
+        line = partial_;
+      }
+      if (line.size() > kMaxHeaderLine + 1) {
+        fail_too_long();
+        break;
+      }
+      if (take_line(line, head)) partial_.clear();
+    }
+  }
+}
+
+bool Exchange::take_line(std::string_view line, HeadLines& head) {
+  std::string_view content = line;
+  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
+    content.remove_suffix(1);
+  }
+  if (status_line_) {
+    if (!may_be_http(content)) {
+      fail(CURLE_UNSUPPORTED_PROTOCOL, 0, "Received HTTP/0.9 when not allowed");
+      return false;
+    }
+    std::string text;
+    if (!status_line_ok(content, status_, text)) {
+      fail(CURLE_UNSUPPORTED_PROTOCOL, 0, std::move(text));
+      return false;
+    }
+    status_line_ = false;
+    header_lines_ = 0;
+    head.keep(line);
+    return true;
+  }
+  if (content.empty()) {
+    // The head is over; a 1xx answer (but 101) is followed by the real one.
+    if (status_ >= 100 && status_ < 200 && status_ != 101) {
+      status_line_ = true;
+      return true;
+    }
+    succeed();
+    return true;
+  }
+  if (content.find('\0') != std::string_view::npos) {
+    fail(CURLE_WEIRD_SERVER_REPLY, 0, "Nul byte in header");
+    return false;
+  }
+  // A line folded onto the one before, which the first header has not.
+  const bool folded = header_lines_ > 0 && (content.front() == ' ' || content.front() == '\t');
+  ++header_lines_;
+  if (!folded && content.find(':') == std::string_view::npos) {
+    fail(CURLE_WEIRD_SERVER_REPLY, 0, "Header without colon");
+    return false;
+  }
+  head.keep(line);
+  return true;
+}
+
+void Exchange::expire(BootClock::time_point now) {
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count();
+  if (state_ == State::connecting) {
+    fail(CURLE_OPERATION_TIMEDOUT, 0,
+         fmt::format("Connection timed out after {} milliseconds", took));
+  } else {
+    fail(CURLE_OPERATION_TIMEDOUT, 0,
+         fmt::format("Operation timed out after {} milliseconds with 0 bytes received", took));
+  }
+}
+
+void Exchange::fail(int code, long os_errno, std::string text) {
+  code_ = code;
+  errno_ = os_errno;
+  error_ = std::move(text);
+  status_ = 0;
+  ended_ = BootClock::now();
+  state_ = State::over;
+  socket_.reset();
+}
+
+void Exchange::fail_too_long() {
+  fail(CURLE_WEIRD_SERVER_REPLY, 0,
+       fmt::format("Header line longer than {} bytes", kMaxHeaderLine));
+}
+
+void Exchange::succeed() {
+  ended_ = BootClock::now();
+  state_ = State::over;
+  socket_.reset();
+}
+
+}  // namespace upwatch

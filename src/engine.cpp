@@ -212,7 +212,7 @@ struct Engine::Impl {
     probe.remote = std::move(remote);
     probe.direct_index = exchanges.size();
     exchanges.push_back(&probe);
-    probe.exchange.start(*probe.route, address, Clock::now(), probe.head);
+    probe.exchange.start(*probe.route, address, Clock::now());
     if (probe.exchange.over()) {
       release(probe, setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
       return;
@@ -271,6 +271,19 @@ struct Engine::Impl {
     for (std::size_t i = first; i < entries.size(); ++i) {
       if (entries[i].revents != 0) woken.push_back(polled[i - first]);
     }
+  }
+
+  /// Waits at most `wait` (ppoll counts in nanoseconds) for the sockets of the exchanges in
+  /// `polled`, and notes those found ready.
+  void poll_exchanges(Clock::duration wait) {
+    ready.clear();
+    for (const Transfer* probe : polled) {
+      ready.push_back(
+          pollfd{.fd = probe->exchange.fd(), .events = probe->exchange.events(), .revents = 0});
+    }
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(wait);
+    const timespec timeout{.tv_sec = seconds.count(), .tv_nsec = (wait - seconds).count()};
+    if (::ppoll(ready.data(), ready.size(), &timeout, nullptr) > 0) note_ready(ready, 0);
   }
 
   /// Carries on the exchanges found ready, once any gap is known: one whose time ran out
@@ -484,6 +497,8 @@ struct Engine::Impl {
 
   /// Makes the tick timer readable at `when`.
   void arm_tick_timer(Clock::time_point when) {
+    if (when == tick_timer_at) return;
+    tick_timer_at = when;
     const auto since_boot = when.time_since_epoch();
     const auto seconds = std::chrono::floor<std::chrono::seconds>(since_boot);
     const itimerspec at{
@@ -537,22 +552,15 @@ struct Engine::Impl {
       if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
         wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
       }
-      const auto wait = wake_at - Clock::now();
-      if (wait <= Clock::duration::zero()) continue;
+      const auto wait = std::max(wake_at - Clock::now(), Clock::duration::zero());
       polled = exchanges;
       if (wait < kShortestWatchedWait && resolving == 0) {
-        if (exchanges.empty()) {
+        // A short wait, or none (behind the schedule): the exchanges are still served, as
+        // curl_multi_perform serves libcurl's transfers.
+        if (!exchanges.empty()) {
+          poll_exchanges(wait);
+        } else if (wait > Clock::duration::zero()) {
           std::this_thread::sleep_until(wake_at);
-        } else {
-          // ppoll waits in nanoseconds: the answers are taken (and timed) as they come.
-          ready.clear();
-          for (const Transfer* probe : polled) {
-            ready.push_back(pollfd{
-                .fd = probe->exchange.fd(), .events = probe->exchange.events(), .revents = 0});
-          }
-          const auto seconds = std::chrono::floor<std::chrono::seconds>(wait);
-          const timespec timeout{.tv_sec = seconds.count(), .tv_nsec = (wait - seconds).count()};
-          if (::ppoll(ready.data(), ready.size(), &timeout, nullptr) > 0) note_ready(ready, 0);
         }
         continue;
       }
@@ -591,6 +599,7 @@ struct Engine::Impl {
   MultiHandle multi;
   std::vector<ShareHandle> caches;  ///< connection caches of groups of URLs, when kept apart
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
+  Clock::time_point tick_timer_at{};              ///< when it was last set to be readable
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
   std::vector<Transfer*> exchanges;               ///< probes under way through upwatch's own client
   /// No exchange times out before this.

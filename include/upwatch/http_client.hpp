@@ -65,12 +65,11 @@ struct DirectRoute {
 /// result code, errno and error text).
 class Exchange {
  public:
-  /// Opens a connection to `address` for `route`'s request; the transfer starts `now`.
-  /// Carries on as far as it can at once.
-  void start(const DirectRoute& route, const sockaddr_storage& address, BootClock::time_point now,
-             HeadLines& head);
-  /// Carries on once poll(2) said the socket is ready: connects, sends, and reads the answer
-  /// into `head`, until it must wait again or is over.
+  /// Opens a connection to `address` for `route`'s request, and sends it if it can at once;
+  /// the transfer starts `now`.
+  void start(const DirectRoute& route, const sockaddr_storage& address, BootClock::time_point now);
+  /// Carries on once poll(2) found the socket ready: connects, sends, and reads the answer into
+  /// `head`, until it must wait again or is over.
   void advance(HeadLines& head);
   /// Ends it as timed out at `now`, as libcurl words it.
   void expire(BootClock::time_point now);

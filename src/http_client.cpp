@@ -297,13 +297,11 @@ void Exchange::start(const DirectRoute& route, const sockaddr_storage& address,
   send_request();
 }
 
-void Exchange::fail_to_connect(int error) {
-  fail(
-      CURLE_COULDNT_CONNECT, error,
-      fmt::format("Failed to connect to {} port {} after {} ms: {}", route_->host, route_->port,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(BootClock::now() - started_)
-                      .count(),
-                  curl_easy_strerror(CURLE_COULDNT_CONNECT)));
+void Exchange::fail_to_connect(int error, int code, BootClock::time_point now) {
+  fail(code, error,
+       fmt::format("Failed to connect to {} port {} after {} ms: {}", route_->host, route_->port,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count(),
+                   curl_easy_strerror(static_cast<CURLcode>(code))));
 }
 
 short Exchange::events() const {
@@ -450,14 +448,13 @@ bool Exchange::take_line(std::string_view line, HeadLines& head) {
 }
 
 void Exchange::expire(BootClock::time_point now) {
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count();
   if (state_ == State::connecting) {
-    fail(CURLE_OPERATION_TIMEDOUT, 0,
-         fmt::format("Connection timed out after {} milliseconds", took));
-  } else {
-    fail(CURLE_OPERATION_TIMEDOUT, 0,
-         fmt::format("Operation timed out after {} milliseconds with 0 bytes received", took));
+    fail_to_connect(0, CURLE_OPERATION_TIMEDOUT, now);
+    return;
   }
+  fail(CURLE_OPERATION_TIMEDOUT, 0,
+       fmt::format("Operation timed out after {} milliseconds with 0 bytes received",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count()));
 }
 
 void Exchange::fail(int code, long os_errno, std::string text) {

@@ -107,8 +107,9 @@ class Exchange {
   void fail(int code, long os_errno, std::string text);
   /// Ends it as an answer with a header line longer than libcurl takes.
   void fail_too_long();
-  /// Ends it as a connection that failed with `error`.
-  void fail_to_connect(int error);
+  /// Ends it as a connection that failed with `error` (libcurl's `code`) at `now`.
+  void fail_to_connect(int error, int code = 7 /* CURLE_COULDNT_CONNECT */,
+                       BootClock::time_point now = BootClock::now());
   /// Ends it, answered.
   void succeed();
   void send_request();

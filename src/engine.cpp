@@ -220,17 +220,14 @@ struct Engine::Impl {
     next_exchange_deadline = std::min(next_exchange_deadline, deadline_of(probe));
   }
 
-  /// Sends a probe to the address `ip`: through upwatch's own client if it may, else libcurl
-  /// with `resolve_entry` (CURLOPT_RESOLVE), if any.
-  void exchange_or_transfer(Transfer& probe, const std::string& ip,
-                            const std::string& resolve_entry = {}) {
-    if (probe.route != nullptr) {
-      if (const auto address = socket_address(ip, probe.route->port)) {
-        exchange(probe, *address, format_remote(ip, fmt::format_int(probe.route->port).c_str()));
-        return;
-      }
-    }
-    transfer(probe, resolve_entry);
+  /// Sends a probe to the address `ip` through upwatch's own client if it may; false if it
+  /// is left to libcurl.
+  bool exchanged(Transfer& probe, const std::string& ip) {
+    if (probe.route == nullptr) return false;
+    const auto address = socket_address(ip, probe.route->port);
+    if (!address) return false;
+    exchange(probe, *address, format_remote(ip, fmt::format_int(probe.route->port).c_str()));
+    return true;
   }
 
   /// When an exchange under way times out: at --max-time, or sooner at --connect-timeout
@@ -337,16 +334,10 @@ struct Engine::Impl {
           i == 0 ? first : acquire(Role::target, first.target, first.sequence, first.sent);
       probe.address = sorted[i];
       probe.resolving_took = resolving_took;
+      if (exchanged(probe, probe.address)) continue;
       probe.pinned.reset();
       if (!slist_append(probe.pinned, connect_to_entry(endpoint, probe.address).c_str())) {
         throw std::bad_alloc();
-      }
-      if (probe.route != nullptr) {
-        if (const auto address = socket_address(probe.address, probe.route->port)) {
-          exchange(probe, *address,
-                   format_remote(probe.address, fmt::format_int(probe.route->port).c_str()));
-          continue;
-        }
       }
       CURL* easy = probe.easy.get();
       check(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, probe.pinned.get()), "option");
@@ -375,7 +366,7 @@ struct Engine::Impl {
     } else if (resolution.addresses.size() == 1) {
       probe.resolving_took =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
-      exchange_or_transfer(probe, resolution.addresses.front(), entry);
+      if (!exchanged(probe, resolution.addresses.front())) transfer(probe, entry);
     } else {
       transfer(probe, entry);
     }

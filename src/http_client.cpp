@@ -273,14 +273,14 @@ void Exchange::start(const DirectRoute& route, const sockaddr_storage& address,
   partial_.clear();
   status_line_ = true;
   header_lines_ = 0;
-  any_byte_ = false;
   status_ = code_ = 0;
   errno_ = 0;
   error_.clear();
   state_ = State::connecting;
   socket_ = UniqueFd{::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
   if (!socket_) {
-    fail(CURLE_COULDNT_CONNECT, errno, fmt::format("socket: {}", std::strerror(errno)));
+    const int error = errno;
+    fail(CURLE_COULDNT_CONNECT, error, fmt::format("socket: {}", std::strerror(error)));
     return;
   }
   const auto length = address.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
@@ -373,8 +373,7 @@ void Exchange::receive(HeadLines& head) {
       }
       return;
     }
-    if (!any_byte_) first_byte_ = BootClock::now();
-    any_byte_ = true;
+    if (!first_byte_) first_byte_ = BootClock::now();
     std::string_view data{buffer.data(), static_cast<std::size_t>(received)};
     while (state_ == State::receiving && !data.empty()) {
       const auto end = data.find('\n');

@@ -124,7 +124,6 @@ class Exchange {
   std::string partial_;           ///< a line not yet whole
   bool status_line_ = true;       ///< the next line is a status line
   std::size_t header_lines_ = 0;  ///< header lines since the status line
-  bool any_byte_ = false;
   BootClock::time_point started_{};
   std::optional<BootClock::time_point> connected_at_;
   std::optional<BootClock::time_point> first_byte_;

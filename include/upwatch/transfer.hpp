@@ -19,15 +19,15 @@
 
 namespace upwatch {
 
-/// One reusable probe slot: an easy handle configured for one URL of the run, and the state
-/// of the probe it carries.
+/// One reusable probe slot of one URL of the run: an easy handle configured for it, an exchange
+/// through upwatch's own client, and the state of the probe it carries.
 struct Transfer {
   EasyHandle easy;
   Role role = Role::target;
   std::size_t target = 0;     ///< the URL's place among the run's (its slot of the schedule)
   std::string address;        ///< the address it is pinned to (--each-address), or ""
   SlistHandle pinned;         ///< CURLOPT_CONNECT_TO that pins it there
-  bool active = false;        ///< resolving its name or in the multi handle
+  bool active = false;        ///< resolving its name, in the multi handle or exchanging
   bool resolving = false;     ///< waiting for the resolver
   bool in_multi = false;      ///< added to the multi handle
   bool interrupted = false;   ///< in flight while upwatch did not run (a gap): a time-out

@@ -1,7 +1,6 @@
 #include "upwatch/engine.hpp"
 
 #include <fmt/format.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/timerfd.h>
 
@@ -13,7 +12,7 @@
 #include <thread>
 
 #include "upwatch/curl_handles.hpp"
-#include "upwatch/http_client.hpp"
+#include "upwatch/exchange_set.hpp"
 #include "upwatch/resolver.hpp"
 #include "upwatch/schedule.hpp"
 #include "upwatch/targets.hpp"
@@ -164,7 +163,7 @@ struct Engine::Impl {
       if (each_address) {
         fan_out(probe, config.targets[probe.target].addresses);
       } else if (probe.route != nullptr && probe.route->address) {
-        exchange(probe, *probe.route->address, probe.route->remote);
+        exchanges.start(probe, *probe.route->address, probe.route->remote);
       } else {
         transfer(probe);
       }
@@ -205,99 +204,15 @@ struct Engine::Impl {
     probe.in_multi = true;
   }
 
-  /// Sends a probe through upwatch's own client to `address`, named `remote` in the log.
-  void exchange(Transfer& probe, const sockaddr_storage& address, std::string remote) {
-    end_lookup(probe);
-    probe.direct = true;
-    probe.remote = std::move(remote);
-    probe.direct_index = exchanges.size();
-    exchanges.push_back(&probe);
-    probe.exchange.start(*probe.route, address, Clock::now());
-    if (probe.exchange.over()) {
-      release(probe, setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
-      return;
-    }
-    next_exchange_deadline = std::min(next_exchange_deadline, deadline_of(probe));
-  }
-
   /// Sends a probe to the address `ip` through upwatch's own client if it may; false if it
   /// is left to libcurl.
   bool exchanged(Transfer& probe, const std::string& ip) {
     if (probe.route == nullptr) return false;
     const auto address = socket_address(ip, probe.route->port);
     if (!address) return false;
-    exchange(probe, *address, format_remote(ip, fmt::format_int(probe.route->port).c_str()));
+    end_lookup(probe);
+    exchanges.start(probe, *address, format_remote(ip, fmt::format_int(probe.route->port).c_str()));
     return true;
-  }
-
-  /// When an exchange under way times out: at --max-time, or sooner at --connect-timeout
-  /// while it connects.
-  [[nodiscard]] Clock::time_point deadline_of(const Transfer& probe) const {
-    auto deadline = probe.sent + config.max_time;
-    if (config.connect_timeout && !probe.exchange.connected()) {
-      deadline = std::min(deadline, probe.exchange.started() + *config.connect_timeout);
-    }
-    return deadline;
-  }
-
-  /// Ends the exchanges whose time is out; returns when the next one still going will be, if
-  /// any.
-  std::optional<Clock::time_point> expire_exchanges(Clock::time_point now) {
-    if (exchanges.empty()) return std::nullopt;
-    if (now < next_exchange_deadline) return next_exchange_deadline;
-    next_exchange_deadline = Clock::time_point::max();
-    for (std::size_t i = 0; i < exchanges.size();) {
-      Transfer& probe = *exchanges[i];
-      const auto deadline = deadline_of(probe);
-      if (deadline > now) {
-        next_exchange_deadline = std::min(next_exchange_deadline, deadline);
-        ++i;
-        continue;
-      }
-      probe.exchange.expire(now);
-      release(probe, setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
-    }
-    if (exchanges.empty()) return std::nullopt;
-    return next_exchange_deadline;
-  }
-
-  /// Notes the exchanges whose sockets poll(2) found ready in `entries`, from `first` on, in
-  /// the order of `polled`.
-  template <typename PollEntries>
-  void note_ready(const PollEntries& entries, std::size_t first) {
-    for (std::size_t i = first; i < entries.size(); ++i) {
-      if (entries[i].revents != 0) woken.push_back(polled[i - first]);
-    }
-  }
-
-  /// Waits at most `wait` (ppoll counts in nanoseconds) for the sockets of the exchanges in
-  /// `polled`, and notes those found ready.
-  void poll_exchanges(Clock::duration wait) {
-    ready.clear();
-    for (const Transfer* probe : polled) {
-      ready.push_back(
-          pollfd{.fd = probe->exchange.fd(), .events = probe->exchange.events(), .revents = 0});
-    }
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(wait);
-    const timespec timeout{.tv_sec = seconds.count(), .tv_nsec = (wait - seconds).count()};
-    if (::ppoll(ready.data(), ready.size(), &timeout, nullptr) > 0) note_ready(ready, 0);
-  }
-
-  /// Carries on the exchanges found ready, once any gap is known: one whose time ran out
-  /// meanwhile (upwatch stopped, say) is timed out as libcurl would, not answered late.
-  void serve_exchanges(Clock::time_point now) {
-    for (Transfer* probe : woken) {
-      if (!probe->direct) continue;  // it ended meanwhile
-      if (now >= deadline_of(*probe)) {
-        probe->exchange.expire(now);
-      } else {
-        probe->exchange.advance(probe->head);
-      }
-      if (probe->exchange.over()) {
-        release(*probe, setup.exchanged_record(*probe, timekeeper.to_wall(probe->sent)));
-      }
-    }
-    woken.clear();
   }
 
   /// Sends the probe of one tick of a URL to each of `addresses` (--each-address): `first`
@@ -435,13 +350,7 @@ struct Engine::Impl {
   void release(Transfer& probe, ProbeRecord&& record) {
     if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.in_multi = false;
-    if (probe.direct) {
-      exchanges[probe.direct_index] = exchanges.back();
-      exchanges[probe.direct_index]->direct_index = probe.direct_index;
-      exchanges.pop_back();
-      probe.exchange.close();
-      probe.direct = false;
-    }
+    if (probe.direct) exchanges.remove(probe);
     end_lookup(probe);  // an answer that comes now is for nobody
     probe.active = false;
     --in_flight;
@@ -519,13 +428,13 @@ struct Engine::Impl {
           for (const auto& probe : probes) probe->interrupted = probe->interrupted || probe->active;
         }
       }
-      serve_exchanges(Clock::now());
+      exchanges.serve(Clock::now());
       for (next = due.first; next < due.end; ++next) launch(next, now.boot);
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
       collect_finished();
       const auto lookup_deadline = expire_lookups(Clock::now());
-      const auto exchange_deadline = expire_exchanges(Clock::now());
+      const auto exchange_deadline = exchanges.expire(Clock::now());
       if (!schedule.contains(next) && in_flight == 0) break;
       if (sinks.refresh && Clock::now() >= next_refresh) {
         sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
@@ -544,12 +453,11 @@ struct Engine::Impl {
         wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
       }
       const auto wait = std::max(wake_at - Clock::now(), Clock::duration::zero());
-      polled = exchanges;
       if (wait < kShortestWatchedWait && resolving == 0) {
         // A short wait, or none (behind the schedule): the exchanges are still served, as
         // curl_multi_perform serves libcurl's transfers.
         if (!exchanges.empty()) {
-          poll_exchanges(wait);
+          exchanges.poll(wait);
         } else if (wait > Clock::duration::zero()) {
           std::this_thread::sleep_until(wake_at);
         }
@@ -562,21 +470,14 @@ struct Engine::Impl {
           {curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
            curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}});
       if (resolver) resolver->watch(watched);
-      const auto first_exchange = watched.size();
-      for (const Transfer* probe : polled) {
-        watched.push_back(curl_waitfd{
-            .fd = probe->exchange.fd(),
-            .events = static_cast<short>(probe->exchange.events() == POLLIN ? CURL_WAIT_POLLIN
-                                                                            : CURL_WAIT_POLLOUT),
-            .revents = 0});
-      }
+      exchanges.watch(watched);
       check(curl_multi_poll(
                 multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
                 static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
                 nullptr),
             "poll");
       if (resolver) resolver->process(watched);
-      note_ready(watched, first_exchange);
+      exchanges.note_ready(watched);
     }
     close_overload_gap(next);
     return timekeeper.to_wall(Clock::now());
@@ -592,12 +493,11 @@ struct Engine::Impl {
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   Clock::time_point tick_timer_at{};              ///< when it was last set to be readable
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
-  std::vector<Transfer*> exchanges;               ///< probes under way through upwatch's own client
-  /// No exchange times out before this.
-  Clock::time_point next_exchange_deadline = Clock::time_point::max();
-  std::vector<Transfer*> polled;             ///< the exchanges of the last poll, in its order
-  std::vector<pollfd> ready;                 ///< their sockets, for a short wait
-  std::vector<Transfer*> woken;              ///< the exchanges the last poll found ready
+  /// The probes under way through upwatch's own client; each, once over, is released.
+  ExchangeSet exchanges{config.max_time, config.connect_timeout, [this](Transfer& probe) {
+                          release(probe,
+                                  setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
+                        }};
   std::vector<std::vector<Transfer*>> idle;  ///< idle slots of each URL, then the control's
   std::unique_ptr<Resolver> resolver;        ///< when a name is to be resolved
   std::size_t resolving = 0;                 ///< probes waiting for the resolver

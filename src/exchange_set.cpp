@@ -13,7 +13,9 @@ void ExchangeSet::start(Transfer& probe, const sockaddr_storage& address, std::s
   probe.remote = std::move(remote);
   probe.direct_index = exchanges_.size();
   exchanges_.push_back(&probe);
-  probe.exchange.start(*probe.route, address, BootClock::now());
+  // Pinned to an address (--each-address), it is named as libcurl names a --connect-to host.
+  probe.exchange.start(*probe.route, address, BootClock::now(),
+                       probe.address.empty() ? probe.route->host : probe.address);
   if (probe.exchange.over()) {
     finish_(probe);
     return;

@@ -113,8 +113,9 @@ void HeadLines::clear() {
 }
 
 void Exchange::start(const DirectRoute& route, const sockaddr_storage& address,
-                     BootClock::time_point now) {
+                     BootClock::time_point now, const std::string& name) {
   route_ = &route;
+  name_ = &name;
   started_ = now;
   connected_at_.reset();
   first_byte_.reset();
@@ -148,7 +149,7 @@ void Exchange::start(const DirectRoute& route, const sockaddr_storage& address,
 
 void Exchange::fail_to_connect(int error, int code, BootClock::time_point now) {
   fail(code, error,
-       fmt::format("Failed to connect to {} port {} after {} ms: {}", route_->host, route_->port,
+       fmt::format("Failed to connect to {} port {} after {} ms: {}", *name_, route_->port,
                    std::chrono::duration_cast<std::chrono::milliseconds>(now - started_).count(),
                    curl_easy_strerror(static_cast<CURLcode>(code))));
 }

@@ -64,7 +64,7 @@ Ended exchange_with(const std::string& answer, std::size_t piece = std::string::
   std::memcpy(&target, &address, sizeof address);
   upwatch::Exchange exchange;
   upwatch::HeadLines head;
-  exchange.start(route, target, upwatch::BootClock::now());
+  exchange.start(route, target, upwatch::BootClock::now(), route.host);
   // Carries the exchange on, `rounds` times at most, while its socket becomes ready within
   // `wait_ms`.
   const auto carry_on = [&](int wait_ms, int rounds) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli_fixture.hpp"
+#include "dns_server.hpp"
 #include "upwatch/commands.hpp"
 #include "upwatch/probe_log.hpp"
 #include "upwatch/unique_fd.hpp"
@@ -208,4 +209,41 @@ TEST_F(OwnClient, AnUnknownClientIsAnError) {
             upwatch::kExitUsage);
   EXPECT_EQ(err_, "upwatch: error: UPWATCH_CLIENT 'wget' is not 'libcurl' or 'upwatch'\n");
   EXPECT_EQ(server.requests(), 0U);
+}
+
+TEST_F(OwnClient, NamesAPinnedNodeThatRefusesAsLibcurlDoes) {
+  // lb.test has two nodes; nothing listens on the second.
+  TestServer server{parse_script("ok")};
+  upwatch::testing::DnsServer dns{upwatch::testing::DnsServer::Mode::answer};
+  dns.set_addresses({"127.0.0.1", "127.0.0.2"});
+  const auto url = "http://lb.test:" + std::to_string(server.port()) + "/health";
+  const std::vector<std::string> args{"--each-address",
+                                      "--dns-servers",
+                                      "127.0.0.1:" + std::to_string(dns.port()),
+                                      url,
+                                      "0.1",
+                                      "-c",
+                                      "2"};
+  ASSERT_EQ(run_with(false, "own.log", args), 1) << err_;
+  ASSERT_EQ(run_with(true, "libcurl.log", args), 1) << err_;
+  EXPECT_EQ(server.requests(), 4U);
+  const auto own = records_of("own.log");
+  const auto curl = records_of("libcurl.log");
+  ASSERT_EQ(own.size(), 4U);
+  ASSERT_EQ(curl.size(), 4U);
+  for (std::size_t k = 0; k < own.size(); ++k) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(own[k].address, curl[k].address);
+    EXPECT_EQ(own[k].outcome, curl[k].outcome);
+    EXPECT_EQ(own[k].remote, own[k].address + ":" + std::to_string(server.port()));
+    if (own[k].address == "127.0.0.2") {
+      EXPECT_EQ(format_as(own[k].outcome), "refused");
+      const auto words = [](const std::string& line) {
+        return line.substr(0, line.find(" after "));
+      };
+      EXPECT_EQ(words(own[k].lines.back()), words(curl[k].lines.back()));
+      EXPECT_EQ(words(own[k].lines.back()),
+                "curl: (7) Failed to connect to 127.0.0.2 port " + std::to_string(server.port()));
+    }
+  }
 }

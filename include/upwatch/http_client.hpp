@@ -44,8 +44,10 @@ struct HeadLines {
 class Exchange {
  public:
   /// Opens a connection to `address` for `route`'s request, and sends it if it can at once;
-  /// the transfer starts `now`.
-  void start(const DirectRoute& route, const sockaddr_storage& address, BootClock::time_point now);
+  /// the transfer starts `now`. Errors name the host `name` (which must outlive the exchange),
+  /// as libcurl names the URL's host, or the address a probe is pinned to.
+  void start(const DirectRoute& route, const sockaddr_storage& address, BootClock::time_point now,
+             const std::string& name);
   /// Carries on once poll(2) found the socket ready: connects, sends, and reads the answer into
   /// `head`, until it must wait again or is over.
   void advance(HeadLines& head);
@@ -96,6 +98,7 @@ class Exchange {
   bool take_line(std::string_view line, HeadLines& head);
 
   const DirectRoute* route_ = nullptr;
+  const std::string* name_ = nullptr;  ///< the host its errors name
   UniqueFd socket_;
   State state_ = State::over;
   std::size_t sent_ = 0;          ///< bytes of the request sent

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "dns_server.hpp"
 #include "upwatch/duration.hpp"
 #include "upwatch/probe_log.hpp"
 
@@ -125,7 +126,15 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
 
 TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
   TestServer server{parse_script("ok@v1*10,ok@v2*1,ok@v1*1,ok@v2")};
-  ASSERT_EQ(run({"--track", "x-app-version", "-c", "40", server.url(), "0.05"}), 0) << err_;
+  // A name that upwatch resolves, with a scripted DNS server, so that each probe has every
+  // phase but TLS.
+  upwatch::testing::DnsServer dns{upwatch::testing::DnsServer::Mode::answer};
+  dns.set_addresses({"127.0.0.1"});
+  const auto url = fmt::format("http://upwatch.test:{}/health", server.port());
+  ASSERT_EQ(run({"--track", "x-app-version", "-c", "40", "--dns-servers",
+                 fmt::format("127.0.0.1:{}", dns.port()), url, "0.05"}),
+            0)
+      << err_;
   ASSERT_EQ(run({"report", "--html", "versions.html"}), 0) << err_;
   const auto report = report_json();
   const auto shown = open_in_browser("versions.html", UPWATCH_SCREENSHOT_DIR "/versions.png");

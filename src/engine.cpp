@@ -399,11 +399,7 @@ struct Engine::Impl {
   void arm_tick_timer(Clock::time_point when) {
     if (when == tick_timer_at) return;
     tick_timer_at = when;
-    const auto since_boot = when.time_since_epoch();
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(since_boot);
-    const itimerspec at{
-        .it_interval = {},
-        .it_value = {.tv_sec = seconds.count(), .tv_nsec = (since_boot - seconds).count()}};
+    const itimerspec at{.it_interval = {}, .it_value = to_timespec(when.time_since_epoch())};
     if (timerfd_settime(tick_timer.get(), TFD_TIMER_ABSTIME, &at, nullptr) != 0) {
       throw std::system_error(errno, std::generic_category(), "timerfd_settime");
     }

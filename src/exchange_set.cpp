@@ -88,8 +88,7 @@ void ExchangeSet::poll(BootClock::duration wait) {
     ready_.push_back(
         pollfd{.fd = probe->exchange.fd(), .events = probe->exchange.events(), .revents = 0});
   }
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(wait);
-  const timespec timeout{.tv_sec = seconds.count(), .tv_nsec = (wait - seconds).count()};
+  const timespec timeout = to_timespec(wait);
   if (::ppoll(ready_.data(), ready_.size(), &timeout, nullptr) > 0) note(ready_, 0);
 }
 

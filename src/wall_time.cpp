@@ -83,6 +83,11 @@ BootClock::time_point BootClock::now() noexcept {
   return time_point{std::chrono::seconds{now.tv_sec} + std::chrono::nanoseconds{now.tv_nsec}};
 }
 
+timespec to_timespec(std::chrono::nanoseconds span) noexcept {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(span);
+  return {.tv_sec = seconds.count(), .tv_nsec = (span - seconds).count()};
+}
+
 ClockOrigin ClockOrigin::now() { return {BootClock::now(), std::chrono::system_clock::now()}; }
 
 WallTime ClockOrigin::to_wall(BootClock::time_point instant) const {

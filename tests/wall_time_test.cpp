@@ -64,3 +64,12 @@ TEST(WallTime, TheBootClockIsNoEarlierThanTheMonotonicClock) {
   const auto monotonic = std::chrono::steady_clock::now().time_since_epoch();
   EXPECT_GE(upwatch::BootClock::now().time_since_epoch(), monotonic);
 }
+
+TEST(ToTimespec, SplitsSecondsFromNanoseconds) {
+  const auto split = upwatch::to_timespec(std::chrono::nanoseconds{3'000'000'042});
+  EXPECT_EQ(split.tv_sec, 3);
+  EXPECT_EQ(split.tv_nsec, 42);
+  const auto zero = upwatch::to_timespec(std::chrono::nanoseconds{0});
+  EXPECT_EQ(zero.tv_sec, 0);
+  EXPECT_EQ(zero.tv_nsec, 0);
+}

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <time.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -34,6 +36,9 @@ struct BootClock {
   /// Reads CLOCK_BOOTTIME.
   [[nodiscard]] static time_point now() noexcept;
 };
+
+/// `span` (not negative) as the system calls take it: seconds and nanoseconds.
+[[nodiscard]] timespec to_timespec(std::chrono::nanoseconds span) noexcept;
 
 /// Pairs the boot clock with the wall clock at one instant, so that boot-clock times (which
 /// never jump) can be stamped with the wall-clock time they correspond to.

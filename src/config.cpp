@@ -379,6 +379,20 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                     {"--metrics-listen", "[ADDR:]PORT"},
                     {"--metrics-linger", "TIME"}});
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
+  // Every value that reaches a request line or header, or names where to connect.
+  for (const auto& [value, what] : {std::pair{&config.user_agent, "--user-agent"},
+                                    {&config.user, "--user"},
+                                    {&config.method, "--request"},
+                                    {&config.proxy, "--proxy"},
+                                    {&config.noproxy, "--noproxy"},
+                                    {&config.interface, "--interface"}}) {
+    check_one_line(*value, what);
+  }
+  for (const auto& [values, what] : {std::pair{&track_names, "--track"},
+                                     {&config.resolve, "--resolve"},
+                                     {&config.connect_to, "--connect-to"}}) {
+    for (const auto& value : *values) check_one_line(value, what);
+  }
 
   // INTERVAL is the last word that is not a URL, after at least one URL or a --url-file.
   if (interval_option_text.empty() && !positionals.empty() &&
@@ -486,13 +500,6 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
                                 : HttpVersion::automatic;
   config.connections = keep_alive ? Connections::keep_alive : Connections::fresh;
   config.live = live ? LiveMode::on : no_live ? LiveMode::off : LiveMode::automatic;
-  if (const char* client = std::getenv("UPWATCH_CLIENT"); client != nullptr && *client != '\0') {
-    if (std::string_view{client} != "libcurl" && std::string_view{client} != "upwatch") {
-      throw UsageError(
-          fmt::format("UPWATCH_CLIENT '{}' is not 'libcurl' or 'upwatch'", shown(client)));
-    }
-    config.own_client = std::string_view{client} == "upwatch";
-  }
   return {.config = std::move(config)};
 }
 

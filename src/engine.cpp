@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "upwatch/curl_handles.hpp"
-#include "upwatch/exchange_set.hpp"
 #include "upwatch/resolver.hpp"
 #include "upwatch/schedule.hpp"
 #include "upwatch/targets.hpp"
@@ -133,6 +132,7 @@ struct Engine::Impl {
     probe->resolving_took = {};
     probe->active = true;
     probe->interrupted = false;
+    probe->peer_reset = false;
     ++in_flight;
     return *probe;
   }
@@ -162,8 +162,6 @@ struct Engine::Impl {
     if (!lookup) {
       if (each_address) {
         fan_out(probe, config.targets[probe.target].addresses);
-      } else if (probe.route != nullptr && probe.route->address) {
-        exchanges.start(probe, *probe.route->address, probe.route->remote);
       } else {
         transfer(probe);
       }
@@ -204,17 +202,6 @@ struct Engine::Impl {
     probe.in_multi = true;
   }
 
-  /// Sends a probe to the address `ip` through upwatch's own client if it may; false if it
-  /// is left to libcurl.
-  bool exchanged(Transfer& probe, const std::string& ip) {
-    if (probe.route == nullptr) return false;
-    const auto address = socket_address(ip, probe.route->port);
-    if (!address) return false;
-    end_lookup(probe);
-    exchanges.start(probe, *address, format_remote(ip, fmt::format_int(probe.route->port).c_str()));
-    return true;
-  }
-
   /// Sends the probe of one tick of a URL to each of `addresses` (--each-address): `first`
   /// goes to the first, a slot more to each of the others, each pinned to its address with
   /// the URL's host name kept for Host and TLS. A new set is handed over first.
@@ -249,7 +236,6 @@ struct Engine::Impl {
           i == 0 ? first : acquire(Role::target, first.target, first.sequence, first.sent);
       probe.address = sorted[i];
       probe.resolving_took = resolving_took;
-      if (exchanged(probe, probe.address)) continue;
       probe.pinned.reset();
       if (!slist_append(probe.pinned, connect_to_entry(endpoint, probe.address).c_str())) {
         throw std::bad_alloc();
@@ -278,10 +264,6 @@ struct Engine::Impl {
         KeptAddresses{entry, resolution.addresses, Clock::now()};
     if (config.each_address && probe.role == Role::target) {
       fan_out(probe, resolution.addresses);
-    } else if (resolution.addresses.size() == 1) {
-      probe.resolving_took =
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
-      if (!exchanged(probe, resolution.addresses.front())) transfer(probe, entry);
     } else {
       transfer(probe, entry);
     }
@@ -350,7 +332,6 @@ struct Engine::Impl {
   void release(Transfer& probe, ProbeRecord&& record) {
     if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.in_multi = false;
-    if (probe.direct) exchanges.remove(probe);
     end_lookup(probe);  // an answer that comes now is for nobody
     probe.active = false;
     --in_flight;
@@ -390,7 +371,7 @@ struct Engine::Impl {
                        .sent = timekeeper.to_wall(probe->sent),
                        .outcome = Outcome::failure(Transport::abandoned),
                        .total = in_flight_for,
-                       .remote = probe->in_multi || probe->direct ? remote_of(*probe) : "-",
+                       .remote = probe->in_multi ? remote_of(*probe) : "-",
                        .lines = std::move(probe->head.lines)});
     }
   }
@@ -424,13 +405,11 @@ struct Engine::Impl {
           for (const auto& probe : probes) probe->interrupted = probe->interrupted || probe->active;
         }
       }
-      exchanges.serve(Clock::now());
       for (next = due.first; next < due.end; ++next) launch(next, now.boot);
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
       collect_finished();
       const auto lookup_deadline = expire_lookups(Clock::now());
-      const auto exchange_deadline = exchanges.expire(Clock::now());
       if (!schedule.contains(next) && in_flight == 0) break;
       if (sinks.refresh && Clock::now() >= next_refresh) {
         sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
@@ -443,20 +422,13 @@ struct Engine::Impl {
       auto wake_at =
           schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
       if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
-      if (exchange_deadline) wake_at = std::min(wake_at, *exchange_deadline);
       if (sinks.refresh) wake_at = std::min(wake_at, next_refresh);
       if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
         wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
       }
       const auto wait = std::max(wake_at - Clock::now(), Clock::duration::zero());
       if (wait < kShortestWatchedWait && resolving == 0) {
-        // A short wait, or none (behind the schedule): the exchanges are still served, as
-        // curl_multi_perform serves libcurl's transfers.
-        if (!exchanges.empty()) {
-          exchanges.poll(wait);
-        } else if (wait > Clock::duration::zero()) {
-          std::this_thread::sleep_until(wake_at);
-        }
+        if (wait > Clock::duration::zero()) std::this_thread::sleep_until(wake_at);
         continue;
       }
       // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
@@ -466,14 +438,12 @@ struct Engine::Impl {
           {curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
            curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}});
       if (resolver) resolver->watch(watched);
-      exchanges.watch(watched);
       check(curl_multi_poll(
                 multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
                 static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
                 nullptr),
             "poll");
       if (resolver) resolver->process(watched);
-      exchanges.note_ready(watched);
     }
     close_overload_gap(next);
     return timekeeper.to_wall(Clock::now());
@@ -489,11 +459,6 @@ struct Engine::Impl {
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   Clock::time_point tick_timer_at{};              ///< when it was last set to be readable
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
-  /// The probes under way through upwatch's own client; each, once over, is released.
-  ExchangeSet exchanges{config.max_time, config.connect_timeout, [this](Transfer& probe) {
-                          release(probe,
-                                  setup.exchanged_record(probe, timekeeper.to_wall(probe.sent)));
-                        }};
   std::vector<std::vector<Transfer*>> idle;  ///< idle slots of each URL, then the control's
   std::unique_ptr<Resolver> resolver;        ///< when a name is to be resolved
   std::size_t resolving = 0;                 ///< probes waiting for the resolver

@@ -60,11 +60,21 @@ std::uint64_t whole_number(const std::string& text, std::string_view what, std::
   return value;
 }
 
+void check_one_line(std::string_view value, std::string_view what) {
+  const auto at = value.find_first_of(std::string_view{"\r\n\0", 3});
+  if (at == std::string_view::npos) return;
+  constexpr auto name = [](char c) { return c == '\r' ? "CR" : c == '\n' ? "LF" : "NUL"; };
+  throw UsageError(fmt::format("bad {}: it holds a {} (byte {}), which would end a line of the "
+                               "request early and send what follows as more of it",
+                               what, name(value[at]), at + 1));
+}
+
 namespace {
 
 /// Checks a request header: "Name: value" or curl's "Name;" for an empty one, with a name
 /// of token characters, no line break, and not a URL (an option that swallowed the URL).
 void check_header(const std::string& header) {
+  check_one_line(header, "--header");
   const auto bad = [&](std::string_view why) {
     return UsageError(fmt::format("bad --header '{}': {}", redact_url(header), why));
   };
@@ -79,7 +89,6 @@ void check_header(const std::string& header) {
           std::string_view::npos) {
     throw bad("expected 'Name: value'");
   }
-  if (header.find_first_of("\r\n") != std::string::npos) throw bad("a header is one line");
 }
 
 }  // namespace

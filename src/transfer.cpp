@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
+#include "upwatch/failure_class.hpp"
 #include "upwatch/url.hpp"
 
 namespace upwatch {
@@ -23,6 +28,18 @@ extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr*
     std::memcpy(&opened, &address->addr, std::min<std::size_t>(address->addrlen, sizeof opened));
   }
   return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+/// Closes a socket libcurl is done with, noting whether the kernel had it reset: libcurl's TLS
+/// layer reports no errno for a connection reset under it.
+extern "C" int on_close_socket(void* user, curl_socket_t socket) {
+  tcp_info info{};
+  socklen_t size = sizeof info;
+  if (getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &size) == 0 &&
+      info.tcpi_state == TCP_CLOSE) {
+    static_cast<Transfer*>(user)->peer_reset = true;
+  }
+  return ::close(socket);
 }
 
 extern "C" std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -53,6 +70,24 @@ std::string format_address(const sockaddr_storage& address) {
   return format_remote(host.data(), port.data());
 }
 
+/// The headers of -H, and "Connection: close" on a fresh connection unless -H names Connection:
+/// HTTP/1.1 asks it of a client that will not reuse its connection (RFC 9112, 9.6), and the
+/// server, closing first, keeps the TIME_WAIT rather than the prober.
+std::vector<std::string> request_headers(const Config& config) {
+  auto headers = config.headers;
+  const auto names_connection = [](const std::string& header) {
+    constexpr std::string_view kName = "connection";
+    return header.size() > kName.size() && (header[kName.size()] == ':' ||
+                                            header[kName.size()] == ';') &&
+           std::ranges::equal(std::string_view{header}.substr(0, kName.size()), kName,
+                              [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  if (config.connections == Connections::fresh && std::ranges::none_of(headers, names_connection)) {
+    headers.emplace_back("Connection: close");
+  }
+  return headers;
+}
+
 }  // namespace
 
 long to_millis(std::chrono::nanoseconds value) {
@@ -63,7 +98,7 @@ long to_millis(std::chrono::nanoseconds value) {
 TransferSetup::TransferSetup(const Config& config)
     : config_(config),
       tracking_(config.track, config.track_body),
-      headers_(make_slist(config.headers)),
+      headers_(make_slist(request_headers(config))),
       resolve_(make_slist(config.resolve)),
       connect_to_(make_slist(config.connect_to)) {
   // libcurl parses a URL given as text again for every transfer; a parsed one it copies.
@@ -74,26 +109,14 @@ TransferSetup::TransferSetup(const Config& config)
     }
     return handle;
   };
-  for (const auto& target : config.targets) {
-    urls_.push_back(parsed(target.url));
-    routes_.push_back(direct_route(config, target.url));
-  }
-  if (!config.control_url.empty()) {
-    control_url_ = parsed(config.control_url);
-    control_route_ = direct_route(config, config.control_url);
-  }
-}
-
-const DirectRoute* TransferSetup::route(Role role, std::size_t target) const {
-  const auto& route = role == Role::control ? control_route_ : routes_[target];
-  return route ? &*route : nullptr;
+  for (const auto& target : config.targets) urls_.push_back(parsed(target.url));
+  if (!config.control_url.empty()) control_url_ = parsed(config.control_url);
 }
 
 std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) const {
   auto transfer = std::make_unique<Transfer>();
   transfer->role = role;
   transfer->target = target;
-  transfer->route = route(role, target);
   transfer->easy.reset(curl_easy_init());
   if (!transfer->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
   CURL* easy = transfer->easy.get();
@@ -108,6 +131,12 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   set(CURLOPT_HEADERDATA, static_cast<void*>(transfer.get()));
   set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
   set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
+  if (config_.connections == Connections::fresh) {
+    // A connection is the probe's alone only when it is fresh: then its state when it is
+    // closed is the probe's.
+    set(CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+    set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(transfer.get()));
+  }
   if (role == Role::target && tracking_.tracks_body()) {
     set(CURLOPT_WRITEFUNCTION, keep_body);
     set(CURLOPT_WRITEDATA, static_cast<void*>(transfer.get()));
@@ -204,18 +233,20 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  long os_errno = 0;
-  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-  auto record = record_of(
-      transfer,
-      {.code = code,
-       .os_errno = os_errno,
-       .message = transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code),
-       .status = status,
-       .total = transfer.resolving_took + std::chrono::microseconds{total}},
-      sent);
-  record.remote = remote_of(transfer);
-  record.phases = phase_times(transfer);
+  HeadLines& head = transfer.head;
+  const bool head_received = !head.lines.empty();
+  if (head.dropped_lines > 0) {
+    head.lines.push_back(fmt::format(
+        "upwatch: {} more header lines ({} bytes) not kept: at most {} lines, {} bytes a probe",
+        head.dropped_lines, head.dropped_bytes, kMaxKeptLines, kMaxKeptBytes));
+  }
+  ProbeRecord record{.sequence = transfer.sequence,
+                     .role = transfer.role,
+                     .sent = sent,
+                     .total = transfer.resolving_took + std::chrono::microseconds{total},
+                     .remote = remote_of(transfer),
+                     .lines = std::move(head.lines),
+                     .phases = phase_times(transfer)};
   // Addresses connected to before the one that answered: libcurl moved on from them (refused,
   // or slow to connect), which only made the probe slower, and would hide a dead node. A
   // single attempt is the remote itself: nothing to name, and no formatting per probe.
@@ -228,50 +259,8 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
       }
     }
   }
-  return record;
-}
-
-ProbeRecord TransferSetup::exchanged_record(Transfer& transfer, WallTime sent) const {
-  const Exchange& exchange = transfer.exchange;
-  const auto since_sent = [&](BootClock::time_point when) {
-    return std::chrono::duration_cast<std::chrono::microseconds>(when - transfer.sent);
-  };
-  auto record = record_of(transfer,
-                          {.code = exchange.code(),
-                           .os_errno = exchange.os_errno(),
-                           .message = exchange.error(),
-                           .status = exchange.status(),
-                           .total = since_sent(exchange.ended_at())},
-                          sent);
-  record.remote = remote_of(transfer);
-  if (transfer.resolving_took.count() > 0) {
-    record.phases[static_cast<std::size_t>(Phase::dns)] = transfer.resolving_took;
-  }
-  if (const auto connected = exchange.connected_at()) {
-    record.phases[static_cast<std::size_t>(Phase::connect)] = since_sent(*connected);
-  }
-  if (const auto first_byte = exchange.first_byte_at()) {
-    record.phases[static_cast<std::size_t>(Phase::first_byte)] = since_sent(*first_byte);
-  }
-  return record;
-}
-
-ProbeRecord TransferSetup::record_of(Transfer& transfer, const Ending& ending,
-                                     WallTime sent) const {
-  HeadLines& head = transfer.head;
-  const bool head_received = !head.lines.empty();
-  if (head.dropped_lines > 0) {
-    head.lines.push_back(fmt::format(
-        "upwatch: {} more header lines ({} bytes) not kept: at most {} lines, {} bytes a probe",
-        head.dropped_lines, head.dropped_bytes, kMaxKeptLines, kMaxKeptBytes));
-  }
-  ProbeRecord record{.sequence = transfer.sequence,
-                     .role = transfer.role,
-                     .sent = sent,
-                     .total = ending.total,
-                     .lines = std::move(head.lines)};
-  if (ending.code == CURLE_OK && ending.status >= 100 && ending.status <= 999) {
-    record.outcome = Outcome::http(static_cast<int>(ending.status));
+  if (code == CURLE_OK && status >= 100 && status <= 999) {
+    record.outcome = Outcome::http(static_cast<int>(status));
     // The control only tells whether the network carried an answer: its headers would
     // only crowd the log and its greps.
     if (transfer.role == Role::control) record.lines.clear();
@@ -279,11 +268,25 @@ ProbeRecord TransferSetup::record_of(Transfer& transfer, const Ending& ending,
       record.tracked = tracking_.values(record.lines, transfer.body);
     return record;
   }
-  record.outcome =
-      Outcome::failure(ending.code == CURLE_OK ? Transport::malformed
-                                               : classify_failure(ending.code, ending.os_errno,
-                                                                  ending.message, head_received));
-  record.lines.push_back(fmt::format("curl: ({}) {}", ending.code, ending.message));
+  if (code == CURLE_OK) {
+    // An HTTP/2 or HTTP/3 status libcurl took but no status of HTTP.
+    record.outcome = Outcome::failure(Transport::malformed);
+    record.lines.push_back(fmt::format("upwatch: status {} is not an HTTP status", status));
+    return record;
+  }
+  long os_errno = 0;
+  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+  record.outcome = Outcome::failure(classify_failure({
+      .code = code,
+      // The errno is read only for codes that set it: a reused handle keeps an old one.
+      .os_errno = os_errno,
+      .peer_reset = transfer.peer_reset,
+      .tls_done = record.phases[static_cast<std::size_t>(Phase::tls)].has_value(),
+      .head_received = head_received,
+  }));
+  record.lines.push_back(fmt::format("curl: ({}) {}", static_cast<int>(code),
+                                     transfer.error[0] != '\0' ? transfer.error.data()
+                                                               : curl_easy_strerror(code)));
   if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
     // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
     record.outcome = Outcome::failure(Transport::abandoned);
@@ -294,7 +297,6 @@ ProbeRecord TransferSetup::record_of(Transfer& transfer, const Ending& ending,
 }
 
 std::string remote_of(const Transfer& transfer) {
-  if (transfer.direct) return transfer.remote.empty() ? "-" : transfer.remote;
   char* ip = nullptr;
   if (curl_easy_getinfo(transfer.easy.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
       ip != nullptr && *ip != '\0') {
@@ -303,72 +305,6 @@ std::string remote_of(const Transfer& transfer) {
     return format_remote(ip, fmt::format_int(port).c_str());
   }
   return transfer.opened.empty() ? "-" : format_address(transfer.opened.back());
-}
-
-Transport classify_failure(int curl_code, long os_errno, std::string_view message,
-                           bool head_received) {
-  // The errno is read only for codes that set it: a reused handle keeps an old one.
-  const bool reset_by_peer = os_errno == ECONNRESET || os_errno == EPIPE;
-  switch (static_cast<CURLcode>(curl_code)) {
-    case CURLE_COULDNT_CONNECT:
-      switch (os_errno) {
-        case ECONNREFUSED:
-          return Transport::refused;
-        case ENETUNREACH:
-        case EHOSTUNREACH:
-        case ENETDOWN:
-          return Transport::unreachable;
-        default:
-          return Transport::connect;
-      }
-    case CURLE_OPERATION_TIMEDOUT:
-      return Transport::timeout;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return Transport::dns;
-    case CURLE_GOT_NOTHING:
-      return Transport::empty;
-    case CURLE_UNSUPPORTED_PROTOCOL:  // an HTTP/0.9-like answer with no status line
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_BAD_CONTENT_ENCODING:
-    case CURLE_TOO_MANY_REDIRECTS:
-      return Transport::malformed;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-      // A body libcurl could not decode is the answer's fault, not the connection's.
-      if (message.find("chunk") != std::string_view::npos) return Transport::malformed;
-      // A TLS alert after the handshake: TLS 1.3 servers refuse a client certificate (or its
-      // absence) only then.
-      if (message.find("SSL routines::") != std::string_view::npos &&
-          message.find(" alert ") != std::string_view::npos) {
-        return Transport::tls;
-      }
-      return Transport::reset;
-    case CURLE_OUT_OF_MEMORY:
-      // libcurl 7.88 reports a header too large to take as running out of memory.
-      return head_received ? Transport::malformed : Transport::error;
-    case CURLE_SSL_CONNECT_ERROR:
-      return reset_by_peer ? Transport::reset : Transport::tls;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CLIENTCERT:
-      return Transport::tls;
-    default:
-      return Transport::error;
-  }
 }
 
 }  // namespace upwatch

@@ -14,6 +14,7 @@
 
 #include "upwatch/curl_handles.hpp"
 #include "upwatch/error.hpp"
+#include "upwatch/options.hpp"
 
 namespace upwatch {
 
@@ -74,6 +75,7 @@ bool plausible_host(std::string_view host) {
 }  // namespace
 
 UrlParts check_url(const std::string& url, std::string_view what) {
+  check_one_line(url, what);
   const auto bad = [&](std::string_view why) {
     return UsageError(fmt::format("bad {} '{}': {}", what, redact_url(url), why));
   };
@@ -141,6 +143,17 @@ std::string redact_url(const std::string& url) {
   const auto at = url.rfind('@', end == std::string::npos ? std::string::npos : end);
   if (at == std::string::npos || at < start) return url;
   return url.substr(0, start) + "***" + url.substr(at);
+}
+
+std::string format_remote(std::string_view ip, std::string_view port) {
+  const bool ipv6 = ip.find(':') != std::string_view::npos;
+  std::string remote;
+  remote.reserve(ip.size() + port.size() + 3);
+  remote += ipv6 ? "[" : "";
+  remote += ip;
+  remote += ipv6 ? "]:" : ":";
+  remote += port;
+  return remote;
 }
 
 bool is_ip_address(std::string_view host) {

@@ -80,9 +80,6 @@ struct Config {
   std::string metrics_listen_text;              ///< --metrics-listen as given, for messages
   std::chrono::nanoseconds metrics_linger{0};   ///< --metrics-linger: wait for a last scrape
   bool quiet = false;                           ///< -q: nothing on stderr but errors
-  /// Plain http:// probes on fresh connections go through upwatch's own client, unless
-  /// UPWATCH_CLIENT=libcurl sends every probe through libcurl.
-  bool own_client = true;
 };
 
 /// The highest run number `report --run` takes.

@@ -17,6 +17,11 @@ namespace upwatch {
 /// number does not fill the terminal.
 [[nodiscard]] std::string shown(std::string_view text);
 
+/// Throws UsageError, naming `what` but not showing the value (it may be a secret), if `value`
+/// holds a CR, LF or NUL: in a request line or header it would end that line early, and what
+/// followed would be sent as more headers or a second request.
+void check_one_line(std::string_view value, std::string_view what);
+
 /// A duration from 1 ns to a year: seconds (0.05), or with a unit (250ms, 10m, 1h).
 [[nodiscard]] std::chrono::nanoseconds positive_duration(const std::string& text,
                                                          std::string_view what);

@@ -12,24 +12,25 @@
 
 #include "upwatch/config.hpp"
 #include "upwatch/curl_handles.hpp"
-#include "upwatch/http_client.hpp"
+#include "upwatch/head_lines.hpp"
 #include "upwatch/probe.hpp"
 #include "upwatch/tracking.hpp"
 #include "upwatch/wall_time.hpp"
 
 namespace upwatch {
 
-/// One reusable probe slot of one URL of the run: an easy handle configured for it, an exchange
-/// through upwatch's own client, and the state of the probe it carries.
+/// One reusable probe slot of one URL of the run: an easy handle configured for it, and the
+/// state of the probe it carries.
 struct Transfer {
   EasyHandle easy;
   Role role = Role::target;
   std::size_t target = 0;     ///< the URL's place among the run's (its slot of the schedule)
   std::string address;        ///< the address it is pinned to (--each-address), or ""
   SlistHandle pinned;         ///< CURLOPT_CONNECT_TO that pins it there
-  bool active = false;        ///< resolving its name, in the multi handle or exchanging
+  bool active = false;        ///< resolving its name or in the multi handle
   bool resolving = false;     ///< waiting for the resolver
   bool in_multi = false;      ///< added to the multi handle
+  bool peer_reset = false;    ///< its fresh connection was found reset when it was closed
   bool interrupted = false;   ///< in flight while upwatch did not run (a gap): a time-out
                               ///< then is upwatch's, not the service's
   std::uint64_t lookups = 0;  ///< look-ups started: tells a late answer from the current one
@@ -40,11 +41,6 @@ struct Transfer {
   HeadLines head;    ///< the status line and headers kept so far
   std::string body;  ///< its first kMaxTrackedBody bytes, when --track-body searches it
   std::array<char, CURL_ERROR_SIZE> error{};
-  const DirectRoute* route = nullptr;  ///< set if upwatch's own client may send its probes
-  bool direct = false;                 ///< the probe under way goes through that client
-  Exchange exchange;                   ///< the probe under way through upwatch's own client
-  std::size_t direct_index = 0;        ///< its place among the engine's exchanges under way
-  std::string remote;                  ///< where its exchange connects, as the log names it, or ""
   /// The addresses connections were opened to, in order (at most kMaxAttempts): libcurl
   /// reports no address for a connection that failed, nor for one it gave up to try the next.
   std::vector<sockaddr_storage> opened;
@@ -60,15 +56,10 @@ class TransferSetup {
   /// A new slot for `role` (of URL `target`), its easy handle configured for the run; throws
   /// std::runtime_error if libcurl fails.
   [[nodiscard]] std::unique_ptr<Transfer> make(Role role, std::size_t target) const;
-  /// The route of the probes of `role` (of URL `target`) through upwatch's own client, or
-  /// nullptr if libcurl sends them.
-  [[nodiscard]] const DirectRoute* route(Role role, std::size_t target) const;
   /// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`, with
   /// the values the run tracks if it is an answer of the URL; the lines are moved out of
   /// `transfer`.
   [[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) const;
-  /// The same of a probe whose exchange through upwatch's own client is over.
-  [[nodiscard]] ProbeRecord exchanged_record(Transfer& transfer, WallTime sent) const;
 
  private:
   const Config& config_;
@@ -78,21 +69,6 @@ class TransferSetup {
   SlistHandle connect_to_;
   std::vector<UrlHandle> urls_;                     ///< each URL parsed once, for all its transfers
   UrlHandle control_url_;                           ///< the control URL parsed, if there is one
-  std::vector<std::optional<DirectRoute>> routes_;  ///< each URL's through upwatch's client
-  std::optional<DirectRoute> control_route_;        ///< the control URL's
-
-  /// How a transfer ended, by either client.
-  struct Ending {
-    int code = 0;              ///< libcurl's result code, or the one it would have given
-    long os_errno = 0;         ///< the OS errno it saw
-    std::string_view message;  ///< the error text
-    long status = 0;           ///< the answer's HTTP status, 0 if none
-    std::chrono::microseconds total{};
-  };
-  /// The record of a probe that ended as `ending` says; its phases and addresses are left to
-  /// the caller.
-  [[nodiscard]] ProbeRecord record_of(Transfer& transfer, const Ending& ending,
-                                      WallTime sent) const;
 };
 
 /// When the probe of `transfer`, finished, reached each phase, from its sending.
@@ -104,11 +80,6 @@ class TransferSetup {
 
 /// The most connection attempts of a probe whose addresses are kept.
 inline constexpr std::size_t kMaxAttempts = 16;
-
-/// The transport failure a libcurl result code stands for, with the OS errno it saw, its
-/// error text, and whether any of the answer's head had arrived.
-[[nodiscard]] Transport classify_failure(int curl_code, long os_errno, std::string_view message,
-                                         bool head_received);
 
 /// A time as libcurl's millisecond options take it: rounded up, at least 1.
 [[nodiscard]] long to_millis(std::chrono::nanoseconds value);

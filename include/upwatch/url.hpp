@@ -36,6 +36,9 @@ struct UrlParts {
 /// text that does not parse as a URL has what looks like credentials hidden the same way.
 [[nodiscard]] std::string redact_url(const std::string& url);
 
+/// "127.0.0.1:8080" or "[::1]:8080": an address and port as the log names them.
+[[nodiscard]] std::string format_remote(std::string_view ip, std::string_view port);
+
 /// True if `host` is an IPv4 or IPv6 address (an IPv6 one with or without brackets).
 [[nodiscard]] bool is_ip_address(std::string_view host);
 

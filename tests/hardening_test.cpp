@@ -245,3 +245,42 @@ TEST_F(Cli, AUsersPasswordIsSentButNeverLogged) {
   }
   expect_report_retells(0);
 }
+
+TEST_F(Cli, ALineBreakOrNulInARequestValueSendsNothing) {
+  TestServer server{parse_script("ok")};
+  const std::string precious = "precious earlier results\n";
+  upwatch::testing::write_file(log_path(), precious);
+  const std::string smuggled = "x\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: victim\r\nX:";
+  upwatch::testing::write_file(dir_ + "/headers", std::string{"X-Ok: 1\nX-Bad: a\0b\n", 19});
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"-A", smuggled}, "--user-agent"},
+      {{"-H", "X-A: " + smuggled}, "--header"},
+      {{"-H", "@" + dir_ + "/headers"}, "--header"},
+      {{"-u", "user:s3cret\r\nX: y"}, "--user"},
+      {{"-X", "GET\r\nX"}, "--request"},
+      {{"-x", "http://127.0.0.1:9\n"}, "--proxy"},
+      {{"--noproxy", "a\nb"}, "--noproxy"},
+      {{"--track", "x-version\r\nX"}, "--track"},
+      {{"--resolve", "h.test:80:127.0.0.1\n"}, "--resolve"},
+      {{"--connect-to", "h.test:80:127.0.0.1:80\r"}, "--connect-to"},
+      {{"--control", server.url() + "\r\nX: y"}, "--control"},
+  };
+  for (const auto& [extra, option] : cases) {
+    auto args = extra;
+    args.insert(args.begin(), {server.url(), "0.05", "-c", "1"});
+    const std::string label = fmt::format("{}", fmt::join(extra, " "));
+    EXPECT_EQ(run(args), 2) << label;
+    EXPECT_TRUE(err_.starts_with("upwatch: error: bad " + option + ": it holds a "))
+        << label << ": " << err_;
+    EXPECT_EQ(std::ranges::count(err_, '\n'), 1) << label << ": " << err_;
+    EXPECT_EQ(err_.find("s3cret"), std::string::npos) << err_;
+    EXPECT_EQ(log_text(), precious) << label;
+  }
+  // A URL with a line break is refused too, however it came.
+  EXPECT_EQ(run({server.url() + "\r\nX: y", "0.05", "-c", "1"}), 2);
+  EXPECT_TRUE(err_.starts_with("upwatch: error: bad URL: it holds a CR")) << err_;
+  upwatch::testing::write_file(dir_ + "/urls", server.url() + "\rX\n");
+  EXPECT_EQ(run({"--url-file", dir_ + "/urls", "0.05", "-c", "1"}), 2);
+  EXPECT_NE(err_.find("it holds a CR"), std::string::npos) << err_;
+  EXPECT_EQ(server.requests(), 0U);
+}

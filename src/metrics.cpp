@@ -293,7 +293,10 @@ MetricsServer::MetricsServer(const ListenAddress& where, std::string_view spec,
                            : v6               ? fmt::format("[{}]:{}", where.host, where.port)
                                               : fmt::format("{}:{}", where.host, where.port);
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(bind, 1);
+    // Several threads, and a client that sends no request is dropped after a few seconds: one
+    // idle connection must not hold every scrape up for civetweb's default 30 s.
+    exposer_ = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
+        "listening_ports", bind, "num_threads", "4", "request_timeout_ms", "5000"});
   } catch (const std::exception& error) {
     throw UsageError(
         fmt::format("--metrics-listen {}: cannot listen there: {}", spec, error.what()));

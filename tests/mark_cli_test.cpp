@@ -30,7 +30,9 @@ std::vector<std::string> mark_lines(const std::string& summary) {
 
 TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   TestServer server{parse_script("ok*6,502*4,ok")};
-  auto probing = start({server.url(), "0.1", "-c", "20", "--no-live"});
+  // The run goes on until the marks are made (each is written before `mark` exits), however
+  // slowly `mark` starts on a loaded machine.
+  auto probing = start({server.url(), "0.1", "--no-live"});
   ASSERT_TRUE(eventually([&] { return server.requests() >= 3; }, kGenerous));
   // The run holds the log against a second run, not against a mark.
   EXPECT_EQ(run({"mark", "drained", "s1"}), 0) << err_;
@@ -38,9 +40,10 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   // Probe #13 is sent three intervals after #10, the first good one after the window.
   ASSERT_TRUE(eventually([&] { return server.requests() >= 14; }, kGenerous));
   EXPECT_EQ(run({"mark", "-o", "testlog.log", "healthy s2 run=3"}), 0) << err_;
+  ASSERT_TRUE(eventually([&] { return server.requests() >= 20; }, kGenerous));
+  probing->signal(SIGINT);
   ASSERT_EQ(probing->wait(kGenerous), 1);
   const std::string live = probing->out();
-  EXPECT_EQ(server.requests(), 20U);  // the marks took nothing from the probes
 
   const auto all = runs();  // no bad line
   ASSERT_EQ(all.size(), 1U);
@@ -48,7 +51,10 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   EXPECT_EQ(all[0].marks[0].text, "drained s1");
   EXPECT_EQ(all[0].marks[1].text, "healthy s2 run=3");  // its last word is not a run's id
   EXPECT_LE(all[0].marks[0].time, all[0].marks[1].time);
-  EXPECT_EQ(all[0].records.size(), 20U);
+  // The marks took nothing from the probes: a record for each request (and one more, if the
+  // last probe was sent as the run was stopped, before the server read it).
+  EXPECT_GE(all[0].records.size(), std::max<std::uint64_t>(20, server.requests()));
+  EXPECT_LE(all[0].records.size(), server.requests() + 1);
   EXPECT_EQ(occurrences(log_text(), "# upwatch mark time="), 2U);
 
   // report retells the run's summary word for word, then the marks with the window.

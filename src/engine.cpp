@@ -459,9 +459,9 @@ struct Engine::Impl {
   UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
   Clock::time_point tick_timer_at{};              ///< when it was last set to be readable
   std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
-  std::vector<std::vector<Transfer*>> idle;  ///< idle slots of each URL, then the control's
-  std::unique_ptr<Resolver> resolver;        ///< when a name is to be resolved
-  std::size_t resolving = 0;                 ///< probes waiting for the resolver
+  std::vector<std::vector<Transfer*>> idle;       ///< idle slots of each URL, then the control's
+  std::unique_ptr<Resolver> resolver;             ///< when a name is to be resolved
+  std::size_t resolving = 0;                      ///< probes waiting for the resolver
   /// The addresses last found for each URL and the control, kept with --keep-alive.
   struct KeptAddresses {
     std::string entry;                   ///< as CURLOPT_RESOLVE takes it

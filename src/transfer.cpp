@@ -77,10 +77,11 @@ std::vector<std::string> request_headers(const Config& config) {
   auto headers = config.headers;
   const auto names_connection = [](const std::string& header) {
     constexpr std::string_view kName = "connection";
-    return header.size() > kName.size() && (header[kName.size()] == ':' ||
-                                            header[kName.size()] == ';') &&
-           std::ranges::equal(std::string_view{header}.substr(0, kName.size()), kName,
-                              [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    return header.size() > kName.size() &&
+           (header[kName.size()] == ':' || header[kName.size()] == ';') &&
+           std::ranges::equal(
+               std::string_view{header}.substr(0, kName.size()), kName,
+               [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   };
   if (config.connections == Connections::fresh && std::ranges::none_of(headers, names_connection)) {
     headers.emplace_back("Connection: close");
@@ -284,9 +285,9 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
       .tls_done = record.phases[static_cast<std::size_t>(Phase::tls)].has_value(),
       .head_received = head_received,
   }));
-  record.lines.push_back(fmt::format("curl: ({}) {}", static_cast<int>(code),
-                                     transfer.error[0] != '\0' ? transfer.error.data()
-                                                               : curl_easy_strerror(code)));
+  record.lines.push_back(
+      fmt::format("curl: ({}) {}", static_cast<int>(code),
+                  transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
   if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
     // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
     record.outcome = Outcome::failure(Transport::abandoned);

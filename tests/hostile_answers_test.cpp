@@ -112,11 +112,12 @@ std::vector<Answer> answers() {
       {"UnknownContentEncoding", kOk + "Content-Encoding: bogus\r\n" + kEnd},
       // 1xx sequences.
       {"ContinueThen200", "HTTP/1.1 100 Continue\r\n\r\n" + kOk + kEnd},
-      {"EarlyHintsThen503", "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 503 X\r\n" +
-                                kEnd},
+      {"EarlyHintsThen503",
+       "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 503 X\r\n" + kEnd},
       {"ContinueOnly", "HTTP/1.1 100 Continue\r\n\r\n"},
       {"SwitchingProtocolsUnasked", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"},
-      {"FiveContinuesThen200", [] {
+      {"FiveContinuesThen200",
+       [] {
          std::string many;
          for (int i = 0; i < 5; ++i) many += "HTTP/1.1 100 Continue\r\n\r\n";
          return many + kOk + kEnd;
@@ -141,8 +142,9 @@ class HostileAnswer : public Cli, public ::testing::WithParamInterface<Answer> {
  protected:
   /// How the curl CLI ends a HEAD of `url`, within --max-time 1.
   Ending curl_ending(const std::string& url) {
-    Process curl{{"/usr/bin/curl", "-s", "-o", "/dev/null", "-I", "-m", "1", "-w", "%{http_code}", url},
-                 dir_};
+    Process curl{
+        {"/usr/bin/curl", "-s", "-o", "/dev/null", "-I", "-m", "1", "-w", "%{http_code}", url},
+        dir_};
     Ending ending;
     ending.code = curl.wait(kGenerous);
     const auto out = curl.out();

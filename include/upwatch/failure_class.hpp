@@ -34,9 +34,9 @@ enum class ClassRule : std::uint8_t {
 
 /// One row of the failure table: a libcurl result code and the class of a probe it ends.
 struct FailureRow {
-  int code = 0;            ///< the CURLcode
-  std::string_view name;   ///< its name in curl.h, as docs/failure-classes.md lists it
-  Transport transport{};   ///< its class, or the class its rule falls back to
+  int code = 0;           ///< the CURLcode
+  std::string_view name;  ///< its name in curl.h, as docs/failure-classes.md lists it
+  Transport transport{};  ///< its class, or the class its rule falls back to
   ClassRule rule = ClassRule::fixed;
 };
 

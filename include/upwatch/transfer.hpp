@@ -67,8 +67,8 @@ class TransferSetup {
   SlistHandle headers_;
   SlistHandle resolve_;
   SlistHandle connect_to_;
-  std::vector<UrlHandle> urls_;                     ///< each URL parsed once, for all its transfers
-  UrlHandle control_url_;                           ///< the control URL parsed, if there is one
+  std::vector<UrlHandle> urls_;  ///< each URL parsed once, for all its transfers
+  UrlHandle control_url_;        ///< the control URL parsed, if there is one
 };
 
 /// When the probe of `transfer`, finished, reached each phase, from its sending.

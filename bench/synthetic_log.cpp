@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "upwatch/probe_log.hpp"
+#include "upwatch/log/probe_log.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <exception>
 
-#include "upwatch/commands.hpp"
-#include "upwatch/config.hpp"
-#include "upwatch/curl_handles.hpp"
-#include "upwatch/error.hpp"
+#include "upwatch/cli/command_line.hpp"
+#include "upwatch/cli/commands.hpp"
+#include "upwatch/core/curl_handles.hpp"
+#include "upwatch/core/error.hpp"
 
 namespace {
 

@@ -6,11 +6,11 @@
 #include <sstream>
 #include <string>
 
-#include "upwatch/logged_run.hpp"
-#include "upwatch/probe_jsonl.hpp"
-#include "upwatch/probe_log.hpp"
-#include "upwatch/report.hpp"
-#include "upwatch/script_log.hpp"
+#include "upwatch/analysis/logged_run.hpp"
+#include "upwatch/log/probe_jsonl.hpp"
+#include "upwatch/log/probe_log.hpp"
+#include "upwatch/log/script_log.hpp"
+#include "upwatch/report/report.hpp"
 
 namespace {
 

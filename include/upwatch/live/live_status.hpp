@@ -1,0 +1,77 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "upwatch/analysis/outage.hpp"
+#include "upwatch/analysis/targets.hpp"
+
+namespace upwatch {
+
+/// Whether the text is coloured (SGR sequences) for a terminal.
+enum class Colour : std::uint8_t { none, ansi };
+
+/// Text for a terminal, with the width it takes on screen (escape sequences take none).
+struct ScreenText {
+  std::string text;
+  std::size_t width = 0;
+};
+
+/// What a run looks like so far, for people watching it: fed the analysis' events in sequence
+/// order (the same road as the summary), it makes the lines of events that matter and the
+/// one-line status. Pure: it never reads a clock or writes anywhere.
+class LiveStatus final : public AnalysisObserver {
+ public:
+  /// The status of a run that started at `start`, probing every `interval`.
+  LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour);
+
+  void on_probe(const JudgedProbe& probe) override;
+  void on_gap(const Gap& gap) override;
+  void on_version(std::uint64_t sequence, WallTime sent, const VersionNews& news) override;
+  void on_window_opened(const DowntimeWindow& window) override;
+  void on_window_closed(const DowntimeWindow& window) override;
+  /// The URL's name resolved to a new set of addresses (--each-address).
+  void on_addresses(const AddressSet& set);
+
+  /// The event lines made since the last call (a window began or ended, a gap), oldest first.
+  [[nodiscard]] std::vector<ScreenText> take_events();
+  /// The status line at `now`, when `sent` probes of the URL were sent, at most `columns`
+  /// wide: fields that do not fit are left out from the right.
+  [[nodiscard]] ScreenText status(WallTime now, std::uint64_t sent, std::size_t columns) const;
+
+ private:
+  /// Answers whose latencies make the "recent p50".
+  static constexpr std::size_t kRecent = 100;
+
+  /// `text` in the colour `sgr` ("1;31"), if colour is on.
+  [[nodiscard]] std::string paint(std::string_view text, std::string_view sgr) const;
+  void add_event(WallTime time, std::string_view label, std::string_view sgr,
+                 std::string_view text);
+  /// What the live view knows of a tracked name.
+  struct Version {
+    std::string name;
+    std::string latest;      ///< the value that answered first most recently
+    std::string mixed_with;  ///< the value switched from, while it still answers; "" if none
+  };
+
+  WallTime start_;
+  std::chrono::nanoseconds interval_;
+  Colour colour_;
+  std::vector<ScreenText> events_;
+  std::uint64_t failed_ = 0;
+  std::uint64_t windows_ = 0;
+  std::optional<WallTime> down_since_;   ///< the start of the window open, if one is
+  std::optional<Outcome> last_outcome_;  ///< of the last probe judged
+  std::uint64_t last_sequence_ = 0;
+  WallTime last_answer_;                                     ///< when the last judged probe ended
+  std::array<std::chrono::microseconds, kRecent> recent_{};  ///< a ring of good probes' totals
+  std::size_t recent_count_ = 0;
+  std::vector<std::string> addresses_;  ///< the last set, for what came and went
+  std::vector<Version> versions_;       ///< of the tracked names, in the order first seen
+};
+
+}  // namespace upwatch

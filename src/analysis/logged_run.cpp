@@ -1,0 +1,316 @@
+#include "upwatch/analysis/logged_run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "upwatch/core/duration.hpp"
+#include "upwatch/core/tracking.hpp"
+#include "upwatch/log/log_lines.hpp"
+#include "upwatch/log/probe_jsonl.hpp"
+#include "upwatch/log/probe_log.hpp"
+#include "upwatch/log/script_log.hpp"
+
+namespace upwatch {
+
+namespace {
+
+/// The most runs of a log kept open at once (begun, not ended); when another begins, the
+/// one begun first is closed as it stands. Memory stays bounded whatever the log.
+constexpr std::size_t kOpenRunsKept = 16;
+/// The line numbers kept for the warning about lines that could not be read.
+constexpr std::size_t kBadLinesKept = 20;
+
+}  // namespace
+
+/// Builds one LoggedRun per run as the readers hand over headers, records and ends, and hands
+/// each to `on_closed` the moment it ends, so that a log of any number of runs is read in
+/// bounded memory. Lines of a run are told apart by its identifier, not by their position.
+class RunBuilder final : public LogVisitor {
+ public:
+  RunBuilder(std::function<void(LoggedRun&&)> on_closed, Timelines timelines,
+             std::vector<std::string> track)
+      : on_closed_(std::move(on_closed)), timelines_(timelines), track_(std::move(track)) {}
+  /// Where what is read from the log being read goes.
+  void reading(LogReading* reading) { reading_ = reading; }
+  RunBuilder(const RunBuilder&) = delete;
+  RunBuilder& operator=(const RunBuilder&) = delete;
+  ~RunBuilder() override = default;
+
+  void on_run(RunHeader header) override {
+    ++reading_->runs;
+    if (!header.id.empty() && find(header.id) != nullptr) return;  // a log reopened mid-run
+    if (header.id.empty()) {
+      if (auto* unnamed = find_named("")) close(*unnamed);  // runs without id follow each other
+    }
+    if (open_.size() == kOpenRunsKept) close(open_.front());
+    auto expectation = StatusExpectation::parse(header.expect);
+    const auto interval = header.interval;
+    const auto start = header.start;
+    for (const auto& name : track_) {
+      if (std::ranges::find(header.track, name) == header.track.end()) header.track.push_back(name);
+    }
+    TargetsAnalysis analysis{expectation.value_or(StatusExpectation{}), interval, header.track,
+                             all_urls(header.url, header.more_urls), header.each_address};
+    open_.push_back({.header = std::move(header),
+                     .analysis = std::move(analysis),
+                     .expectation_known = expectation.has_value(),
+                     .last_activity = start});
+    if (timelines_ == Timelines::build) {
+      auto& run = open_.back();
+      run.timeline = std::make_unique<Timeline>(start);
+      run.analysis.observe(run.timeline.get());
+    }
+  }
+
+  void on_header(const RunHeader& header) override {
+    auto* run = find(header.id);
+    if (run == nullptr) return;
+    auto track = std::move(run->header.track);  // what the analysis follows, as it began
+    run->header = header;
+    run->header.track = std::move(track);
+  }
+
+  void on_record(std::string_view id, ProbeRecord record) override {
+    auto* run = find(id);
+    if (run == nullptr) return;  // of no run this log begins
+    run->last_activity =
+        std::max(run->last_activity,
+                 record.sent + std::chrono::duration_cast<std::chrono::milliseconds>(record.total));
+    track_from_headers(record, run->header.track);
+    run->analysis.add(record);
+    ++run->records;
+  }
+
+  void on_gap(std::string_view id, const Gap& gap) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->last_activity = std::max(run->last_activity, gap.end);
+    run->analysis.add_gap(gap);
+  }
+
+  void on_addresses(std::string_view id, const AddressSet& set) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->analysis.add_addresses(set);
+  }
+
+  void on_lost(std::string_view id, const LostRecords& lost) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->notes.push_back(fmt::format(
+        "{} could not be written to this log from {} to {} (it was full, or its reader fell "
+        "behind): the probes missing from it are gaps, not uptime",
+        lost.records == 1 ? "1 record" : fmt::format("{} records", lost.records),
+        format_iso_utc(lost.start), format_iso_utc(lost.end)));
+  }
+
+  void on_mark(const Mark& mark) override {
+    auto* run = find("");
+    if (run == nullptr) return;
+    if (run->marks.size() < kMarksListed) {
+      run->marks.push_back(mark);
+    } else {
+      ++run->marks_unlisted;
+    }
+  }
+
+  void on_end(std::string_view id, WallTime end) override {
+    auto* run = find(id);
+    if (run == nullptr) return;
+    run->end = end;
+    close(*run);
+  }
+
+  void on_bad_line(std::size_t number) override {
+    ++reading_->bad_line_count;
+    if (reading_->bad_lines.size() < kBadLinesKept) reading_->bad_lines.push_back(number);
+  }
+
+  /// Closes the runs still open at the end of the log, in the order they began.
+  void finish() {
+    while (!open_.empty()) close(open_.front());
+  }
+
+ private:
+  struct Open {
+    RunHeader header;
+    TargetsAnalysis analysis;
+    bool expectation_known = true;
+    std::optional<WallTime> end;
+    WallTime last_activity;
+    std::uint64_t records = 0;
+    std::vector<std::string> notes;
+    std::vector<Mark> marks;
+    std::uint64_t marks_unlisted = 0;
+    std::unique_ptr<Timeline> timeline;  ///< where the analysis tells its events, if drawn
+  };
+
+  Open* find_named(std::string_view id) {
+    const auto it =
+        std::ranges::find_if(open_, [&](const Open& run) { return run.header.id == id; });
+    return it == open_.end() ? nullptr : &*it;
+  }
+
+  /// The open run named `id`, or for "" the last begun.
+  Open* find(std::string_view id) {
+    if (id.empty()) return open_.empty() ? nullptr : &open_.back();
+    return find_named(id);
+  }
+
+  void close(Open& run) {
+    RunInfo info{.start = run.header.start,
+                 .end = run.end.value_or(run.last_activity),
+                 .url = std::move(run.header.url),
+                 .more_urls = std::move(run.header.more_urls),
+                 .proxy = std::move(run.header.proxy),
+                 .control = std::move(run.header.control),
+                 .vantage = std::move(run.header.vantage),
+                 .interval = run.header.interval};
+    info.notes = std::move(run.notes);
+    info.marks = std::move(run.marks);
+    info.marks_unlisted = run.marks_unlisted;
+    if (!run.end) {
+      info.notes.push_back(
+          "this run ended without writing its summary (killed?): END is the end of its last "
+          "record");
+    }
+    if (!run.expectation_known) {
+      info.notes.push_back("the log's --expect '" + run.header.expect +
+                           "' is unreadable: statuses below 500 were counted as up");
+    }
+    if (run.header.version == kScriptLogVersion) {
+      info.latency_recorded = false;
+      info.notes.push_back(
+          "read from the bash loop's log: times come from the servers' date: headers, to the "
+          "second, and it cannot show refused, reset or timed-out probes, which curl never wrote "
+          "to it");
+    }
+    LoggedRun closed{.info = std::move(info),
+                     .results = std::move(run.analysis).finish(),
+                     .records = run.records,
+                     .summarized = run.end.has_value()};
+    if (run.timeline) closed.timeline = std::move(*run.timeline);
+    open_.erase(open_.begin() + (&run - open_.data()));
+    on_closed_(std::move(closed));
+  }
+
+  std::function<void(LoggedRun&&)> on_closed_;
+  Timelines timelines_;
+  std::vector<std::string> track_;  ///< names to follow in every run besides its own
+  LogReading* reading_ = nullptr;
+  std::vector<Open> open_;  ///< in the order they began
+};
+
+std::string_view format_as(LogFormat format) {
+  switch (format) {
+    case LogFormat::text:
+      return "upwatch log";
+    case LogFormat::jsonl:
+      return "upwatch JSON Lines log";
+    case LogFormat::script:
+      return "bash loop log";
+  }
+  return "log";
+}
+
+LogFormat detect_format(std::string_view first_line) {
+  if (first_line.starts_with("{")) return LogFormat::jsonl;
+  if (first_line.starts_with("HTTP/") || first_line.starts_with("START: "))
+    return LogFormat::script;
+  return LogFormat::text;
+}
+
+RunReader::RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines,
+                     std::vector<std::string> track)
+    : builder_(std::make_unique<RunBuilder>(std::move(on_run), timelines, std::move(track))) {}
+
+RunReader::~RunReader() = default;
+
+LogReading RunReader::read(std::istream& in) {
+  LineReader lines{in};
+  std::string first_line;
+  while (lines.next(first_line) && first_line.empty()) {
+  }
+  LogReading reading{.format = detect_format(first_line)};
+  if (lines.number() > 0) lines.push_back(std::move(first_line));
+  builder_->reading(&reading);
+  if (reading.format == LogFormat::jsonl) {
+    read_jsonl(lines, *builder_);
+  } else {
+    // The bash loop's log and upwatch's may follow each other in one file (both default to
+    // testlog.log): each reader stops where the other's lines begin.
+    auto format = reading.format;
+    for (std::string line; lines.next(line);) {
+      lines.push_back(std::move(line));
+      if (format == LogFormat::script) {
+        read_script_log(lines, *builder_);
+        format = LogFormat::text;
+      } else {
+        read_log(lines, *builder_);
+        format = LogFormat::script;
+      }
+    }
+  }
+  builder_->reading(nullptr);
+  return reading;
+}
+
+void RunReader::finish() {
+  LogReading unused;
+  builder_->reading(&unused);
+  builder_->finish();
+  builder_->reading(nullptr);
+}
+
+LogReading read_runs(std::istream& in) {
+  std::vector<LoggedRun> runs;
+  RunReader reader{[&](LoggedRun&& run) { runs.push_back(std::move(run)); }};
+  auto reading = reader.read(in);
+  reader.finish();
+  reading.all = std::move(runs);
+  return reading;
+}
+
+std::string render_run_list_header() {
+  return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n", "RUN",
+                     "START", "END", "PROBES", "FAILED", "WINDOWS", "DOWNTIME", "UNOBSERVED",
+                     "VERDICT", "SUMMARY", "URL");
+}
+
+std::string render_run_row(std::size_t number, const LoggedRun& run) {
+  const auto& info = run.info;
+  std::uint64_t probes = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t windows = 0;
+  std::chrono::milliseconds downtime{0};
+  std::chrono::milliseconds unobserved{0};
+  for (const auto& target : run.results.targets) {
+    if (!target.address.empty()) continue;  // counted in its URL's, as users saw it
+    const auto& analysis = target.analysis;
+    probes += analysis.probes();
+    failed += analysis.down;
+    windows += analysis.windows.size() + analysis.unlisted_windows.count;
+    downtime += analysis.downtime(info.end);
+    unobserved = std::max(unobserved, analysis.unobserved());
+  }
+  std::string url = info.url;
+  if (!info.more_urls.empty()) url += fmt::format(" (and {} more)", info.more_urls.size());
+  if (run.results.each_address) url += " at each address";
+  return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
+                     number, format_iso_utc(info.start), format_iso_utc(info.end), probes, failed,
+                     windows, format_elapsed(downtime), format_elapsed(unobserved),
+                     format_as(run.results.verdict()), run.summarized ? "yes" : "no", url);
+}
+
+std::string render_run_list(const std::vector<LoggedRun>& runs) {
+  std::string out = render_run_list_header();
+  for (std::size_t i = 0; i < runs.size(); ++i) out += render_run_row(i + 1, runs[i]);
+  return out;
+}
+
+}  // namespace upwatch

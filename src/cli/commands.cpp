@@ -1,0 +1,402 @@
+#include "upwatch/cli/commands.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "upwatch/analysis/logged_run.hpp"
+#include "upwatch/analysis/merge.hpp"
+#include "upwatch/analysis/outage.hpp"
+#include "upwatch/core/duration.hpp"
+#include "upwatch/core/error.hpp"
+#include "upwatch/core/tracking.hpp"
+#include "upwatch/live/live_view.hpp"
+#include "upwatch/live/metrics.hpp"
+#include "upwatch/log/log_file.hpp"
+#include "upwatch/log/mark.hpp"
+#include "upwatch/log/probe_jsonl.hpp"
+#include "upwatch/log/probe_log.hpp"
+#include "upwatch/log/replacing_file.hpp"
+#include "upwatch/net/signals.hpp"
+#include "upwatch/probe/engine.hpp"
+#include "upwatch/report/html_report.hpp"
+#include "upwatch/report/report.hpp"
+
+namespace upwatch {
+
+namespace {
+
+/// A log the run appends to: when writes start to fail, and when they work again, the user
+/// is told once; what was lost is remembered for the summary.
+class RunLog {
+ public:
+  RunLog(const std::string& path, LogFile::LostFormat lost_format)
+      : path_(path), file_(path, std::move(lost_format)) {}
+
+  /// The text that opens the run in the log, written again at the top of a file that takes
+  /// the place of one that was moved away.
+  void open_run(std::string header) {
+    header_ = std::move(header);
+    append(header_);
+  }
+
+  void append(std::string_view text) {
+    follow_if_moved();
+    const auto was_lost = file_.lost();
+    if (!file_.append(text)) {
+      if (!was_lost) {
+        spdlog::error(
+            "cannot write log file '{}': {}; probing goes on, and what is lost will be "
+            "recorded in it once it can be written again",
+            path_, std::strerror(errno));
+      }
+      failed_ = true;
+      return;
+    }
+    if (was_lost) {
+      spdlog::warn("log file '{}' can be written again: {} records were lost from {} to {}", path_,
+                   was_lost->records, format_iso_utc(was_lost->start),
+                   format_iso_utc(was_lost->end));
+      lost_records_ += was_lost->records;
+    }
+  }
+  [[nodiscard]] bool failed() const { return failed_; }
+  [[nodiscard]] LogFile& file() { return file_; }
+  /// A note for the summary on records this log lost, if it lost any.
+  [[nodiscard]] std::optional<std::string> loss_note() const {
+    const auto lost = lost_records_ + (file_.lost() ? file_.lost()->records : 0);
+    if (lost == 0) return std::nullopt;
+    return fmt::format(
+        "{} records could not be written to log file '{}': the log misses them, "
+        "this summary does not",
+        lost, path_);
+  }
+
+ private:
+  std::string path_;
+  LogFile file_;
+  bool failed_ = false;
+  std::uint64_t lost_records_ = 0;  ///< lost, and recorded as such in the log
+  std::string header_;
+  std::chrono::steady_clock::time_point checked_ = std::chrono::steady_clock::now();
+  bool following_ = true;  ///< false once a new file could not be opened: said once, no more
+
+  /// At most once a second: if the log was renamed or deleted (logrotate), says so and goes on
+  /// in a new file of the same name, which opens with the run's header again.
+  void follow_if_moved() {
+    const auto now = std::chrono::steady_clock::now();
+    if (!following_ || now - checked_ < std::chrono::seconds{1}) return;
+    checked_ = now;
+    if (!file_.moved()) return;
+    spdlog::warn("log file '{}' was moved or deleted: the run goes on in a new '{}'", path_, path_);
+    try {
+      file_.reopen();
+    } catch (const UsageError& error) {
+      spdlog::error("{}; the run goes on in the file that was moved", error.what());
+      failed_ = true;
+      following_ = false;
+      return;
+    }
+    if (!file_.append(header_)) failed_ = true;
+  }
+};
+
+void print(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+void warn_bad_lines(const std::string& path, const LogReading& reading) {
+  if (reading.bad_line_count == 0) return;
+  std::string numbers;
+  for (const auto number : reading.bad_lines) {
+    numbers += (numbers.empty() ? "" : ", ") + std::to_string(number);
+  }
+  if (reading.bad_line_count > reading.bad_lines.size()) numbers += ", ...";
+  spdlog::warn("{}: skipped {} line{} that could not be read: {}", path, reading.bad_line_count,
+               reading.bad_line_count == 1 ? "" : "s", numbers);
+}
+
+/// Refuses an --html file that is one of the logs to be read.
+void check_not_a_log(const std::string& path, const std::vector<std::string>& logs) {
+  struct stat target {};
+  if (::stat(path.c_str(), &target) != 0) return;
+  for (const auto& log : logs) {
+    struct stat read {};
+    if (::stat(log.c_str(), &read) == 0 && read.st_dev == target.st_dev &&
+        read.st_ino == target.st_ino) {
+      throw UsageError(
+          fmt::format("--html file '{}' is the log '{}': not overwriting it", path, log));
+    }
+  }
+}
+
+/// Serves the final metrics until a scrape has read them, `limit` has passed, or the user asks
+/// to stop (Ctrl-C, SIGTERM).
+void linger(MetricsServer& server, std::chrono::nanoseconds limit, const StopSignals& stop) {
+  spdlog::info("waiting up to {}s for a scrape of the final numbers (--metrics-linger)",
+               format_seconds(limit));
+  const auto seen = server.scrapes();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+    if (server.wait_for_scrape(seen, std::chrono::milliseconds{100})) return;
+  }
+  spdlog::warn("no scrape read the final numbers (--metrics-linger)");
+}
+
+}  // namespace
+
+int run_probes(const Config& config) {
+  // Every line of the run names it, so that no reader can take it for another.
+  const std::string run_id = make_run_id();
+  // Listening first: a port that cannot be had leaves every log as it was.
+  std::optional<RunMetrics> metrics;
+  std::optional<MetricsServer> metrics_server;
+  if (config.metrics_listen) {
+    metrics.emplace(config.vantage);
+    metrics_server.emplace(*config.metrics_listen, config.metrics_listen_text, metrics->registry());
+  }
+  // Every file is opened before any is changed: a log that cannot be opened leaves the
+  // others as they were (and removes one this run created).
+  RunLog log{config.log_path, [&](const LostRecords& lost) { return format_lost(lost, run_id); }};
+  std::optional<RunLog> jsonl;
+  try {
+    if (!config.jsonl_path.empty()) {
+      jsonl.emplace(config.jsonl_path,
+                    [&](const LostRecords& lost) { return format_jsonl_lost(lost, run_id); });
+    }
+  } catch (const UsageError&) {
+    log.file().discard_if_created();
+    throw;
+  }
+  if (config.truncate_log) {
+    log.file().truncate();
+    if (jsonl) jsonl->file().truncate();
+  }
+
+  const StopSignals stop;
+  const auto start = ClockReading::now();
+  RunHeader header{.id = run_id,
+                   .version = UPWATCH_VERSION,
+                   .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
+                   .interval = config.interval,
+                   .expect = config.expectation.spec(),
+                   .proxy = redact_url(config.proxy),
+                   .control = redact_url(config.control_url),
+                   .url = redact_url(config.targets.front().url),
+                   .each_address = config.each_address,
+                   .track = tracked_names(config.track, config.track_body),
+                   .vantage = config.vantage,
+                   .user = config.user.substr(0, config.user.find(':'))};
+  for (std::size_t i = 1; i < config.targets.size(); ++i) {
+    header.more_urls.push_back(redact_url(config.targets[i].url));
+  }
+  log.open_run(format_run_header(header));
+  if (jsonl) jsonl->open_run(format_jsonl_run(header));
+  if (config.quiet) spdlog::set_level(spdlog::level::err);
+  spdlog::info("probing {}{}{}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+               header.more_urls.empty() ? ""
+                                        : fmt::format(" and {} more URL{}", header.more_urls.size(),
+                                                      header.more_urls.size() == 1 ? "" : "s"),
+               config.each_address ? " at each address" : "",
+               header.proxy.empty() ? "" : " through the proxy " + header.proxy,
+               format_seconds(config.interval), config.log_path);
+
+  TargetsAnalysis analysis{config.expectation, config.interval, header.track,
+                           all_urls(header.url, header.more_urls), config.each_address};
+  std::optional<LiveView> live;
+  const bool on_terminal = isatty(STDERR_FILENO) == 1;
+  // The live view follows one URL (as users saw it, with --each-address).
+  if (header.more_urls.empty() && live_view_wanted(config.live, config.quiet, on_terminal)) {
+    live.emplace(header.start, config.interval,
+                 colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")));
+    analysis.observe(&live->observer());
+  }
+  if (metrics) {
+    analysis.observe_each([&](const std::string& url, const std::string& address) {
+      return &metrics->target(url, address);
+    });
+  }
+  bool warned_not_2xx = false;
+  const auto on_record = [&](ProbeRecord&& record) {
+    log.append(format_record(record, run_id));
+    if (jsonl) jsonl->append(format_jsonl_record(record, run_id));
+    analysis.add(record);
+    if (!warned_not_2xx && record.role == Role::target &&
+        config.expectation.judge(record.outcome) == Verdict::up &&
+        record.outcome.status / 100 != 2) {
+      warned_not_2xx = true;
+      spdlog::warn(
+          "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
+          "(--expect 2xx would count it as down)",
+          record.sequence, format_as(record.outcome), record.url.empty() ? header.url : record.url);
+    }
+  };
+  const auto on_gap = [&](const Gap& gap) {
+    log.append(format_gap(gap, run_id));
+    if (jsonl) jsonl->append(format_jsonl_gap(gap, run_id));
+    analysis.add_gap(gap);
+  };
+  const auto on_addresses = [&](const AddressSet& set) {
+    log.append(format_addresses(set, run_id));
+    if (jsonl) jsonl->append(format_jsonl_addresses(set, run_id));
+    analysis.add_addresses(set);
+    if (live) live->on_addresses(set);
+  };
+  const auto run_info = [&](WallTime end) {
+    return RunInfo{.start = header.start,
+                   .end = end,
+                   .url = header.url,
+                   .more_urls = header.more_urls,
+                   .proxy = header.proxy,
+                   .control = header.control,
+                   .interval = header.interval};
+  };
+  const auto on_interim = [&] {
+    auto info =
+        run_info(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+    info.notes.emplace_back(
+        "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
+    if (live) live->erase();
+    print(render_report(info, analysis.so_far()));
+  };
+  EngineSinks sinks{
+      .record = on_record, .gap = on_gap, .addresses = on_addresses, .interim = on_interim};
+  if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
+  Engine engine{config, start, std::move(sinks)};
+  const WallTime end = engine.run(stop);
+  if (live) analysis.unobserve(&live->observer());
+  live.reset();  // before the summary, on a clean line
+  const RunResults result = std::move(analysis).finish();
+  RunInfo info = run_info(end);
+  for (const RunLog* each : {&log, jsonl ? &*jsonl : nullptr}) {
+    if (each == nullptr) continue;
+    if (auto note = each->loss_note()) info.notes.push_back(std::move(*note));
+  }
+  const std::string summary = render_report(info, result);
+  log.append(format_summary_block(summary, end, run_id));
+  if (jsonl) jsonl->append(format_jsonl_end(end, run_id));
+  print(summary);
+  if (metrics) {
+    metrics->finish(result, end);
+    if (config.metrics_linger.count() > 0) linger(*metrics_server, config.metrics_linger, stop);
+  }
+  const bool log_failed = log.failed() || (jsonl && jsonl->failed());
+  return log_failed ? kExitLogWrite : exit_status(result);
+}
+
+namespace {
+
+/// Reads the log at `path` ("-" for stdin) through `reader`; throws UsageError if it cannot be
+/// read, is empty or holds no run.
+void read_log_file(RunReader& reader, const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path == "-") {
+    std::ios::sync_with_stdio(false);  // read stdin through its own buffer, not byte by byte
+  } else {
+    file.open(path, std::ios::binary);
+    if (!file)
+      throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+    in = &file;
+  }
+  if (in->peek() == std::istream::traits_type::eof()) {
+    throw UsageError(fmt::format("log '{}' is empty", path));
+  }
+  const auto reading = reader.read(*in);
+  if (in->bad()) {
+    throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
+  }
+  warn_bad_lines(path, reading);
+  if (reading.runs == 0) {
+    throw UsageError(
+        fmt::format("no run found in '{}' (read as {})", path, format_as(reading.format)));
+  }
+}
+
+/// `upwatch report --merge`: the last run of each log, each a vantage point, merged; written
+/// to `html` too, if given.
+int run_merged_report(const ReportConfig& report, std::optional<ReplacingFile>& html) {
+  std::vector<VantageRun> runs;
+  for (const auto& path : report.logs) {
+    std::optional<LoggedRun> last;
+    RunReader reader{[&](LoggedRun&& run) { last = std::move(run); }, Timelines::none,
+                     report.track};
+    read_log_file(reader, path);
+    reader.finish();
+    std::string name = last->info.vantage.empty() ? path : last->info.vantage;
+    if (std::ranges::find(runs, name, &VantageRun::name) != runs.end()) {
+      name += fmt::format(" ({})", path);
+    }
+    runs.push_back({.name = std::move(name),
+                    .log = path,
+                    .info = std::move(last->info),
+                    .results = std::move(last->results)});
+  }
+  const auto merged = merge_runs(runs);
+  if (html) html->commit(render_merged_html(runs, merged));
+  print(report.json ? render_merged_json(runs, merged) : render_merged(runs, merged));
+  return exit_status(merged.verdict());
+}
+
+}  // namespace
+
+int run_report(const ReportConfig& report) {
+  std::optional<ReplacingFile> html;
+  if (!report.html_path.empty()) {
+    check_not_a_log(report.html_path, report.logs);
+    html.emplace(report.html_path);
+  }
+  if (report.merge) return run_merged_report(report, html);
+  // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
+  std::size_t number = 0;
+  std::optional<LoggedRun> chosen;
+  if (report.list) print(render_run_list_header());
+  RunReader reader{[&](LoggedRun&& run) {
+                     ++number;
+                     if (report.list) {
+                       print(render_run_row(number, run));
+                     } else if (!report.run || *report.run == number) {
+                       chosen = std::move(run);
+                     }
+                   },
+                   html ? Timelines::build : Timelines::none, report.track};
+  for (const auto& path : report.logs) read_log_file(reader, path);
+  reader.finish();
+  if (report.list) return 0;
+  if (!chosen) {
+    throw UsageError(fmt::format("no run {}: the logs hold {} run{}", report.run.value_or(0),
+                                 number, number == 1 ? "" : "s"));
+  }
+  const auto& results = chosen->results;
+  if (html) {
+    // The timeline follows the first URL (as users saw it, with --each-address).
+    if (!chosen->info.more_urls.empty()) {
+      throw UsageError(fmt::format("--html draws a run of one URL; this run has {} URLs",
+                                   chosen->info.more_urls.size() + 1));
+    }
+    html->commit(render_html(chosen->info, results.targets.front().analysis, *chosen->timeline));
+  }
+  print(report.json ? render_report_json(chosen->info, results)
+                    : render_report(chosen->info, results));
+  return exit_status(results);
+}
+
+int run_mark(const MarkConfig& mark) {
+  write_mark(
+      mark.log_path,
+      {.time = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+       .text = mark.text});
+  return 0;
+}
+
+}  // namespace upwatch

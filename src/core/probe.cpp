@@ -1,0 +1,107 @@
+#include "upwatch/core/probe.hpp"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::array<std::pair<Transport, std::string_view>, 12> kTransportNames{{
+    {Transport::refused, "refused"},
+    {Transport::reset, "reset"},
+    {Transport::timeout, "timeout"},
+    {Transport::dns, "dns"},
+    {Transport::tls, "tls"},
+    {Transport::empty, "empty"},
+    {Transport::malformed, "malformed"},
+    {Transport::connect, "connect"},
+    {Transport::unreachable, "unreachable"},
+    {Transport::error, "error"},
+    {Transport::skipped, "skipped"},
+    {Transport::abandoned, "abandoned"},
+}};
+
+constexpr std::string_view kDefaultSpec = "100-499";
+
+std::optional<int> parse_status(std::string_view text) {
+  if (text.size() != 3 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string_view format_as(Phase phase) {
+  static constexpr std::array<std::string_view, kPhaseCount> kNames{"dns", "connect", "tls",
+                                                                    "ttfb"};
+  return kNames[static_cast<std::size_t>(phase)];
+}
+
+std::string format_as(Outcome outcome) {
+  if (outcome.transport == Transport::answered) return std::to_string(outcome.status);
+  for (const auto& [transport, name] : kTransportNames) {
+    if (transport == outcome.transport) return std::string{name};
+  }
+  return "error";
+}
+
+std::optional<Outcome> parse_outcome(std::string_view text) {
+  if (const auto status = parse_status(text)) return Outcome::http(*status);
+  for (const auto& [transport, name] : kTransportNames) {
+    if (name == text) return Outcome::failure(transport);
+  }
+  return std::nullopt;
+}
+
+StatusExpectation::StatusExpectation() : spec_(kDefaultSpec) {
+  for (std::size_t status = 100; status < 500; ++status) up_.set(status);
+}
+
+std::optional<StatusExpectation> StatusExpectation::parse(std::string_view spec) {
+  StatusExpectation result;
+  result.up_.reset();
+  result.spec_ = std::string{spec};
+  if (spec.empty()) return std::nullopt;
+  while (!spec.empty()) {
+    const auto comma = spec.find(',');
+    const std::string_view item = spec.substr(0, comma);
+    spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+    if (comma != std::string_view::npos && spec.empty()) return std::nullopt;  // trailing comma
+    int first = 0;
+    int last = 0;
+    if (item.size() == 3 && (item[1] == 'x' || item[1] == 'X') && item[2] == item[1] &&
+        item[0] >= '1' && item[0] <= '5') {
+      first = (item[0] - '0') * 100;
+      last = first + 99;
+    } else if (const auto dash = item.find('-'); dash != std::string_view::npos) {
+      const auto low = parse_status(item.substr(0, dash));
+      const auto high = parse_status(item.substr(dash + 1));
+      if (!low || !high) return std::nullopt;
+      first = *low;
+      last = *high;
+    } else if (const auto status = parse_status(item)) {
+      first = last = *status;
+    } else {
+      return std::nullopt;
+    }
+    if (first < 100 || last > 599 || first > last) return std::nullopt;
+    for (int status = first; status <= last; ++status) result.up_.set(status);
+  }
+  return result;
+}
+
+Verdict StatusExpectation::judge(Outcome outcome) const {
+  if (outcome.transport == Transport::abandoned) return Verdict::abandoned;
+  if (outcome.transport == Transport::skipped) return Verdict::unobserved;
+  if (outcome.transport != Transport::answered) return Verdict::down;
+  const bool up = outcome.status >= 0 && outcome.status < 600 && up_.test(outcome.status);
+  return up ? Verdict::up : Verdict::down;
+}
+
+}  // namespace upwatch

@@ -1,0 +1,190 @@
+#include "upwatch/live/live_status.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "upwatch/core/duration.hpp"
+
+namespace upwatch {
+
+namespace {
+
+constexpr std::string_view kRed = "1;31";
+constexpr std::string_view kGreen = "1;32";
+constexpr std::string_view kYellow = "33";
+
+/// A time for a glance: "4.5s", "2m05s", "1h02m".
+std::string glance(std::chrono::milliseconds value) {
+  const auto ms = std::max<std::int64_t>(value.count(), 0);
+  if (ms < 60'000) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
+  const auto seconds = ms / 1000;
+  if (seconds < 3600) return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
+  return fmt::format("{}h{:02}m", seconds / 3600, seconds % 3600 / 60);
+}
+
+std::string window_span(const DowntimeWindow& window) {
+  return fmt::format("{} failed probe{} (#{}-#{}): {}", window.failed,
+                     window.failed == 1 ? "" : "s", window.first_sequence, window.last_sequence,
+                     format_counts(window.outcomes));
+}
+
+}  // namespace
+
+LiveStatus::LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour)
+    : start_(start), interval_(interval), colour_(colour), last_answer_(start) {}
+
+void LiveStatus::on_probe(const JudgedProbe& probe) {
+  if (probe.verdict == Verdict::abandoned) return;  // no answer: it says nothing of now
+  last_outcome_ = probe.outcome;
+  last_sequence_ = probe.sequence;
+  last_answer_ =
+      std::max(last_answer_,
+               probe.sent + std::chrono::duration_cast<std::chrono::milliseconds>(probe.total));
+  if (probe.verdict == Verdict::down) {
+    ++failed_;
+    return;
+  }
+  recent_[recent_count_++ % kRecent] = probe.total;
+}
+
+void LiveStatus::on_version(std::uint64_t sequence, WallTime sent, const VersionNews& news) {
+  auto found = std::ranges::find(versions_, news.name, &Version::name);
+  if (found == versions_.end()) found = versions_.insert(versions_.end(), {.name = news.name});
+  auto& version = *found;
+  using Kind = VersionNews::Kind;
+  switch (news.kind) {
+    case Kind::first:
+      version.latest = news.value;
+      add_event(sent, "VERSION", kYellow,
+                fmt::format("{} {} (#{})", news.name, news.value, sequence));
+      return;
+    case Kind::switched:
+      version.latest = news.value;
+      version.mixed_with.clear();
+      add_event(sent, "VERSION", kYellow,
+                fmt::format("{} {} answered first (#{}), after {}", news.name, news.value, sequence,
+                            news.other));
+      return;
+    case Kind::mixing:
+      version.mixed_with = news.other;
+      return;
+    case Kind::replaced:
+      version.mixed_with.clear();
+      return;
+    case Kind::came_back:
+      add_event(sent, "VERSION", kYellow,
+                fmt::format("{} {} came back (#{}) after {} replaced it", news.name, news.value,
+                            sequence, news.other));
+      return;
+  }
+}
+
+void LiveStatus::on_gap(const Gap& gap) {
+  add_event(gap.start, "GAP", kYellow,
+            fmt::format("{} not observed: {}", format_elapsed(gap.duration()), describe(gap)));
+}
+
+void LiveStatus::on_addresses(const AddressSet& set) {
+  add_event(set.time, "ADDRESSES", kYellow,
+            fmt::format("from #{}: {}", set.first_tick,
+                        describe(set, addresses_.empty() ? nullptr : &addresses_)));
+  addresses_ = set.addresses;
+}
+
+void LiveStatus::on_window_opened(const DowntimeWindow& window) {
+  ++windows_;
+  down_since_ = window.start;
+  add_event(
+      window.start, "DOWN", kRed,
+      fmt::format("window {} began with #{}: {}{}", windows_, window.first_sequence,
+                  format_as(window.outcomes.begin()->first),
+                  window.began_in_gap ? " (after a gap: it may have begun earlier, unseen)" : ""));
+}
+
+void LiveStatus::on_window_closed(const DowntimeWindow& window) {
+  down_since_.reset();
+  const auto end = window.end.value_or(window.start);
+  const auto lasted = format_elapsed(window.duration(end));
+  if (window.ended_in_gap) {
+    add_event(end, "GAP", kYellow,
+              fmt::format("window {} cut short by a gap after {} (its true end is unknown): {}",
+                          windows_, lasted, window_span(window)));
+    return;
+  }
+  add_event(end, "UP", kGreen,
+            fmt::format("window {} ended after {}: {}", windows_, lasted, window_span(window)));
+}
+
+std::vector<ScreenText> LiveStatus::take_events() { return std::exchange(events_, {}); }
+
+ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t columns) const {
+  const auto painted = [this](const std::string& text, std::string_view sgr) {
+    return ScreenText{paint(text, sgr), text.size()};
+  };
+  // Each field with its width on screen, most important first.
+  std::vector<ScreenText> fields;
+  const auto elapsed = std::max<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now - start_).count(), 0);
+  fields.push_back(
+      ScreenText{fmt::format("{}:{:02}:{:02}", elapsed / 3600, elapsed / 60 % 60, elapsed % 60)});
+  if (!last_outcome_) {
+    fields.push_back({"waiting for the first answer"});
+  } else if (down_since_) {
+    fields.push_back(painted("DOWN for " + glance(now - *down_since_), kRed));
+  } else {
+    fields.push_back(painted("UP", kGreen));
+  }
+  const auto silence = now - last_answer_;
+  if (last_outcome_ &&
+      silence > std::max<std::chrono::nanoseconds>(std::chrono::seconds{1}, 2 * interval_)) {
+    fields.push_back(painted("no answer for " + glance(silence), kYellow));
+  }
+  if (!versions_.empty()) {
+    const auto& version = versions_.front();
+    fields.push_back(
+        {version.mixed_with.empty()
+             ? fmt::format("{} {}", version.name, version.latest)
+             : fmt::format("{} {}+{}", version.name, version.mixed_with, version.latest)});
+  }
+  fields.push_back({fmt::format("{} sent", sent)});
+  fields.push_back({failed_ == 0 ? std::string{"no failures"}
+                                 : fmt::format("{} failed in {} window{}", failed_, windows_,
+                                               windows_ == 1 ? "" : "s")});
+  if (last_outcome_) {
+    fields.push_back({fmt::format("last #{} {}", last_sequence_, format_as(*last_outcome_))});
+  }
+  if (recent_count_ > 0) {
+    auto recent = recent_;
+    const auto count = std::min(recent_count_, kRecent);
+    const auto middle = recent.begin() + static_cast<std::ptrdiff_t>((count - 1) / 2);
+    std::nth_element(recent.begin(), middle, recent.begin() + static_cast<std::ptrdiff_t>(count));
+    std::string p50 = "p50 ";
+    append_millis(p50, *middle);
+    fields.push_back({std::move(p50)});
+  }
+  ScreenText line;
+  for (auto& field : fields) {
+    if (field.width == 0) field.width = field.text.size();
+    const auto separator = line.text.empty() ? 0U : 2U;
+    if (line.width + separator + field.width > columns) break;
+    if (separator != 0) line.text += "  ";
+    line.text += field.text;
+    line.width += separator + field.width;
+  }
+  return line;
+}
+
+std::string LiveStatus::paint(std::string_view text, std::string_view sgr) const {
+  if (colour_ == Colour::none) return std::string{text};
+  return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
+}
+
+void LiveStatus::add_event(WallTime time, std::string_view label, std::string_view sgr,
+                           std::string_view text) {
+  const auto prefix = format_iso_utc(time) + "  ";
+  events_.push_back({prefix + paint(label, sgr) + ": " + std::string{text},
+                     prefix.size() + label.size() + 2 + text.size()});
+}
+
+}  // namespace upwatch

@@ -1,0 +1,109 @@
+#include "upwatch/log/log_file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <utility>
+
+#include "upwatch/core/error.hpp"
+
+namespace upwatch {
+
+LogFile::LogFile(const std::string& path, LostFormat lost_format)
+    : path_(path), lost_format_(std::move(lost_format)) {
+  open();
+}
+
+void LogFile::open() {
+  // Non-blocking: opening a FIFO nobody reads fails at once (ENXIO) rather than hanging, and
+  // writing to a pipe never waits (a regular file ignores the flag).
+  constexpr int kFlags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK;
+  UniqueFd fd{::open(path_.c_str(), kFlags)};
+  bool created = false;
+  if (!fd && errno == ENOENT) {
+    fd = UniqueFd{::open(path_.c_str(), kFlags | O_CREAT | O_EXCL, 0644)};
+    created = static_cast<bool>(fd);
+  }
+  if (!fd) {
+    throw UsageError(
+        fmt::format("cannot open log file '{}': {}", path_,
+                    errno == ENXIO ? "a FIFO that nobody reads" : std::strerror(errno)));
+  }
+  // One run a file: a device (/dev/null) or a pipe may be shared, and has nothing to mix up.
+  struct stat status {};
+  const bool regular = ::fstat(fd.get(), &status) == 0 && S_ISREG(status.st_mode);
+  if (regular && ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    throw UsageError(fmt::format(
+        "log file '{}' is in use by another upwatch run: give this run its own with -o", path_));
+  }
+  // Only a file opened whole takes the place of the one written so far.
+  fd_ = std::move(fd);
+  created_ = created;
+}
+
+bool LogFile::moved() const {
+  struct stat named {};
+  struct stat open {};
+  if (::fstat(fd_.get(), &open) != 0 || !S_ISREG(open.st_mode)) return false;
+  return ::stat(path_.c_str(), &named) != 0 || named.st_dev != open.st_dev ||
+         named.st_ino != open.st_ino;
+}
+
+void LogFile::reopen() {
+  open();
+  torn_ = false;  // the torn record, if any, is in the file that was moved
+}
+
+void LogFile::truncate() {
+  // A pipe or a terminal cannot be truncated, and has nothing to lose.
+  static_cast<void>(::ftruncate(fd_.get(), 0));
+}
+
+void LogFile::discard_if_created() {
+  if (created_) ::unlink(path_.c_str());
+}
+
+bool LogFile::write_all(std::string_view text) {
+  bool any = false;
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd_.get(), text.data(), text.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      torn_ = torn_ || any;
+      return false;
+    }
+    any = true;
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+bool LogFile::append(std::string_view text) {
+  const auto lose = [&] {
+    const int saved = errno;
+    const auto now =
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    if (!lost_) lost_ = LostRecords{.start = now};
+    lost_->end = now;
+    ++lost_->records;
+    errno = saved;
+    return false;
+  };
+  if (torn_ || lost_) {
+    // A blank line ends the record a failed write left torn (the first ends its last line).
+    std::string recovery = torn_ ? "\n\n" : "";
+    if (lost_) recovery += lost_format_(*lost_);
+    torn_ = false;
+    if (!write_all(recovery)) return lose();
+    lost_.reset();
+  }
+  return write_all(text) || lose();
+}
+
+}  // namespace upwatch

@@ -1,0 +1,487 @@
+#include "upwatch/probe/engine.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/timerfd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "upwatch/core/curl_handles.hpp"
+#include "upwatch/core/unique_fd.hpp"
+#include "upwatch/core/url.hpp"
+#include "upwatch/net/resolver.hpp"
+#include "upwatch/probe/schedule.hpp"
+#include "upwatch/probe/transfer.hpp"
+
+namespace upwatch {
+
+namespace {
+
+using Clock = BootClock;
+
+/// Below this, the wait for the next tick is a plain sleep: at rates this high, waking for
+/// each answer costs more than the at most this much it can add to a probe's total time.
+constexpr auto kShortestWatchedWait = std::chrono::microseconds{100};
+
+/// How long an address found for --keep-alive is used, as libcurl caches a look-up by default.
+constexpr auto kAddressesKept = std::chrono::seconds{60};
+
+/// Connections kept alive for each URL of the run (its addresses, with --each-address).
+constexpr std::size_t kConnectionsKept = 16;
+
+/// URLs whose connections share one cache in a run of several URLs kept alive.
+constexpr std::size_t kUrlsPerCache = 16;
+
+/// The longest single wait in curl_multi_poll; a longer wait is several.
+constexpr auto kLongestPoll = std::chrono::minutes{1};
+
+}  // namespace
+
+struct Engine::Impl {
+  Impl(const Config& config_, const ClockReading& start, EngineSinks sinks_)
+      : config(config_),
+        slots(config.targets.size()),
+        timekeeper(start, config.interval,
+                   tick_limit(config.count, config.duration, config.interval, slots), slots),
+        sinks(std::move(sinks_)),
+        setup(config),
+        multi(curl_multi_init()),
+        tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)),
+        idle(slots + 1),
+        kept_addresses(slots + 1),
+        address_sets(slots) {
+    if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+    if (config.connections == Connections::keep_alive && slots > 1) keep_connections_apart();
+    const bool lookups = std::ranges::any_of(
+        config.targets, [](const TargetUrl& target) { return target.lookup.has_value(); });
+    if (lookups || config.control_lookup) {
+      resolver = std::make_unique<Resolver>(config.dns_servers, config.ip_version);
+    }
+    if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
+    for (const auto& target : config.targets) urls.push_back(redact_url(target.url));
+  }
+
+  ~Impl() {
+    for (const auto& probe : probes) {
+      if (probe->in_multi) curl_multi_remove_handle(multi.get(), probe->easy.get());
+    }
+  }
+
+  /// Keeps the connections of each group of kUrlsPerCache URLs in a cache of their own, with
+  /// room for a connection to each URL's addresses. libcurl (7.88) looks through a transfer's
+  /// cache each time a kept-alive transfer leaves the multi handle: one cache of every URL's
+  /// connections would make each probe cost time in proportion to the URLs.
+  void keep_connections_apart() {
+    // libcurl keeps 4 connections for each transfer under way, and a run of many URLs has few
+    // under way at once.
+    check(curl_multi_setopt(
+              multi.get(), CURLMOPT_MAXCONNECTS,
+              static_cast<long>(std::min<std::size_t>(kConnectionsKept * (slots + 1), 100000))),
+          "option");
+    for (std::size_t first = 0; first < slots; first += kUrlsPerCache) {
+      ShareHandle& cache = caches.emplace_back(curl_share_init());
+      if (!cache ||
+          curl_share_setopt(cache.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+        throw std::runtime_error("libcurl: cannot create a connection cache");
+      }
+    }
+  }
+
+  /// The name a probe resolves, if any.
+  [[nodiscard]] const std::optional<Endpoint>& lookup_of(const Transfer& probe) const {
+    return probe.role == Role::control ? config.control_lookup
+                                       : config.targets[probe.target].lookup;
+  }
+
+  /// The place of a probe's URL among the idle slots and the addresses kept.
+  [[nodiscard]] std::size_t slot_of(Role role, std::size_t target) const {
+    return role == Role::control ? slots : target;
+  }
+
+  /// An idle probe slot for `role` and URL `target`, made and configured on first need, ready
+  /// for probe `sequence` sent at `sent_at`.
+  Transfer& acquire(Role role, std::size_t target, std::uint64_t sequence,
+                    Clock::time_point sent_at) {
+    auto& spare = idle[slot_of(role, target)];
+    Transfer* probe = nullptr;
+    if (spare.empty()) {
+      probes.push_back(setup.make(role, target));
+      probe = probes.back().get();
+      if (!caches.empty() && role == Role::target) {
+        check(curl_easy_setopt(probe->easy.get(), CURLOPT_SHARE,
+                               caches[target / kUrlsPerCache].get()),
+              "option");
+      }
+    } else {
+      probe = spare.back();
+      spare.pop_back();
+    }
+    probe->sequence = sequence;
+    probe->sent = sent_at;
+    probe->head.clear();
+    probe->body.clear();
+    probe->error[0] = '\0';
+    probe->opened.clear();
+    probe->address.clear();
+    probe->resolving_took = {};
+    probe->active = true;
+    probe->interrupted = false;
+    probe->peer_reset = false;
+    ++in_flight;
+    return *probe;
+  }
+
+  /// Sends tick `tick` (a probe of one URL, and once a round of the control URL), unless
+  /// --parallel-max probes are in flight: then the tick is not sent, and joins the overload
+  /// gap.
+  void launch(std::uint64_t tick, Clock::time_point now) {
+    if (in_flight >= config.parallel_max) {
+      if (overload_ticks == 0) overload_first = tick;
+      ++overload_ticks;
+      return;
+    }
+    close_overload_gap(tick);
+    ++sent;
+    const auto target = tick % slots;
+    const auto sequence = tick / slots;
+    launch(acquire(Role::target, target, sequence, now), now);
+    if (target == 0 && !config.control_url.empty()) {
+      launch(acquire(Role::control, 0, sequence, now), now);
+    }
+  }
+
+  void launch(Transfer& probe, Clock::time_point now) {
+    const bool each_address = config.each_address && probe.role == Role::target;
+    const auto& lookup = lookup_of(probe);
+    if (!lookup) {
+      if (each_address) {
+        fan_out(probe, config.targets[probe.target].addresses);
+      } else {
+        transfer(probe);
+      }
+      return;
+    }
+    auto& kept = kept_addresses[slot_of(probe.role, probe.target)];
+    if (config.connections == Connections::keep_alive && kept &&
+        now - kept->found < kAddressesKept) {
+      if (each_address) {
+        fan_out(probe, kept->addresses);
+      } else {
+        transfer(probe, kept->entry);
+      }
+      return;
+    }
+    probe.resolving = true;
+    ++resolving;
+    const auto lookup_number = ++probe.lookups;
+    resolver->resolve(lookup->host, [this, &probe, lookup_number](Resolution&& resolution) {
+      on_resolved(probe, lookup_number, std::move(resolution));
+    });
+  }
+
+  /// Sends a probe whose name was resolved (or needs no resolving), with the time it has left.
+  void transfer(Transfer& probe, const std::string& resolve_entry = {}) {
+    end_lookup(probe);
+    if (!resolve_entry.empty()) {
+      probe.resolving_took =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
+      probe.resolved = make_slist(config.resolve);
+      if (!slist_append(probe.resolved, resolve_entry.c_str())) throw std::bad_alloc();
+      CURL* easy = probe.easy.get();
+      check(curl_easy_setopt(easy, CURLOPT_RESOLVE, probe.resolved.get()), "option");
+      const auto left = config.max_time - (Clock::now() - probe.sent);
+      check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_millis(left)), "option");
+    }
+    check(curl_multi_add_handle(multi.get(), probe.easy.get()), "add");
+    probe.in_multi = true;
+  }
+
+  /// Sends the probe of one tick of a URL to each of `addresses` (--each-address): `first`
+  /// goes to the first, a slot more to each of the others, each pinned to its address with
+  /// the URL's host name kept for Host and TLS. A new set is handed over first.
+  void fan_out(Transfer& first, const std::vector<std::string>& addresses) {
+    end_lookup(first);
+    const auto found = Clock::now();
+    auto sorted = addresses;
+    std::ranges::sort(sorted);
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    const auto resolved = sorted.size();
+    sorted.resize(std::min(resolved, kMaxAddresses));
+    auto& known = address_sets[first.target];
+    if (sorted != known) {
+      known = sorted;
+      if (resolved > kMaxAddresses) {
+        spdlog::warn("{} resolved to {} addresses: the first {} are probed", urls[first.target],
+                     resolved, kMaxAddresses);
+      }
+      if (sinks.addresses) {
+        sinks.addresses({.url = urls[first.target],
+                         .first_tick = first.sequence,
+                         .time = timekeeper.to_wall(found),
+                         .addresses = sorted});
+      }
+    }
+    const auto resolving_took =
+        lookup_of(first) ? std::chrono::duration_cast<std::chrono::microseconds>(found - first.sent)
+                         : std::chrono::microseconds{};
+    const auto& endpoint = config.targets[first.target].endpoint;
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      Transfer& probe =
+          i == 0 ? first : acquire(Role::target, first.target, first.sequence, first.sent);
+      probe.address = sorted[i];
+      probe.resolving_took = resolving_took;
+      probe.pinned.reset();
+      if (!slist_append(probe.pinned, connect_to_entry(endpoint, probe.address).c_str())) {
+        throw std::bad_alloc();
+      }
+      CURL* easy = probe.easy.get();
+      check(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, probe.pinned.get()), "option");
+      const auto left = config.max_time - (Clock::now() - probe.sent);
+      check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_millis(left)), "option");
+      transfer(probe);
+    }
+  }
+
+  void on_resolved(Transfer& probe, std::uint64_t lookup_number, Resolution&& resolution) {
+    if (!probe.resolving || probe.lookups != lookup_number) return;  // it ended meanwhile
+    const auto& lookup = *lookup_of(probe);
+    if (resolution.status != ARES_SUCCESS || resolution.addresses.empty()) {
+      fail(probe, resolution.failure(), resolution.error(lookup.host));
+      return;
+    }
+    std::string entry = fmt::format("{}:{}:", lookup.host, lookup.port);
+    for (const auto& address : resolution.addresses) {
+      if (entry.back() != ':') entry += ',';
+      entry += address.find(':') == std::string::npos ? address : "[" + address + "]";
+    }
+    kept_addresses[slot_of(probe.role, probe.target)] =
+        KeptAddresses{entry, resolution.addresses, Clock::now()};
+    if (config.each_address && probe.role == Role::target) {
+      fan_out(probe, resolution.addresses);
+    } else {
+      transfer(probe, entry);
+    }
+  }
+
+  /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
+  void fail(Transfer& probe, Transport transport, std::string why) {
+    probe.head.lines.push_back(std::move(why));
+    release(probe, {.sequence = probe.sequence,
+                    .role = probe.role,
+                    .sent = timekeeper.to_wall(probe.sent),
+                    .outcome = Outcome::failure(transport),
+                    .total = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                                                   probe.sent),
+                    .lines = std::move(probe.head.lines)});
+  }
+
+  /// Ends the look-ups that have taken --max-time, as `dns` failures; returns when the next
+  /// one still going will have, if any.
+  std::optional<Clock::time_point> expire_lookups(Clock::time_point now) {
+    std::optional<Clock::time_point> next_deadline;
+    if (resolving == 0) return next_deadline;
+    for (const auto& probe : probes) {
+      if (!probe->resolving) continue;
+      const auto deadline = probe->sent + config.max_time;
+      if (deadline > now) {
+        next_deadline = std::min(next_deadline.value_or(deadline), deadline);
+        continue;
+      }
+      const auto& lookup = *lookup_of(*probe);
+      if (probe->interrupted) {
+        fail(*probe, Transport::abandoned,
+             fmt::format("upwatch: resolving '{}' ran out of --max-time while upwatch did not run "
+                         "(a gap): not judged",
+                         lookup.host));
+        continue;
+      }
+      fail(*probe, Transport::dns,
+           fmt::format("upwatch: resolving '{}' timed out after {} ms (--max-time)", lookup.host,
+                       to_millis(config.max_time)));
+    }
+    return next_deadline;
+  }
+
+  /// Hands over the ticks not sent for --parallel-max, if any, as one gap that lasted until
+  /// tick `resumed` was due.
+  void close_overload_gap(std::uint64_t resumed) {
+    if (overload_ticks == 0) return;
+    const auto& schedule = timekeeper.schedule();
+    sinks.gap({.first_tick = overload_first,
+               .ticks = overload_ticks,
+               .start = timekeeper.to_wall(schedule.tick(overload_first)),
+               .end = timekeeper.to_wall(schedule.tick(resumed)),
+               .cause = GapCause::overload});
+    overload_ticks = 0;
+  }
+
+  /// Marks a probe's look-up, if one is going, as over.
+  void end_lookup(Transfer& probe) {
+    if (!probe.resolving) return;
+    probe.resolving = false;
+    --resolving;
+  }
+
+  /// Hands a probe's record to the sink and returns its slot to the idle list.
+  void release(Transfer& probe, ProbeRecord&& record) {
+    if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
+    probe.in_multi = false;
+    end_lookup(probe);  // an answer that comes now is for nobody
+    probe.active = false;
+    --in_flight;
+    idle[slot_of(probe.role, probe.target)].push_back(&probe);
+    // A run of one URL names it in its header alone.
+    if (slots > 1 && probe.role == Role::target) record.url = urls[probe.target];
+    record.address = probe.address;
+    sinks.record(std::move(record));
+  }
+
+  void collect_finished() {
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      void* owner = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
+      auto& probe = *static_cast<Transfer*>(owner);
+      release(probe,
+              setup.finished_record(probe, message->data.result, timekeeper.to_wall(probe.sent)));
+    }
+  }
+
+  void abandon_all(Clock::time_point now) {
+    std::vector<Transfer*> active;
+    for (const auto& probe : probes) {
+      if (probe->active) active.push_back(probe.get());
+    }
+    std::ranges::sort(active, {}, &Transfer::sequence);
+    for (Transfer* probe : active) {
+      const auto in_flight_for =
+          std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
+      probe->head.lines.push_back(
+          fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
+                      static_cast<double>(in_flight_for.count()) / 1e6));
+      release(*probe, {.sequence = probe->sequence,
+                       .role = probe->role,
+                       .sent = timekeeper.to_wall(probe->sent),
+                       .outcome = Outcome::failure(Transport::abandoned),
+                       .total = in_flight_for,
+                       .remote = probe->in_multi ? remote_of(*probe) : "-",
+                       .lines = std::move(probe->head.lines)});
+    }
+  }
+
+  /// Makes the tick timer readable at `when`.
+  void arm_tick_timer(Clock::time_point when) {
+    if (when == tick_timer_at) return;
+    tick_timer_at = when;
+    const itimerspec at{.it_interval = {}, .it_value = to_timespec(when.time_since_epoch())};
+    if (timerfd_settime(tick_timer.get(), TFD_TIMER_ABSTIME, &at, nullptr) != 0) {
+      throw std::system_error(errno, std::generic_category(), "timerfd_settime");
+    }
+  }
+
+  WallTime run(const StopSignals& stop) {
+    const auto& schedule = timekeeper.schedule();
+    std::uint64_t next = 0;
+    std::vector<curl_waitfd> watched;
+    while (true) {
+      if (stop.stop_requested()) {
+        abandon_all(Clock::now());
+        break;
+      }
+      if (stop.take_summary_request() && sinks.interim) sinks.interim();
+      const auto now = ClockReading::now();
+      auto due = timekeeper.due(now, next);
+      for (const auto& gap : due.gaps) {
+        close_overload_gap(gap.first_tick);
+        sinks.gap(gap);
+        if (gap.cause == GapCause::stalled || gap.cause == GapCause::suspended) {
+          for (const auto& probe : probes) probe->interrupted = probe->interrupted || probe->active;
+        }
+      }
+      for (next = due.first; next < due.end; ++next) launch(next, now.boot);
+      int running = 0;
+      check(curl_multi_perform(multi.get(), &running), "perform");
+      collect_finished();
+      const auto lookup_deadline = expire_lookups(Clock::now());
+      if (!schedule.contains(next) && in_flight == 0) break;
+      if (sinks.refresh && Clock::now() >= next_refresh) {
+        sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
+        next_refresh = Clock::now() + kRefreshEvery;
+      }
+
+      // Until the next tick, or for at most a second while the last probes finish, watching
+      // the sockets so that each answer is taken (and timed) as it comes; sooner if a name
+      // being resolved needs it.
+      auto wake_at =
+          schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
+      if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
+      if (sinks.refresh) wake_at = std::min(wake_at, next_refresh);
+      if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
+        wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
+      }
+      const auto wait = std::max(wake_at - Clock::now(), Clock::duration::zero());
+      if (wait < kShortestWatchedWait && resolving == 0) {
+        if (wait > Clock::duration::zero()) std::this_thread::sleep_until(wake_at);
+        continue;
+      }
+      // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
+      // the tick, however far off it is.
+      arm_tick_timer(wake_at);
+      watched.assign(
+          {curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
+           curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}});
+      if (resolver) resolver->watch(watched);
+      check(curl_multi_poll(
+                multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
+                static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
+                nullptr),
+            "poll");
+      if (resolver) resolver->process(watched);
+    }
+    close_overload_gap(next);
+    return timekeeper.to_wall(Clock::now());
+  }
+
+  const Config& config;
+  std::size_t slots;  ///< URLs, each a slot of the schedule
+  Timekeeper timekeeper;
+  EngineSinks sinks;
+  TransferSetup setup;
+  MultiHandle multi;
+  std::vector<ShareHandle> caches;  ///< connection caches of groups of URLs, when kept apart
+  UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
+  Clock::time_point tick_timer_at{};              ///< when it was last set to be readable
+  std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
+  std::vector<std::vector<Transfer*>> idle;       ///< idle slots of each URL, then the control's
+  std::unique_ptr<Resolver> resolver;             ///< when a name is to be resolved
+  std::size_t resolving = 0;                      ///< probes waiting for the resolver
+  /// The addresses last found for each URL and the control, kept with --keep-alive.
+  struct KeptAddresses {
+    std::string entry;                   ///< as CURLOPT_RESOLVE takes it
+    std::vector<std::string> addresses;  ///< as resolved
+    Clock::time_point found;
+  };
+  std::vector<std::optional<KeptAddresses>> kept_addresses;
+  std::vector<std::vector<std::string>> address_sets;  ///< each URL's last set, sorted
+  std::vector<std::string> urls;                       ///< each URL redacted, as the log names it
+  std::uint64_t in_flight = 0;
+  std::uint64_t sent = 0;  ///< ticks sent
+  Clock::time_point next_refresh{};
+  std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
+  std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then
+};
+
+Engine::Engine(const Config& config, const ClockReading& start, EngineSinks sinks)
+    : impl_(std::make_unique<Impl>(config, start, std::move(sinks))) {}
+
+Engine::~Engine() = default;
+
+WallTime Engine::run(const StopSignals& stop) { return impl_->run(stop); }
+
+}  // namespace upwatch

@@ -1,0 +1,452 @@
+#include "upwatch/report/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "upwatch/core/duration.hpp"
+
+namespace upwatch {
+
+namespace {
+
+/// Unanswered probes listed one by one in the summary; the JSON lists them all.
+constexpr std::size_t kUnansweredListed = 10;
+
+std::string format_latency(std::chrono::microseconds value) {
+  std::string text;
+  append_millis(text, value);
+  return text;
+}
+
+/// "min 0.4ms p50 0.5ms p90 0.6ms p99 0.9ms max 1.2ms (20 good probes)".
+std::string describe(const LatencyHistogram& latency) {
+  return fmt::format("min {} p50 {} p90 {} p99 {} max {} ({} good probes)",
+                     format_latency(latency.min()), format_latency(latency.percentile(50)),
+                     format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
+                     format_latency(latency.max()), latency.count());
+}
+
+std::string format_waited(std::chrono::microseconds value) {
+  return format_elapsed(std::chrono::duration_cast<std::chrono::milliseconds>(value));
+}
+
+std::string plural(std::uint64_t count, std::string_view noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+std::uint64_t sum(const OutcomeCounts& counts) {
+  std::uint64_t total = 0;
+  for (const auto& entry : counts) total += entry.second;
+  return total;
+}
+
+/// The windows of the service (those not listed included), or of the prober's own network.
+std::uint64_t count_windows(const RunAnalysis& analysis, bool prober_network) {
+  const auto listed =
+      static_cast<std::uint64_t>(std::ranges::count_if(analysis.windows, [&](const auto& window) {
+        return window.prober_network == prober_network;
+      }));
+  return prober_network ? listed : listed + analysis.unlisted_windows.count;
+}
+
+/// The gaps, those not listed included.
+std::uint64_t count_gaps(const RunAnalysis& analysis) {
+  return analysis.gaps.size() + analysis.unlisted_gaps.count;
+}
+
+/// Appends one formatted line to `out`, checked at compile time.
+template <typename... Args>
+void append_line(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+  out += '\n';
+}
+
+/// The line that stands for windows or gaps not listed, if there are any.
+void append_unlisted(std::string& out, const Unlisted& more, std::string_view noun,
+                     std::string_view probes, std::string_view time) {
+  if (more.count == 0) return;
+  append_line(out, "  ... and {} more {}{} ({} {}, {} {}) not listed", more.count, noun,
+              more.count == 1 ? "" : "s", more.probes, probes, format_elapsed(more.time), time);
+}
+
+/// The share of the run, in percent, that `part` is.
+double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
+  const auto length = run.end - run.start;
+  return length.count() <= 0
+             ? 0.0
+             : 100.0 * static_cast<double>(part.count()) / static_cast<double>(length.count());
+}
+
+}  // namespace
+
+std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& analysis) {
+  std::vector<std::string> reasons;
+  if (const auto service_windows = count_windows(analysis, false); service_windows > 0) {
+    reasons.push_back(fmt::format("{} of downtime, {} in total", plural(service_windows, "window"),
+                                  format_elapsed(analysis.downtime(run.end))));
+    return reasons;
+  }
+  if (!analysis.gaps.empty() && (analysis.unobserved().count() > 0 || analysis.ticks_not_sent())) {
+    reasons.push_back(fmt::format(
+        "{} of the run not observed ({}, {} not sent)", format_elapsed(analysis.unobserved()),
+        plural(count_gaps(analysis), "gap"), plural(analysis.ticks_not_sent(), "tick")));
+  }
+  if (const auto overdue = analysis.overdue(); overdue > 0) {
+    reasons.push_back(fmt::format("{} left unanswered longer than {}", plural(overdue, "probe"),
+                                  format_waited(analysis.unanswered_limit)));
+  }
+  if (!analysis.availability()) reasons.emplace_back("no probe was judged");
+  if (const auto prober = count_windows(analysis, true); prober > 0) {
+    reasons.push_back(fmt::format(
+        "{} when the control failed too: probably the prober's own network, not the service",
+        plural(prober, "window")));
+  }
+  if (reasons.empty()) {
+    reasons.push_back(analysis.abandoned == 0
+                          ? std::string{"every tick was observed and every probe was answered well"}
+                          : fmt::format("every tick was observed and every probe answered was "
+                                        "up; {} still in flight at END had waited less than {}",
+                                        analysis.abandoned,
+                                        format_waited(analysis.unanswered_limit)));
+  }
+  return reasons;
+}
+
+std::vector<std::string> warnings(const RunAnalysis& analysis) {
+  std::vector<std::string> out;
+  if (!analysis.up_not_2xx.empty()) {
+    out.push_back(fmt::format(
+        "{} of {} answers counted as up were not 2xx ({}): the URL may not be the health "
+        "endpoint intended (--expect 2xx would count them as down)",
+        sum(analysis.up_not_2xx), analysis.up, format_counts(analysis.up_not_2xx)));
+  }
+  if (!analysis.fell_back.empty()) {
+    std::string addresses;
+    for (const auto& [address, answers] : analysis.fell_back) {
+      addresses += fmt::format("{}{} x {}", addresses.empty() ? "" : ", ", address, answers);
+    }
+    out.push_back(fmt::format(
+        "good answers came only after connecting to another address failed first ({}): a node "
+        "the name resolves to may be down, hidden behind the others",
+        addresses));
+  }
+  const auto unreachable = analysis.outcomes.find(Outcome::failure(Transport::unreachable));
+  if (unreachable != analysis.outcomes.end() && !analysis.control) {
+    out.push_back(fmt::format(
+        "{} failed as unreachable (no route from this machine): the prober's own network may "
+        "have been down; --control URL tells the two apart",
+        plural(unreachable->second, "probe")));
+  }
+  return out;
+}
+
+namespace {
+
+void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& analysis,
+                    bool prober_network) {
+  for (const auto& window : analysis.windows) {
+    if (window.prober_network != prober_network) continue;
+    std::string flags;
+    if (window.began_in_gap) flags += "; began in a gap: its true start is unknown";
+    if (window.ended_in_gap) flags += "; ended by a gap: its true end is unknown";
+    if (window.addresses > 0) {
+      flags += fmt::format("; at worst {} of {} addresses failed at once", window.most_failed,
+                           window.addresses);
+    }
+    append_line(out, "  {} -> {}  {}  {} (#{}-#{}): {}{}", format_iso_utc(window.start),
+                window.end ? format_iso_utc(*window.end) : "still down at END",
+                format_elapsed(window.duration(run.end)), plural(window.failed, "failed probe"),
+                window.first_sequence, window.last_sequence, format_counts(window.outcomes), flags);
+  }
+}
+
+void append_versions(std::string& out, const TrackedName& tracked) {
+  append_line(out, "VERSIONS: {}: {}, {}", tracked.name,
+              plural(tracked.values.size() + (tracked.unlisted > 0 ? 1 : 0), "value"),
+              tracked.switches.size() == 1 ? std::string{"1 switch"}
+                                           : fmt::format("{} switches", tracked.switches.size()));
+  for (const auto& seen : tracked.values) {
+    append_line(out, "  {}: {}, first {}, last {}", seen.value, plural(seen.answers, "answer"),
+                format_iso_utc(seen.first), format_iso_utc(seen.last));
+  }
+  if (tracked.unlisted > 0) {
+    append_line(out, "  (other values): {}, beyond the {} listed",
+                plural(tracked.unlisted, "answer"), kMaxValues);
+  }
+  if (tracked.none > 0) append_line(out, "  (none): {}", plural(tracked.none, "answer"));
+  for (const auto& change : tracked.switches) append_line(out, "  {}", describe(change));
+  for (const auto& back : tracked.comebacks) append_line(out, "  {}", describe(back));
+}
+
+/// The bash script's START/END/URL/INT lines, a URL line for each URL, and the proxy and
+/// control.
+void append_seed(std::string& out, const RunInfo& run) {
+  append_line(out, "START: {}", format_date_local(run.start));
+  append_line(out, "END: {}", format_date_local(run.end));
+  append_line(out, "URL: {}", run.url);
+  for (const auto& url : run.more_urls) append_line(out, "URL: {}", url);
+  append_line(out, "INT: {}", format_seconds(run.interval));
+  if (!run.proxy.empty()) append_line(out, "PROXY: {}", run.proxy);
+  if (!run.control.empty()) append_line(out, "CONTROL: {}", run.control);
+}
+
+/// What one target's probes showed, from PROBES to VERDICT.
+void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& analysis) {
+  const auto availability = analysis.availability();
+  append_line(out, "PROBES: {} sent, {} up, {} down, {} unanswered; availability {}",
+              analysis.probes(), analysis.up, analysis.down, analysis.abandoned,
+              availability ? fmt::format("{:.3f}%", *availability)
+                           : std::string{"unknown (no probe was judged)"});
+  append_line(out, "OUTCOMES: {}",
+              analysis.outcomes.empty() ? "none" : format_counts(analysis.outcomes));
+  const auto verdict = analysis.verdict();
+  if (verdict == RunVerdict::down) {
+    append_line(out, "DOWNTIME: {}, {} in total", plural(count_windows(analysis, false), "window"),
+                format_elapsed(analysis.downtime(run.end)));
+    append_windows(out, run, analysis, false);
+    append_unlisted(out, analysis.unlisted_windows, "window", "failed probes", "of downtime");
+  } else if (verdict == RunVerdict::up) {
+    append_line(out, "DOWNTIME: no downtime: every probe succeeded{}",
+                analysis.abandoned == 0
+                    ? ""
+                    : fmt::format(" ({} in flight at END, within {}, not judged)",
+                                  analysis.abandoned, format_waited(analysis.unanswered_limit)));
+  } else {
+    append_line(out, "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)");
+  }
+  if (const auto prober = count_windows(analysis, true); prober > 0) {
+    append_line(out,
+                "PROBER NETWORK: {} when the control failed too: probably the prober's own "
+                "network, not counted as downtime",
+                plural(prober, "window"));
+    append_windows(out, run, analysis, true);
+  }
+  if (!analysis.gaps.empty()) {
+    append_line(out,
+                "GAPS: {}, {} not observed ({:.3f}% of the run); availability is over the "
+                "probes observed",
+                plural(count_gaps(analysis), "gap"), format_elapsed(analysis.unobserved()),
+                percent_of_run(run, analysis.unobserved()));
+    for (const auto& gap : analysis.gaps) {
+      append_line(out, "  {} -> {}  {}  {}", format_iso_utc(gap.start), format_iso_utc(gap.end),
+                  format_elapsed(gap.duration()), describe(gap));
+    }
+    append_unlisted(out, analysis.unlisted_gaps, "gap", "ticks not sent", "not observed");
+  }
+  if (!analysis.unanswered.empty()) {
+    const auto [shortest, longest] =
+        std::ranges::minmax(analysis.unanswered, {}, &Unanswered::waited);
+    append_line(out,
+                "UNANSWERED: {} still in flight at END, waiting {} to {}; {} longer than {} "
+                "(the slowest answer, or one interval if longer)",
+                plural(analysis.unanswered.size(), "probe"), format_waited(shortest.waited),
+                format_waited(longest.waited), analysis.overdue(),
+                format_waited(analysis.unanswered_limit));
+    const auto listed = std::min(analysis.unanswered.size(), kUnansweredListed);
+    for (std::size_t i = 0; i < listed; ++i) {
+      const auto& probe = analysis.unanswered[i];
+      append_line(out, "  #{} sent {}, waited {}", probe.sequence, format_iso_utc(probe.sent),
+                  format_waited(probe.waited));
+    }
+    if (analysis.unanswered.size() > listed) {
+      append_line(out, "  ... and {} more", analysis.unanswered.size() - listed);
+    }
+  }
+  const auto& latency = analysis.latency;
+  if (!run.latency_recorded) {
+    append_line(out, "LATENCY: not recorded in this log");
+  } else if (latency.count() == 0) {
+    append_line(out, "LATENCY: no good probes");
+  } else {
+    append_line(out, "LATENCY: {}", describe(latency));
+    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+      const auto& reached = analysis.phase_latency[phase];
+      if (reached.count() == 0) continue;
+      append_line(out, "LATENCY {}: {}", format_as(static_cast<Phase>(phase)), describe(reached));
+    }
+  }
+  for (const auto& tracked : analysis.versions) append_versions(out, tracked);
+  for (const auto& warning : warnings(analysis)) append_line(out, "WARNING: {}", warning);
+  std::string reasons;
+  for (const auto& reason : verdict_reasons(run, analysis)) {
+    reasons += (reasons.empty() ? "" : "; ") + reason;
+  }
+  append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(analysis), reasons);
+}
+
+/// The marks people made in the run's log, told in time order with where the windows of
+/// `targets` (each named, "" for a run of one) began and ended.
+void append_marks(std::string& out, const RunInfo& run,
+                  const std::vector<std::pair<std::string, const RunAnalysis*>>& targets) {
+  if (run.marks.empty()) return;
+  std::vector<std::pair<WallTime, std::string>> events;
+  for (const auto& mark : run.marks) events.emplace_back(mark.time, mark.text);
+  for (const auto& [name, analysis] : targets) {
+    const auto of = name.empty() ? std::string{} : " of " + name;
+    for (const auto& window : analysis->windows) {
+      const auto what = window.prober_network ? "prober network window" : "downtime";
+      events.emplace_back(window.start,
+                          fmt::format("[{}{} begins: {} (#{}-#{}): {}]", what, of,
+                                      plural(window.failed, "failed probe"), window.first_sequence,
+                                      window.last_sequence, format_counts(window.outcomes)));
+      if (window.end) {
+        events.emplace_back(*window.end, fmt::format("[{}{} ends after {}]", what, of,
+                                                     format_elapsed(window.duration(run.end))));
+      }
+    }
+  }
+  std::ranges::stable_sort(events, {}, &std::pair<WallTime, std::string>::first);
+  append_line(out, "MARKS: {} (upwatch mark), in time order with the windows",
+              plural(run.marks.size() + run.marks_unlisted, "mark"));
+  for (const auto& [time, text] : events) append_line(out, "  {}  {}", format_iso_utc(time), text);
+  if (run.marks_unlisted > 0) {
+    append_line(out, "  ... and {} more not listed", plural(run.marks_unlisted, "mark"));
+  }
+}
+
+void append_notes(std::string& out, const RunInfo& run) {
+  for (const auto& note : run.notes) append_line(out, "NOTE: {}", note);
+}
+
+}  // namespace
+
+std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
+  std::string out;
+  append_seed(out, run);
+  append_analysis(out, run, analysis);
+  append_marks(out, run, {{"", &analysis}});
+  append_notes(out, run);
+  return out;
+}
+
+namespace {
+
+/// "http://h/ at 127.0.0.1", or the URL alone.
+std::string target_name(const TargetResult& target) {
+  return target.address.empty() ? target.url : fmt::format("{} at {}", target.url, target.address);
+}
+
+/// How a URL's sets of addresses came and went.
+void append_sets(std::string& out, const TargetResult& target) {
+  if (target.sets.empty() && target.sets_unlisted == 0) return;
+  append_line(out, "ADDRESSES: {} of the name",
+              plural(target.sets.size() + target.sets_unlisted, "set"));
+  const std::vector<std::string>* before = nullptr;
+  for (const auto& set : target.sets) {
+    append_line(out, "  {} from #{}: {}", format_iso_utc(set.time), set.first_tick,
+                describe(set, before));
+    before = &set.addresses;
+  }
+  if (target.sets_unlisted > 0) {
+    append_line(out, "  ... and {} more not listed", plural(target.sets_unlisted, "set"));
+  }
+}
+
+}  // namespace
+
+std::string describe_verdict(const RunResults& results) {
+  constexpr std::size_t kNamed = 10;
+  const auto verdict = results.verdict();
+  std::vector<const TargetResult*> giving;
+  for (const auto& target : results.targets) {
+    if (target.analysis.verdict() == verdict) giving.push_back(&target);
+  }
+  if (verdict == RunVerdict::up) {
+    return fmt::format("all {} up", plural(results.targets.size(), "target"));
+  }
+  std::string names;
+  for (std::size_t i = 0; i < std::min(giving.size(), kNamed); ++i) {
+    names += (i == 0 ? "" : ", ") + target_name(*giving[i]);
+  }
+  if (giving.size() > kNamed) names += fmt::format(" and {} more", giving.size() - kNamed);
+  return fmt::format("{} of {} {}: {}", giving.size(), plural(results.targets.size(), "target"),
+                     verdict == RunVerdict::down ? "had downtime" : "inconclusive", names);
+}
+
+std::string render_report(const RunInfo& run, const RunResults& results) {
+  if (results.single()) return render_summary(run, results.targets.front().analysis);
+  std::string out;
+  append_seed(out, run);
+  const auto verdict = results.verdict();
+  append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(verdict),
+              describe_verdict(results));
+  for (const auto& target : results.targets) {
+    out += '\n';
+    const bool users_view = results.each_address && target.address.empty();
+    append_line(
+        out, "TARGET: {}{}", target_name(target),
+        users_view ? " (as users saw it: a tick failed if any of its addresses failed)" : "");
+    if (users_view) append_sets(out, target);
+    append_analysis(out, run, target.analysis);
+  }
+  if (!run.marks.empty() || !run.notes.empty()) out += '\n';
+  std::vector<std::pair<std::string, const RunAnalysis*>> analyses;
+  for (const auto& target : results.targets) {
+    analyses.emplace_back(target_name(target), &target.analysis);
+  }
+  append_marks(out, run, analyses);
+  append_notes(out, run);
+  return out;
+}
+
+int exit_status(RunVerdict verdict) {
+  switch (verdict) {
+    case RunVerdict::up:
+      return 0;
+    case RunVerdict::down:
+      return 1;
+    case RunVerdict::inconclusive:
+      return kExitInconclusive;
+  }
+  return kExitInconclusive;
+}
+
+namespace {
+
+/// "1 window, 0.400s".
+std::string tally(const MergedUrl& url, bool everywhere) {
+  const auto count = std::ranges::count(url.windows, everywhere, &MergedWindow::everywhere);
+  return fmt::format("{} window{}, {}", count, count == 1 ? "" : "s",
+                     format_elapsed(url.downtime(everywhere)));
+}
+
+}  // namespace
+
+std::string render_merged(const std::vector<VantageRun>& runs, const MergedReport& merged) {
+  auto out =
+      fmt::format("MERGED: {} vantage points, over the time all of them watched\n", runs.size());
+  out += fmt::format("START: {}\nEND: {}\n", format_date_local(merged.start),
+                     format_date_local(merged.end));
+  for (const auto& url : merged.urls) out += fmt::format("URL: {}\n", url.url);
+  for (const auto& run : runs) {
+    std::uint64_t probes = 0;
+    std::uint64_t windows = 0;
+    for (const auto& target : run.results.targets) {
+      if (!target.address.empty()) continue;
+      probes += target.analysis.probes();
+      windows += target.analysis.windows.size();
+    }
+    out += fmt::format("VANTAGE: {}: log {}, {} to {}, {} probes, {} window{}\n", run.name, run.log,
+                       format_iso_utc(run.info.start), format_iso_utc(run.info.end), probes,
+                       windows, windows == 1 ? "" : "s");
+  }
+  const auto verdict = merged.verdict();
+  out += fmt::format("VERDICT: {} (exit {}): {}\n", format_as(verdict), exit_status(verdict),
+                     merged_reason(merged, runs.size()));
+  for (const auto& url : merged.urls) {
+    if (merged.urls.size() > 1) out += fmt::format("\nTARGET: {}\n", url.url);
+    for (const bool everywhere : {true, false}) {
+      out += fmt::format("{}: {}\n", everywhere ? "DOWN EVERYWHERE" : "DOWN FROM SOME",
+                         tally(url, everywhere));
+      for (const auto& window : url.windows) {
+        if (window.everywhere == everywhere) out += "  " + describe(window) + "\n";
+      }
+    }
+  }
+  out += fmt::format("CLOCKS: {}\n", kClocksNote);
+  return out;
+}
+
+}  // namespace upwatch

@@ -1,0 +1,233 @@
+// Writes HTML timelines with the real upwatch binary, from real runs against the test server
+// and from the bash loop's log, and opens them in headless Chromium: what a person sees must
+// be what the report says.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_fixture.hpp"
+#include "dns_server.hpp"
+#include "upwatch/core/duration.hpp"
+#include "upwatch/log/probe_log.hpp"
+
+using nlohmann::json;
+using upwatch::testing::Cli;
+using upwatch::testing::kGenerous;
+using upwatch::testing::parse_script;
+using upwatch::testing::Process;
+using upwatch::testing::TestServer;
+
+namespace {
+
+class Timeline : public Cli {
+ protected:
+  /// `upwatch report --json` of `log`: the numbers the page must show.
+  json report_json(const std::string& log = "testlog.log") {
+    run({"report", "--json", log});
+    return json::parse(out_);
+  }
+
+  /// Opens `page` in Chromium and returns what it showed; writes a screenshot to `screenshot`.
+  json open_in_browser(const std::string& page, const std::string& screenshot) {
+    Process browser{{"/usr/bin/env", "node", UPWATCH_BROWSER_CHECK, dir_ + "/" + page, screenshot},
+                    dir_};
+    EXPECT_EQ(browser.wait(kGenerous), 0) << browser.err();
+    auto shown = json::parse(browser.out(), nullptr, false);
+    EXPECT_FALSE(shown.is_discarded()) << browser.out() << browser.err();
+    return shown;
+  }
+
+  /// Checks that the page shows what the report says.
+  void expect_page_retells(const json& shown, const json& report) {
+    EXPECT_TRUE(shown["ready"].get<bool>());  // its script ran to the end
+    EXPECT_EQ(shown["errors"], json::array()) << shown;
+    EXPECT_EQ(shown["verdict"], report["verdict"]);
+    EXPECT_EQ(shown["seed"], json({"START:", "END:", "URL:", "INT:"}));
+    EXPECT_EQ(shown["window_marks"], report["windows"].size());
+    EXPECT_EQ(shown["window_rows"], report["windows"].size());
+    EXPECT_EQ(shown["gap_marks"], report["gaps"].size());
+    EXPECT_EQ(shown["mark_marks"], report["marks"].size());
+    EXPECT_EQ(shown["mark_rows"], report["marks"].size());
+    std::string reasons;
+    for (const auto& reason : report["verdict_reasons"]) {
+      reasons += (reasons.empty() ? "" : "; ") + reason.get<std::string>();
+    }
+    EXPECT_EQ(shown["reasons"], reasons);
+  }
+};
+
+}  // namespace
+
+TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover) {
+  TestServer server{parse_script("ok*20,502*6,reset*3,ok*20,refuse:600ms,ok*20,hang*2,ok")};
+  auto probing = start({"-m", "0.5", "-c", "100", "--jsonl", "probes.jsonl", server.url(), "0.05"});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 10; }, kGenerous));
+  ASSERT_EQ(run({"mark", "drained s1"}), 0) << err_;
+  ASSERT_EQ(probing->wait(kGenerous), 1) << probing->err();
+  ASSERT_EQ(run({"report", "--html", "timeline.html"}), 1) << err_;
+  const auto report = report_json();
+  ASSERT_GE(report["windows"].size(), 1U) << out_;
+  ASSERT_EQ(report["marks"].size(), 1U) << out_;
+  // The JSON Lines log of the same run draws the same page, but for the mark, which only the
+  // text log holds.
+  ASSERT_EQ(run({"report", "--html", "from-jsonl.html", "probes.jsonl"}), 1) << err_;
+  const auto from_jsonl = upwatch::testing::read_file(dir_ + "/from-jsonl.html");
+  const auto page = upwatch::testing::read_file(dir_ + "/timeline.html");
+  EXPECT_EQ(from_jsonl.find("drained s1"), std::string::npos);
+  const auto part = [](const std::string& html, const std::string& from, const std::string& to) {
+    const auto start = html.find(from);
+    return start == std::string::npos ? std::string{}
+                                      : html.substr(start, html.find(to, start) - start);
+  };
+  for (const auto& [from, to] :
+       {std::pair{"<!DOCTYPE", "<h2>Every probe"}, std::pair{"<g id=\"probes\">", "</g>"},
+        std::pair{"<g id=\"windows\">", "</g>"}, std::pair{"<h2>Latency", "<h2>Downtime windows"},
+        std::pair{"<table id=\"window-list\">", "</table>"}}) {
+    EXPECT_FALSE(part(page, from, to).empty()) << from;
+    EXPECT_TRUE(part(from_jsonl, from, to) == part(page, from, to)) << from;
+  }
+
+  const auto shown = open_in_browser("timeline.html", UPWATCH_SCREENSHOT_DIR "/timeline.png");
+  expect_page_retells(shown, report);
+  // Each probe of this short run has its column.
+  EXPECT_EQ(shown["probe_columns"], report["probes"]["sent"]);
+  EXPECT_EQ(shown["down_column_widths"].size(), report["probes"]["down"]);
+  // Hovering the first window shows its times and outcomes, and lights its row in the list.
+  const auto& first = report["windows"][0];
+  std::string outcomes;
+  for (const auto& [outcome, count] : first["outcomes"].items()) {
+    outcomes += fmt::format("{}{} x {}", outcomes.empty() ? "" : ", ", outcome, count.get<int>());
+  }
+  EXPECT_EQ(shown["window_tip"].get<std::string>(),
+            fmt::format("window 1: {} to {}, {}\n{} failed probes (#{}-#{}): {}",
+                        first["start"].get<std::string>(), first["end"].get<std::string>(),
+                        upwatch::format_elapsed(
+                            std::chrono::milliseconds{first["duration_ms"].get<std::int64_t>()}),
+                        first["failed_probes"].get<int>(), first["first_probe"].get<int>(),
+                        first["last_probe"].get<int>(), outcomes))
+      << shown;
+  EXPECT_EQ(outcomes, "502 x 6, reset x 3");  // the script's first outage
+  EXPECT_EQ(shown["window_row_highlighted"], 1);
+  // Hovering a probe shows that probe.
+  EXPECT_TRUE(shown["down_tip"].get<std::string>().starts_with(
+      fmt::format("#{} sent ", first["first_probe"].get<int>())))
+      << shown;
+  EXPECT_NE(shown["down_tip"].get<std::string>().find("502 x 1"), std::string::npos) << shown;
+  EXPECT_TRUE(shown["up_tip"].get<std::string>().starts_with("#0 sent ")) << shown;
+  // Hovering the mark shows what was marked, and when.
+  EXPECT_EQ(shown["mark_tip"], "drained s1\n" + report["marks"][0]["time"].get<std::string>());
+  struct stat written {};
+  EXPECT_EQ(::stat(UPWATCH_SCREENSHOT_DIR "/timeline.png", &written), 0);
+}
+
+TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
+  TestServer server{parse_script("ok@v1*10,ok@v2*1,ok@v1*1,ok@v2")};
+  // A name that upwatch resolves, with a scripted DNS server, so that each probe has every
+  // phase but TLS.
+  upwatch::testing::DnsServer dns{upwatch::testing::DnsServer::Mode::answer};
+  dns.set_addresses({"127.0.0.1"});
+  const auto url = fmt::format("http://upwatch.test:{}/health", server.port());
+  ASSERT_EQ(run({"--track", "x-app-version", "-c", "40", "--dns-servers",
+                 fmt::format("127.0.0.1:{}", dns.port()), url, "0.05"}),
+            0)
+      << err_;
+  ASSERT_EQ(run({"report", "--html", "versions.html"}), 0) << err_;
+  const auto report = report_json();
+  const auto shown = open_in_browser("versions.html", UPWATCH_SCREENSHOT_DIR "/versions.png");
+  expect_page_retells(shown, report);
+  ASSERT_EQ(shown["version_lanes"].size(), 1U) << shown;
+  EXPECT_EQ(shown["version_lanes"][0]["name"], "x-app-version");
+  EXPECT_GE(shown["version_lanes"][0]["marks"].get<int>(), 40);  // a mark per probe, at least
+  const auto& change = report["versions"][0]["switches"][0];
+  ASSERT_EQ(shown["switches"].size(), 1U) << shown;
+  EXPECT_EQ(
+      shown["switches"][0],
+      fmt::format("v1 -> v2: first v2 at {}, last v1 at {}, mixed for {} (v1 x 1, v2 x 1 in "
+                  "between)",
+                  change["first_new"].get<std::string>(), change["last_old"].get<std::string>(),
+                  upwatch::format_elapsed(
+                      std::chrono::milliseconds{change["mixed_ms"].get<std::int64_t>()})));
+  EXPECT_TRUE(shown["version_tip"].get<std::string>().starts_with("x-app-version: v1 x 1"))
+      << shown;
+  // A plain http:// URL: no TLS phase.
+  EXPECT_EQ(shown["phase_lines"], json({"dns", "connect", "ttfb"})) << shown;
+}
+
+TEST_F(Timeline, APageOfTheBashLoopsLog) {
+  TestServer server{parse_script("ok*3,502*3,ok")};
+  run_bash_loop(server, 9);
+  ASSERT_EQ(run({"report", "--html", "loop.html"}), 1) << err_;
+  const auto report = report_json();
+  ASSERT_EQ(report["windows"].size(), 1U);
+  const auto shown = open_in_browser("loop.html", dir_ + "/loop.png");
+  expect_page_retells(shown, report);
+  EXPECT_EQ(shown["latency_marks"], 0);  // the bash loop's log holds no latency
+  EXPECT_NE(upwatch::testing::read_file(dir_ + "/loop.html").find("Latency is not recorded"),
+            std::string::npos);
+}
+
+TEST_F(Timeline, AMillionProbesMakeASmallPageWhereOneFailureStillShows) {
+  // A log of a million probes, 10 ms apart, one of them refused.
+  constexpr std::uint64_t kProbes = 1'000'000;
+  constexpr std::uint64_t kFailed = 765'432;
+  {
+    const upwatch::RunHeader header{
+        .id = "m1",
+        .version = UPWATCH_VERSION,
+        .start = upwatch::WallTime{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}},
+        .interval = std::chrono::milliseconds{10},
+        .expect = "100-499",
+        .url = "http://127.0.0.1:8080/health"};
+    std::string log = upwatch::format_run_header(header);
+    for (std::uint64_t k = 0; k < kProbes; ++k) {
+      log += upwatch::format_record(
+          {.sequence = k,
+           .sent = header.start + std::chrono::milliseconds{10} * static_cast<std::int64_t>(k),
+           .outcome = k == kFailed ? upwatch::Outcome::failure(upwatch::Transport::refused)
+                                   : upwatch::Outcome::http(200),
+           .total = std::chrono::microseconds{400 + static_cast<int>(k % 300)},
+           .remote = "127.0.0.1:8080"},
+          header.id);
+    }
+    upwatch::testing::write_file(log_path(), log);
+  }
+  ASSERT_EQ(run({"report", "--html", "big.html"}), 1) << err_;
+  struct stat page {};
+  ASSERT_EQ(::stat((dir_ + "/big.html").c_str(), &page), 0);
+  EXPECT_LT(page.st_size, 3 << 20) << "bytes";
+  const auto report = report_json();
+  ASSERT_EQ(report["probes"]["sent"], kProbes);
+  const auto shown = open_in_browser("big.html", dir_ + "/big.png");
+  expect_page_retells(shown, report);
+  EXPECT_LE(shown["probe_columns"].get<int>(), 1024);
+  ASSERT_EQ(shown["down_column_widths"].size(), 1U) << shown;
+  EXPECT_GE(shown["down_column_widths"][0].get<double>(), 0.9);  // at least a pixel
+  EXPECT_GE(shown["window_mark_widths"][0].get<double>(), 1.8);
+  EXPECT_NE(shown["down_tip"].get<std::string>().find("refused x 1"), std::string::npos) << shown;
+}
+
+TEST_F(Timeline, NeverOverwritesALogAndLeavesNoHalfWrittenPage) {
+  TestServer server{parse_script("ok")};
+  ASSERT_EQ(run({"-c", "3", server.url(), "0.05"}), 0) << err_;
+  const auto log = log_text();
+  EXPECT_EQ(run({"report", "--html", "testlog.log"}), 2);
+  EXPECT_EQ(err_,
+            "upwatch: error: --html file 'testlog.log' is the log 'testlog.log': not "
+            "overwriting it\n");
+  EXPECT_EQ(log_text(), log);
+  EXPECT_EQ(run({"report", "--html", "no/such/dir/page.html"}), 2);
+  EXPECT_TRUE(
+      err_.starts_with("upwatch: error: cannot write 'no/such/dir/page.html': No such "
+                       "file or directory"))
+      << err_;
+  EXPECT_EQ(run({"report", "--html", "page.html", "missing.log"}), 2);
+  struct stat left {};
+  EXPECT_NE(::stat((dir_ + "/page.html").c_str(), &left), 0);  // nothing written
+  EXPECT_EQ(run({"report", "--html", "page.html", "--list"}), 2);
+  EXPECT_EQ(run({"report", "--html", "page.html"}), 0);
+  EXPECT_EQ(::stat((dir_ + "/page.html").c_str(), &left), 0);
+}

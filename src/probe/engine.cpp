@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/timerfd.h>
 
 #include <algorithm>
 #include <array>
@@ -12,11 +11,12 @@
 #include <thread>
 
 #include "upwatch/core/curl_handles.hpp"
-#include "upwatch/core/unique_fd.hpp"
 #include "upwatch/core/url.hpp"
 #include "upwatch/net/resolver.hpp"
+#include "upwatch/net/tick_timer.hpp"
 #include "upwatch/probe/schedule.hpp"
 #include "upwatch/probe/transfer.hpp"
+#include "upwatch/probe/transfer_pool.hpp"
 
 namespace upwatch {
 
@@ -31,14 +31,15 @@ constexpr auto kShortestWatchedWait = std::chrono::microseconds{100};
 /// How long an address found for --keep-alive is used, as libcurl caches a look-up by default.
 constexpr auto kAddressesKept = std::chrono::seconds{60};
 
-/// Connections kept alive for each URL of the run (its addresses, with --each-address).
-constexpr std::size_t kConnectionsKept = 16;
-
-/// URLs whose connections share one cache in a run of several URLs kept alive.
-constexpr std::size_t kUrlsPerCache = 16;
-
 /// The longest single wait in curl_multi_poll; a longer wait is several.
 constexpr auto kLongestPoll = std::chrono::minutes{1};
+
+/// A new multi handle; throws std::runtime_error if libcurl cannot make one.
+MultiHandle make_multi() {
+  MultiHandle multi{curl_multi_init()};
+  if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
+  return multi;
+}
 
 }  // namespace
 
@@ -49,46 +50,21 @@ struct Engine::Impl {
         timekeeper(start, config.interval,
                    tick_limit(config.count, config.duration, config.interval, slots), slots),
         sinks(std::move(sinks_)),
-        setup(config),
-        multi(curl_multi_init()),
-        tick_timer(timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK)),
-        idle(slots + 1),
+        multi(make_multi()),
+        pool(config, slots, multi.get()),
         kept_addresses(slots + 1),
         address_sets(slots) {
-    if (!multi) throw std::runtime_error("libcurl: cannot create a multi handle");
-    if (config.connections == Connections::keep_alive && slots > 1) keep_connections_apart();
     const bool lookups = std::ranges::any_of(
         config.targets, [](const TargetUrl& target) { return target.lookup.has_value(); });
     if (lookups || config.control_lookup) {
       resolver = std::make_unique<Resolver>(config.dns_servers, config.ip_version);
     }
-    if (!tick_timer) throw std::system_error(errno, std::generic_category(), "timerfd_create");
     for (const auto& target : config.targets) urls.push_back(redact_url(target.url));
   }
 
   ~Impl() {
-    for (const auto& probe : probes) {
+    for (const auto& probe : pool.all()) {
       if (probe->in_multi) curl_multi_remove_handle(multi.get(), probe->easy.get());
-    }
-  }
-
-  /// Keeps the connections of each group of kUrlsPerCache URLs in a cache of their own, with
-  /// room for a connection to each URL's addresses. libcurl (7.88) looks through a transfer's
-  /// cache each time a kept-alive transfer leaves the multi handle: one cache of every URL's
-  /// connections would make each probe cost time in proportion to the URLs.
-  void keep_connections_apart() {
-    // libcurl keeps 4 connections for each transfer under way, and a run of many URLs has few
-    // under way at once.
-    check(curl_multi_setopt(
-              multi.get(), CURLMOPT_MAXCONNECTS,
-              static_cast<long>(std::min<std::size_t>(kConnectionsKept * (slots + 1), 100000))),
-          "option");
-    for (std::size_t first = 0; first < slots; first += kUrlsPerCache) {
-      ShareHandle& cache = caches.emplace_back(curl_share_init());
-      if (!cache ||
-          curl_share_setopt(cache.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
-        throw std::runtime_error("libcurl: cannot create a connection cache");
-      }
     }
   }
 
@@ -98,49 +74,16 @@ struct Engine::Impl {
                                        : config.targets[probe.target].lookup;
   }
 
-  /// The place of a probe's URL among the idle slots and the addresses kept.
+  /// The place of a probe's URL among the addresses kept: the control URL's come last.
   [[nodiscard]] std::size_t slot_of(Role role, std::size_t target) const {
     return role == Role::control ? slots : target;
-  }
-
-  /// An idle probe slot for `role` and URL `target`, made and configured on first need, ready
-  /// for probe `sequence` sent at `sent_at`.
-  Transfer& acquire(Role role, std::size_t target, std::uint64_t sequence,
-                    Clock::time_point sent_at) {
-    auto& spare = idle[slot_of(role, target)];
-    Transfer* probe = nullptr;
-    if (spare.empty()) {
-      probes.push_back(setup.make(role, target));
-      probe = probes.back().get();
-      if (!caches.empty() && role == Role::target) {
-        check(curl_easy_setopt(probe->easy.get(), CURLOPT_SHARE,
-                               caches[target / kUrlsPerCache].get()),
-              "option");
-      }
-    } else {
-      probe = spare.back();
-      spare.pop_back();
-    }
-    probe->sequence = sequence;
-    probe->sent = sent_at;
-    probe->head.clear();
-    probe->body.clear();
-    probe->error[0] = '\0';
-    probe->opened.clear();
-    probe->address.clear();
-    probe->resolving_took = {};
-    probe->active = true;
-    probe->interrupted = false;
-    probe->peer_reset = false;
-    ++in_flight;
-    return *probe;
   }
 
   /// Sends tick `tick` (a probe of one URL, and once a round of the control URL), unless
   /// --parallel-max probes are in flight: then the tick is not sent, and joins the overload
   /// gap.
   void launch(std::uint64_t tick, Clock::time_point now) {
-    if (in_flight >= config.parallel_max) {
+    if (pool.in_flight() >= config.parallel_max) {
       if (overload_ticks == 0) overload_first = tick;
       ++overload_ticks;
       return;
@@ -149,9 +92,9 @@ struct Engine::Impl {
     ++sent;
     const auto target = tick % slots;
     const auto sequence = tick / slots;
-    launch(acquire(Role::target, target, sequence, now), now);
+    launch(pool.acquire(Role::target, target, sequence, now), now);
     if (target == 0 && !config.control_url.empty()) {
-      launch(acquire(Role::control, 0, sequence, now), now);
+      launch(pool.acquire(Role::control, 0, sequence, now), now);
     }
   }
 
@@ -232,7 +175,7 @@ struct Engine::Impl {
     const auto& endpoint = config.targets[first.target].endpoint;
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       Transfer& probe =
-          i == 0 ? first : acquire(Role::target, first.target, first.sequence, first.sent);
+          i == 0 ? first : pool.acquire(Role::target, first.target, first.sequence, first.sent);
       probe.address = sorted[i];
       probe.resolving_took = resolving_took;
       probe.pinned.reset();
@@ -285,7 +228,7 @@ struct Engine::Impl {
   std::optional<Clock::time_point> expire_lookups(Clock::time_point now) {
     std::optional<Clock::time_point> next_deadline;
     if (resolving == 0) return next_deadline;
-    for (const auto& probe : probes) {
+    for (const auto& probe : pool.all()) {
       if (!probe->resolving) continue;
       const auto deadline = probe->sent + config.max_time;
       if (deadline > now) {
@@ -332,9 +275,7 @@ struct Engine::Impl {
     if (probe.in_multi) check(curl_multi_remove_handle(multi.get(), probe.easy.get()), "remove");
     probe.in_multi = false;
     end_lookup(probe);  // an answer that comes now is for nobody
-    probe.active = false;
-    --in_flight;
-    idle[slot_of(probe.role, probe.target)].push_back(&probe);
+    pool.release(probe);
     // A run of one URL names it in its header alone.
     if (slots > 1 && probe.role == Role::target) record.url = urls[probe.target];
     record.address = probe.address;
@@ -348,14 +289,14 @@ struct Engine::Impl {
       void* owner = nullptr;
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
       auto& probe = *static_cast<Transfer*>(owner);
-      release(probe,
-              setup.finished_record(probe, message->data.result, timekeeper.to_wall(probe.sent)));
+      release(probe, pool.setup().finished_record(probe, message->data.result,
+                                                  timekeeper.to_wall(probe.sent)));
     }
   }
 
   void abandon_all(Clock::time_point now) {
     std::vector<Transfer*> active;
-    for (const auto& probe : probes) {
+    for (const auto& probe : pool.all()) {
       if (probe->active) active.push_back(probe.get());
     }
     std::ranges::sort(active, {}, &Transfer::sequence);
@@ -375,74 +316,83 @@ struct Engine::Impl {
     }
   }
 
-  /// Makes the tick timer readable at `when`.
-  void arm_tick_timer(Clock::time_point when) {
-    if (when == tick_timer_at) return;
-    tick_timer_at = when;
-    const itimerspec at{.it_interval = {}, .it_value = to_timespec(when.time_since_epoch())};
-    if (timerfd_settime(tick_timer.get(), TFD_TIMER_ABSTIME, &at, nullptr) != 0) {
-      throw std::system_error(errno, std::generic_category(), "timerfd_settime");
+  /// Hands over the gaps found up to `now` and sends every tick due from `next` on; returns
+  /// the next tick not yet sent.
+  std::uint64_t send_due(const ClockReading& now, std::uint64_t next) {
+    auto due = timekeeper.due(now, next);
+    for (const auto& gap : due.gaps) {
+      close_overload_gap(gap.first_tick);
+      sinks.gap(gap);
+      if (gap.cause == GapCause::stalled || gap.cause == GapCause::suspended) {
+        for (const auto& probe : pool.all())
+          probe->interrupted = probe->interrupted || probe->active;
+      }
+    }
+    for (next = due.first; next < due.end; ++next) launch(next, now.boot);
+    return next;
+  }
+
+  /// Calls the refresh sink if it is time to.
+  void refresh() {
+    if (sinks.refresh && Clock::now() >= next_refresh) {
+      sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
+      next_refresh = Clock::now() + kRefreshEvery;
     }
   }
 
-  WallTime run(const StopSignals& stop) {
+  /// When to stop waiting: at tick `next`, or in at most a second while the last probes
+  /// finish; sooner if a look-up's deadline, a refresh or the resolver needs it.
+  [[nodiscard]] Clock::time_point wake_time(std::uint64_t next,
+                                            std::optional<Clock::time_point> lookup_deadline) {
     const auto& schedule = timekeeper.schedule();
+    auto wake_at =
+        schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
+    if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
+    if (sinks.refresh) wake_at = std::min(wake_at, next_refresh);
+    if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
+      wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
+    }
+    return wake_at;
+  }
+
+  /// Waits until `wake_at`, watching the sockets so that each answer is taken (and timed) as
+  /// it comes, and the resolver's, and `stop`'s.
+  void wait(Clock::time_point wake_at, const StopSignals& stop) {
+    const auto wait = std::max(wake_at - Clock::now(), Clock::duration::zero());
+    if (wait < kShortestWatchedWait && resolving == 0) {
+      if (wait > Clock::duration::zero()) std::this_thread::sleep_until(wake_at);
+      return;
+    }
+    // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
+    // the tick, however far off it is.
+    tick_timer.arm(wake_at);
+    watched.assign({curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
+                    curl_waitfd{.fd = tick_timer.fd(), .events = CURL_WAIT_POLLIN, .revents = 0}});
+    if (resolver) resolver->watch(watched);
+    check(curl_multi_poll(
+              multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
+              static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
+              nullptr),
+          "poll");
+    if (resolver) resolver->process(watched);
+  }
+
+  WallTime run(const StopSignals& stop) {
     std::uint64_t next = 0;
-    std::vector<curl_waitfd> watched;
     while (true) {
       if (stop.stop_requested()) {
         abandon_all(Clock::now());
         break;
       }
       if (stop.take_summary_request() && sinks.interim) sinks.interim();
-      const auto now = ClockReading::now();
-      auto due = timekeeper.due(now, next);
-      for (const auto& gap : due.gaps) {
-        close_overload_gap(gap.first_tick);
-        sinks.gap(gap);
-        if (gap.cause == GapCause::stalled || gap.cause == GapCause::suspended) {
-          for (const auto& probe : probes) probe->interrupted = probe->interrupted || probe->active;
-        }
-      }
-      for (next = due.first; next < due.end; ++next) launch(next, now.boot);
+      next = send_due(ClockReading::now(), next);
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
       collect_finished();
       const auto lookup_deadline = expire_lookups(Clock::now());
-      if (!schedule.contains(next) && in_flight == 0) break;
-      if (sinks.refresh && Clock::now() >= next_refresh) {
-        sinks.refresh(timekeeper.to_wall(Clock::now()), sent);
-        next_refresh = Clock::now() + kRefreshEvery;
-      }
-
-      // Until the next tick, or for at most a second while the last probes finish, watching
-      // the sockets so that each answer is taken (and timed) as it comes; sooner if a name
-      // being resolved needs it.
-      auto wake_at =
-          schedule.contains(next) ? schedule.tick(next) : Clock::now() + std::chrono::seconds{1};
-      if (lookup_deadline) wake_at = std::min(wake_at, *lookup_deadline);
-      if (sinks.refresh) wake_at = std::min(wake_at, next_refresh);
-      if (const auto resolver_wait = resolver ? resolver->next_timeout() : std::nullopt) {
-        wake_at = std::min(wake_at, Clock::now() + *resolver_wait);
-      }
-      const auto wait = std::max(wake_at - Clock::now(), Clock::duration::zero());
-      if (wait < kShortestWatchedWait && resolving == 0) {
-        if (wait > Clock::duration::zero()) std::this_thread::sleep_until(wake_at);
-        continue;
-      }
-      // curl_multi_poll counts in whole milliseconds, in an int; the timer ends the wait on
-      // the tick, however far off it is.
-      arm_tick_timer(wake_at);
-      watched.assign(
-          {curl_waitfd{.fd = stop.wake_fd(), .events = CURL_WAIT_POLLIN, .revents = 0},
-           curl_waitfd{.fd = tick_timer.get(), .events = CURL_WAIT_POLLIN, .revents = 0}});
-      if (resolver) resolver->watch(watched);
-      check(curl_multi_poll(
-                multi.get(), watched.data(), static_cast<unsigned>(watched.size()),
-                static_cast<int>(to_millis(std::min<std::chrono::nanoseconds>(wait, kLongestPoll))),
-                nullptr),
-            "poll");
-      if (resolver) resolver->process(watched);
+      if (!timekeeper.schedule().contains(next) && pool.in_flight() == 0) break;
+      refresh();
+      wait(wake_time(next, lookup_deadline), stop);
     }
     close_overload_gap(next);
     return timekeeper.to_wall(Clock::now());
@@ -452,15 +402,12 @@ struct Engine::Impl {
   std::size_t slots;  ///< URLs, each a slot of the schedule
   Timekeeper timekeeper;
   EngineSinks sinks;
-  TransferSetup setup;
   MultiHandle multi;
-  std::vector<ShareHandle> caches;  ///< connection caches of groups of URLs, when kept apart
-  UniqueFd tick_timer;  ///< readable at the next tick, to end a wait on the sockets there
-  Clock::time_point tick_timer_at{};              ///< when it was last set to be readable
-  std::vector<std::unique_ptr<Transfer>> probes;  ///< every slot made, active or idle
-  std::vector<std::vector<Transfer*>> idle;       ///< idle slots of each URL, then the control's
-  std::unique_ptr<Resolver> resolver;             ///< when a name is to be resolved
-  std::size_t resolving = 0;                      ///< probes waiting for the resolver
+  TransferPool pool;
+  TickTimer tick_timer;                ///< readable at the next tick, to end a wait there
+  std::unique_ptr<Resolver> resolver;  ///< when a name is to be resolved
+  std::vector<curl_waitfd> watched;    ///< the descriptors of a wait besides libcurl's
+  std::size_t resolving = 0;           ///< probes waiting for the resolver
   /// The addresses last found for each URL and the control, kept with --keep-alive.
   struct KeptAddresses {
     std::string entry;                   ///< as CURLOPT_RESOLVE takes it
@@ -470,8 +417,7 @@ struct Engine::Impl {
   std::vector<std::optional<KeptAddresses>> kept_addresses;
   std::vector<std::vector<std::string>> address_sets;  ///< each URL's last set, sorted
   std::vector<std::string> urls;                       ///< each URL redacted, as the log names it
-  std::uint64_t in_flight = 0;
-  std::uint64_t sent = 0;  ///< ticks sent
+  std::uint64_t sent = 0;                              ///< ticks sent
   Clock::time_point next_refresh{};
   std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
   std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then

@@ -175,7 +175,7 @@ class RunBuilder final : public LogVisitor {
     info.marks = std::move(run.marks);
     info.marks_unlisted = run.marks_unlisted;
     if (!run.end) {
-      info.notes.push_back(
+      info.notes.emplace_back(
           "this run ended without writing its summary (killed?): END is the end of its last "
           "record");
     }
@@ -185,7 +185,7 @@ class RunBuilder final : public LogVisitor {
     }
     if (run.header.version == kScriptLogVersion) {
       info.latency_recorded = false;
-      info.notes.push_back(
+      info.notes.emplace_back(
           "read from the bash loop's log: times come from the servers' date: headers, to the "
           "second, and it cannot show refused, reset or timed-out probes, which curl never wrote "
           "to it");

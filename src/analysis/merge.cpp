@@ -127,6 +127,7 @@ MergedReport merge_runs(const std::vector<VantageRun>& runs) {
   }
   if (merged.start >= merged.end) {
     std::vector<std::string> periods;
+    periods.reserve(runs.size());
     for (const auto& run : runs) {
       periods.push_back(fmt::format("'{}' {} to {}", run.log, format_iso_utc(run.info.start),
                                     format_iso_utc(run.info.end)));

@@ -48,11 +48,10 @@ std::optional<Gap> gap_of_slot(const Gap& gap, std::uint64_t slot, std::uint64_t
   return part;
 }
 
-TargetsAnalysis::TargetsAnalysis(const StatusExpectation& expectation,
-                                 std::chrono::nanoseconds interval,
+TargetsAnalysis::TargetsAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
                                  std::vector<std::string> tracked,
                                  const std::vector<std::string>& urls, bool each_address)
-    : expectation_(expectation),
+    : expectation_(std::move(expectation)),
       interval_(interval),
       tracked_(std::move(tracked)),
       each_address_(each_address) {

@@ -208,6 +208,7 @@ std::optional<UrlParts> take_targets(Config& config, RunOptionTexts& texts) {
     positionals.pop_back();
   }
   std::vector<std::pair<std::string, std::string>> urls;
+  urls.reserve(positionals.size());
   for (auto& url : positionals) urls.emplace_back(std::move(url), "URL");
   if (!texts.url_file.empty()) {
     std::ranges::move(read_url_file(texts.url_file), std::back_inserter(urls));

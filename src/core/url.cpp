@@ -76,7 +76,7 @@ bool plausible_host(std::string_view host) {
 void check_one_line(std::string_view value, std::string_view what) {
   const auto at = value.find_first_of(std::string_view{"\r\n\0", 3});
   if (at == std::string_view::npos) return;
-  constexpr auto name = [](char c) { return c == '\r' ? "CR" : c == '\n' ? "LF" : "NUL"; };
+  const auto name = [](char c) { return c == '\r' ? "CR" : c == '\n' ? "LF" : "NUL"; };
   throw UsageError(
       fmt::format("bad {}: it holds a {} (byte {}), which would end a line of the "
                   "request early and send what follows as more of it",

@@ -1,7 +1,7 @@
 #include "upwatch/core/wall_time.hpp"
 
 #include <fmt/format.h>
-#include <time.h>
+#include <ctime>
 
 #include <array>
 #include <charconv>

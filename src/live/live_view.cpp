@@ -20,7 +20,7 @@ namespace {
 
 /// The most a stalled terminal is owed; event lines beyond it are dropped (the log and the
 /// summary have them all).
-constexpr std::size_t kMostPending = 256 * 1024;
+constexpr std::size_t kMostPending = std::size_t{256} * 1024;
 
 /// Hands upwatch's messages to the live view, so that they appear above its status line.
 class ViewSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {

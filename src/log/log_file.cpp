@@ -15,8 +15,8 @@
 
 namespace upwatch {
 
-LogFile::LogFile(const std::string& path, LostFormat lost_format)
-    : path_(path), lost_format_(std::move(lost_format)) {
+LogFile::LogFile(std::string path, LostFormat lost_format)
+    : path_(std::move(path)), lost_format_(std::move(lost_format)) {
   open();
 }
 

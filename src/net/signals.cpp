@@ -17,7 +17,7 @@ constexpr std::array<int, 3> kStopSignals{SIGINT, SIGTERM, SIGHUP};
 volatile std::sig_atomic_t g_signal = 0;
 volatile std::sig_atomic_t g_summary_requested = 0;
 struct sigaction g_previous_summary {};
-int g_pipe[2] = {-1, -1};
+std::array<int, 2> g_pipe{-1, -1};
 std::array<struct sigaction, kStopSignals.size()> g_previous{};
 
 extern "C" void on_stop_signal(int signal_number) {
@@ -40,7 +40,7 @@ extern "C" void on_summary_signal(int) {
 }  // namespace
 
 StopSignals::StopSignals() {
-  if (pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+  if (pipe2(g_pipe.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "pipe2");
   }
   g_signal = 0;

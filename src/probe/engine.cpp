@@ -44,12 +44,12 @@ MultiHandle make_multi() {
 }  // namespace
 
 struct Engine::Impl {
-  Impl(const Config& config_, const ClockReading& start, EngineSinks sinks_)
-      : config(config_),
+  Impl(const Config& run_config, const ClockReading& start, EngineSinks run_sinks)
+      : config(run_config),
         slots(config.targets.size()),
         timekeeper(start, config.interval,
                    tick_limit(config.count, config.duration, config.interval, slots), slots),
-        sinks(std::move(sinks_)),
+        sinks(std::move(run_sinks)),
         multi(make_multi()),
         pool(config, slots, multi.get()),
         kept_addresses(slots + 1),

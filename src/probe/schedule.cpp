@@ -8,7 +8,7 @@ namespace upwatch {
 namespace {
 
 /// Wide enough for a slot number times an interval in nanoseconds.
-__extension__ typedef __int128 Wide;
+__extension__ using Wide = __int128;
 
 }  // namespace
 

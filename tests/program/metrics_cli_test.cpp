@@ -118,17 +118,28 @@ TEST_F(Cli, TheVantagePointIsTheHostNameUnlessNamed) {
 
 TEST_F(Cli, AMergedReportTellsWhatEveryVantagePointSawFromWhatOnlySomeDid) {
   // One URL, reached by the office at 127.0.0.1 and by the region at 127.0.0.2: the office sees
-  // it fail for 2 s, the region for 0.5 s within those (the runs start together, 0.1 s apart).
-  TestServer office{parse_script("ok*5,502*20,ok")};
-  TestServer region{parse_script("ok*10,502*5,ok"), office.port(), "127.0.0.2"};
+  // it fail from 3 s into its run to 7 s, the region from 4 s into its own to 4.5 s. The region
+  // starts once the office has its first answer; up to 2.5 s after, its window still lies within
+  // the office's, and the office's whole window within the time both watched.
+  TestServer office{parse_script("ok*30,502*40,ok")};
+  TestServer region{parse_script("ok*40,502*5,ok"), office.port(), "127.0.0.2"};
   const auto url = fmt::format("http://svc.test:{}/health", office.port());
-  auto office_run = start({url, "0.1", "-c", "35", "-o", "office.log", "--vantage", "office",
+  auto office_run = start({url, "0.1", "-c", "90", "-o", "office.log", "--vantage", "office",
                            "--resolve", fmt::format("svc.test:{}:127.0.0.1", office.port())});
-  ASSERT_EQ(run({url, "0.1", "-c", "35", "-o", "region.log", "--vantage", "eu-west-1a", "--resolve",
-                 fmt::format("svc.test:{}:127.0.0.2", office.port())}),
-            1)
-      << err_;
-  ASSERT_EQ(office_run->wait(kGenerous), 1) << office_run->err();
+  ASSERT_TRUE(eventually(
+      [&] {
+        return upwatch::testing::read_file(dir_ + "/office.log").find("\n* ") != std::string::npos;
+      },
+      kGenerous));
+  const int region_status =
+      run({url, "0.1", "-c", "90", "-o", "region.log", "--vantage", "eu-west-1a", "--resolve",
+           fmt::format("svc.test:{}:127.0.0.2", office.port())});
+  const int office_status = office_run->wait(kGenerous);
+  for (const auto* log : {"office.log", "region.log"}) {
+    if (const auto stall = stalled(log); !stall.empty()) GTEST_SKIP() << stall;
+  }
+  ASSERT_EQ(region_status, 1) << err_;
+  ASSERT_EQ(office_status, 1) << office_run->err();
 
   ASSERT_EQ(run({"report", "--json", "region.log"}), 1) << err_;
   const auto region_downtime = nlohmann::json::parse(out_)["downtime_ms"].get<std::int64_t>();

@@ -76,6 +76,27 @@ class Cli : public ::testing::Test {
     return contents.runs;
   }
 
+  /// What of `log` (in the test's directory) upwatch could not send on time because the
+  /// machine did not run it (a gap, cause stalled or suspended), as "N ticks from TIME"; "" if
+  /// nothing. A test whose exact counts assume that upwatch ran throughout skips when this is
+  /// not "": upwatch's log then tells those ticks as a gap, and the counts are not defined.
+  [[nodiscard]] std::string stalled(const std::string& log = "testlog.log") const {
+    std::istringstream in{read_file(dir_ + "/" + log)};
+    std::string stalls;
+    for (const auto& run : upwatch::read_log(in).runs) {
+      for (const auto& gap : run.gaps) {
+        if (gap.cause != upwatch::GapCause::stalled && gap.cause != upwatch::GapCause::suspended) {
+          continue;
+        }
+        stalls += (stalls.empty() ? "" : ", ") + std::to_string(gap.ticks) + " ticks from " +
+                  upwatch::format_iso_utc(gap.start);
+      }
+    }
+    return stalls.empty()
+               ? ""
+               : "the machine did not run upwatch for a while (" + log + ": " + stalls + ")";
+  }
+
   /// The one run's records in sequence order.
   [[nodiscard]] std::vector<upwatch::ProbeRecord> records() const {
     const auto all = runs();

@@ -62,7 +62,7 @@ class TargetsAnalysis {
  public:
   /// An analysis of the run of `urls` (redacted, as the records name them), judged by
   /// `expectation`, following the `tracked` names.
-  TargetsAnalysis(const StatusExpectation& expectation, std::chrono::nanoseconds interval,
+  TargetsAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
                   std::vector<std::string> tracked, const std::vector<std::string>& urls,
                   bool each_address);
 

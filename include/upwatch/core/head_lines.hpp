@@ -10,9 +10,9 @@ namespace upwatch {
 /// The most header lines kept per probe; the rest are counted, not kept.
 inline constexpr std::size_t kMaxKeptLines = 100;
 /// The most bytes of header lines kept per probe.
-inline constexpr std::size_t kMaxKeptBytes = 16 * 1024;
+inline constexpr std::size_t kMaxKeptBytes = std::size_t{16} * 1024;
 /// The longest header line kept whole; a longer one is cut there.
-inline constexpr std::size_t kMaxKeptLine = 8 * 1024;
+inline constexpr std::size_t kMaxKeptLine = std::size_t{8} * 1024;
 
 /// The status line and headers of an answer as the log keeps them: at most kMaxKeptLines lines
 /// and kMaxKeptBytes bytes, each cut at kMaxKeptLine; the lines beyond are counted.

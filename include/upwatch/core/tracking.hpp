@@ -13,7 +13,7 @@ namespace upwatch {
 /// The name under which the --track-body match is tracked.
 inline constexpr std::string_view kBodyName = "body";
 /// The most bytes of a body --track-body searches; the rest is read and discarded.
-inline constexpr std::size_t kMaxTrackedBody = 64 * 1024;
+inline constexpr std::size_t kMaxTrackedBody = std::size_t{64} * 1024;
 
 /// Checks a --track header name (an HTTP token); returns it in lower case, as HTTP/2 sends
 /// it. Throws UsageError.

@@ -25,7 +25,7 @@ class LogFile {
   /// Opens `path` for appending, creating it if there is none, and changes nothing else;
   /// throws UsageError naming the path and the reason on failure (a FIFO nobody reads, a
   /// file another run holds).
-  LogFile(const std::string& path, LostFormat lost_format);
+  LogFile(std::string path, LostFormat lost_format);
 
   /// Empties the file (--truncate): to be done once nothing can stop the run from starting.
   void truncate();

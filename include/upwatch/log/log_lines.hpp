@@ -10,7 +10,7 @@ namespace upwatch {
 
 /// The longest line a log reader keeps; the rest of a longer line is skipped, and the line
 /// counts as unreadable. upwatch never writes a line this long (see kMaxKeptLine).
-inline constexpr std::size_t kMaxLogLine = 64 * 1024;
+inline constexpr std::size_t kMaxLogLine = std::size_t{64} * 1024;
 
 /// Reads a log line by line, whatever its line endings (LF or CRLF), in bounded memory: a line
 /// longer than kMaxLogLine is cut (and said to be), so that no input can make a reader grow.

@@ -163,14 +163,7 @@ class RunBuilder final : public LogVisitor {
   }
 
   void close(Open& run) {
-    RunInfo info{.start = run.header.start,
-                 .end = run.end.value_or(run.last_activity),
-                 .url = std::move(run.header.url),
-                 .more_urls = std::move(run.header.more_urls),
-                 .proxy = std::move(run.header.proxy),
-                 .control = std::move(run.header.control),
-                 .vantage = std::move(run.header.vantage),
-                 .interval = run.header.interval};
+    RunInfo info = run_info_of(run.header, run.end.value_or(run.last_activity));
     info.notes = std::move(run.notes);
     info.marks = std::move(run.marks);
     info.marks_unlisted = run.marks_unlisted;

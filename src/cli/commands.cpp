@@ -110,6 +110,107 @@ class RunLog {
   }
 };
 
+/// The files a run appends to, its log and its --jsonl log, each record in each format.
+class RunFiles {
+ public:
+  /// Opens the files of `config`'s run `run_id`, every one before any is changed: a log that
+  /// cannot be opened leaves the others as they were (and removes one this run created).
+  /// Throws UsageError.
+  RunFiles(const Config& config, std::string run_id)
+      : run_id_(std::move(run_id)), log_(config.log_path, [this](const LostRecords& lost) {
+          return format_lost(lost, run_id_);
+        }) {
+    try {
+      if (!config.jsonl_path.empty()) {
+        jsonl_.emplace(config.jsonl_path, [this](const LostRecords& lost) {
+          return format_jsonl_lost(lost, run_id_);
+        });
+      }
+    } catch (const UsageError&) {
+      log_.file().discard_if_created();
+      throw;
+    }
+    if (config.truncate_log) {
+      log_.file().truncate();
+      if (jsonl_) jsonl_->file().truncate();
+    }
+  }
+
+  void open_run(const RunHeader& header) {
+    log_.open_run(format_run_header(header));
+    if (jsonl_) jsonl_->open_run(format_jsonl_run(header));
+  }
+  void record(const ProbeRecord& record) {
+    log_.append(format_record(record, run_id_));
+    if (jsonl_) jsonl_->append(format_jsonl_record(record, run_id_));
+  }
+  void gap(const Gap& gap) {
+    log_.append(format_gap(gap, run_id_));
+    if (jsonl_) jsonl_->append(format_jsonl_gap(gap, run_id_));
+  }
+  void addresses(const AddressSet& set) {
+    log_.append(format_addresses(set, run_id_));
+    if (jsonl_) jsonl_->append(format_jsonl_addresses(set, run_id_));
+  }
+  /// Adds to `notes` what the files lost, if anything.
+  void note_losses(std::vector<std::string>& notes) const {
+    for (const RunLog* each : {&log_, jsonl_ ? &*jsonl_ : nullptr}) {
+      if (each == nullptr) continue;
+      if (auto note = each->loss_note()) notes.push_back(std::move(*note));
+    }
+  }
+  /// Ends the run in each file, with `summary` in the log.
+  void end(std::string_view summary, WallTime end) {
+    log_.append(format_summary_block(summary, end, run_id_));
+    if (jsonl_) jsonl_->append(format_jsonl_end(end, run_id_));
+  }
+  /// Whether a file could not be written during the run.
+  [[nodiscard]] bool failed() const { return log_.failed() || (jsonl_ && jsonl_->failed()); }
+
+ private:
+  std::string run_id_;
+  RunLog log_;
+  std::optional<RunLog> jsonl_;
+};
+
+/// The header that opens `config`'s run `run_id`, started at `start`.
+RunHeader run_header_of(const Config& config, std::string run_id,
+                        std::chrono::system_clock::time_point start) {
+  RunHeader header{.id = std::move(run_id),
+                   .version = UPWATCH_VERSION,
+                   .start = std::chrono::floor<std::chrono::milliseconds>(start),
+                   .interval = config.interval,
+                   .expect = config.expectation.spec(),
+                   .proxy = redact_url(config.proxy),
+                   .control = redact_url(config.control_url),
+                   .url = redact_url(config.targets.front().url),
+                   .each_address = config.each_address,
+                   .track = tracked_names(config.track, config.track_body),
+                   .vantage = config.vantage,
+                   .user = config.user.substr(0, config.user.find(':'))};
+  for (std::size_t i = 1; i < config.targets.size(); ++i) {
+    header.more_urls.push_back(redact_url(config.targets[i].url));
+  }
+  return header;
+}
+
+/// The line that says what the run probes, how often, and where it logs.
+void say_start(const Config& config, const RunHeader& header) {
+  spdlog::info("probing {}{}{}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
+               header.more_urls.empty() ? ""
+                                        : fmt::format(" and {} more URL{}", header.more_urls.size(),
+                                                      header.more_urls.size() == 1 ? "" : "s"),
+               config.each_address ? " at each address" : "",
+               header.proxy.empty() ? "" : " through the proxy " + header.proxy,
+               format_seconds(config.interval), config.log_path);
+}
+
+/// Whether `record` is an answer to the target counted as up though it is not a 2xx.
+bool up_but_not_2xx(const Config& config, const ProbeRecord& record) {
+  return record.role == Role::target && config.expectation.judge(record.outcome) == Verdict::up &&
+         record.outcome.status / 100 != 2;
+}
+
 void print(std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -165,51 +266,14 @@ int run_probes(const Config& config) {
     metrics.emplace(config.vantage);
     metrics_server.emplace(*config.metrics_listen, config.metrics_listen_text, metrics->registry());
   }
-  // Every file is opened before any is changed: a log that cannot be opened leaves the
-  // others as they were (and removes one this run created).
-  RunLog log{config.log_path, [&](const LostRecords& lost) { return format_lost(lost, run_id); }};
-  std::optional<RunLog> jsonl;
-  try {
-    if (!config.jsonl_path.empty()) {
-      jsonl.emplace(config.jsonl_path,
-                    [&](const LostRecords& lost) { return format_jsonl_lost(lost, run_id); });
-    }
-  } catch (const UsageError&) {
-    log.file().discard_if_created();
-    throw;
-  }
-  if (config.truncate_log) {
-    log.file().truncate();
-    if (jsonl) jsonl->file().truncate();
-  }
+  RunFiles files{config, run_id};
 
   const StopSignals stop;
   const auto start = ClockReading::now();
-  RunHeader header{.id = run_id,
-                   .version = UPWATCH_VERSION,
-                   .start = std::chrono::floor<std::chrono::milliseconds>(start.wall),
-                   .interval = config.interval,
-                   .expect = config.expectation.spec(),
-                   .proxy = redact_url(config.proxy),
-                   .control = redact_url(config.control_url),
-                   .url = redact_url(config.targets.front().url),
-                   .each_address = config.each_address,
-                   .track = tracked_names(config.track, config.track_body),
-                   .vantage = config.vantage,
-                   .user = config.user.substr(0, config.user.find(':'))};
-  for (std::size_t i = 1; i < config.targets.size(); ++i) {
-    header.more_urls.push_back(redact_url(config.targets[i].url));
-  }
-  log.open_run(format_run_header(header));
-  if (jsonl) jsonl->open_run(format_jsonl_run(header));
+  const RunHeader header = run_header_of(config, run_id, start.wall);
+  files.open_run(header);
   if (config.quiet) spdlog::set_level(spdlog::level::err);
-  spdlog::info("probing {}{}{}{} every {}s, logging to {}; Ctrl-C stops and reports", header.url,
-               header.more_urls.empty() ? ""
-                                        : fmt::format(" and {} more URL{}", header.more_urls.size(),
-                                                      header.more_urls.size() == 1 ? "" : "s"),
-               config.each_address ? " at each address" : "",
-               header.proxy.empty() ? "" : " through the proxy " + header.proxy,
-               format_seconds(config.interval), config.log_path);
+  say_start(config, header);
 
   TargetsAnalysis analysis{config.expectation, config.interval, header.track,
                            all_urls(header.url, header.more_urls), config.each_address};
@@ -227,71 +291,55 @@ int run_probes(const Config& config) {
     });
   }
   bool warned_not_2xx = false;
-  const auto on_record = [&](ProbeRecord&& record) {
-    log.append(format_record(record, run_id));
-    if (jsonl) jsonl->append(format_jsonl_record(record, run_id));
-    analysis.add(record);
-    if (!warned_not_2xx && record.role == Role::target &&
-        config.expectation.judge(record.outcome) == Verdict::up &&
-        record.outcome.status / 100 != 2) {
-      warned_not_2xx = true;
-      spdlog::warn(
-          "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
-          "(--expect 2xx would count it as down)",
-          record.sequence, format_as(record.outcome), record.url.empty() ? header.url : record.url);
-    }
-  };
-  const auto on_gap = [&](const Gap& gap) {
-    log.append(format_gap(gap, run_id));
-    if (jsonl) jsonl->append(format_jsonl_gap(gap, run_id));
-    analysis.add_gap(gap);
-  };
-  const auto on_addresses = [&](const AddressSet& set) {
-    log.append(format_addresses(set, run_id));
-    if (jsonl) jsonl->append(format_jsonl_addresses(set, run_id));
-    analysis.add_addresses(set);
-    if (live) live->on_addresses(set);
-  };
-  const auto run_info = [&](WallTime end) {
-    return RunInfo{.start = header.start,
-                   .end = end,
-                   .url = header.url,
-                   .more_urls = header.more_urls,
-                   .proxy = header.proxy,
-                   .control = header.control,
-                   .interval = header.interval};
-  };
-  const auto on_interim = [&] {
-    auto info =
-        run_info(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-    info.notes.emplace_back(
-        "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
-    if (live) live->erase();
-    print(render_report(info, analysis.so_far()));
-  };
   EngineSinks sinks{
-      .record = on_record, .gap = on_gap, .addresses = on_addresses, .interim = on_interim};
+      .record =
+          [&](ProbeRecord&& record) {
+            files.record(record);
+            analysis.add(record);
+            if (warned_not_2xx || !up_but_not_2xx(config, record)) return;
+            warned_not_2xx = true;
+            spdlog::warn(
+                "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
+                "(--expect 2xx would count it as down)",
+                record.sequence, format_as(record.outcome),
+                record.url.empty() ? header.url : record.url);
+          },
+      .gap =
+          [&](const Gap& gap) {
+            files.gap(gap);
+            analysis.add_gap(gap);
+          },
+      .addresses =
+          [&](const AddressSet& set) {
+            files.addresses(set);
+            analysis.add_addresses(set);
+            if (live) live->on_addresses(set);
+          },
+      .interim =
+          [&] {
+            auto info = run_info_of(header, std::chrono::floor<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now()));
+            info.notes.emplace_back(
+                "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
+            if (live) live->erase();
+            print(render_report(info, analysis.so_far()));
+          }};
   if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
   Engine engine{config, start, std::move(sinks)};
   const WallTime end = engine.run(stop);
   if (live) analysis.unobserve(&live->observer());
   live.reset();  // before the summary, on a clean line
   const RunResults result = std::move(analysis).finish();
-  RunInfo info = run_info(end);
-  for (const RunLog* each : {&log, jsonl ? &*jsonl : nullptr}) {
-    if (each == nullptr) continue;
-    if (auto note = each->loss_note()) info.notes.push_back(std::move(*note));
-  }
+  RunInfo info = run_info_of(header, end);
+  files.note_losses(info.notes);
   const std::string summary = render_report(info, result);
-  log.append(format_summary_block(summary, end, run_id));
-  if (jsonl) jsonl->append(format_jsonl_end(end, run_id));
+  files.end(summary, end);
   print(summary);
   if (metrics) {
     metrics->finish(result, end);
     if (config.metrics_linger.count() > 0) linger(*metrics_server, config.metrics_linger, stop);
   }
-  const bool log_failed = log.failed() || (jsonl && jsonl->failed());
-  return log_failed ? kExitLogWrite : exit_status(result);
+  return files.failed() ? kExitLogWrite : exit_status(result);
 }
 
 namespace {

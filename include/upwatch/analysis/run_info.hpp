@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "upwatch/core/run.hpp"
 #include "upwatch/core/wall_time.hpp"
 #include "upwatch/log/mark.hpp"
 
@@ -29,5 +30,9 @@ struct RunInfo {
 
 /// The most marks a run keeps and its summary lists.
 inline constexpr std::size_t kMarksListed = 1000;
+
+/// What the summary of the run that `header` opens says of it, the run having ended at `end`
+/// (no notes, no marks).
+[[nodiscard]] RunInfo run_info_of(const RunHeader& header, WallTime end);
 
 }  // namespace upwatch

@@ -5,9 +5,17 @@
 #include <algorithm>
 #include <iterator>
 
+#include "summary_words.hpp"
 #include "upwatch/core/duration.hpp"
 
 namespace upwatch {
+
+using summary::count_gaps;
+using summary::count_windows;
+using summary::format_waited;
+using summary::plural;
+using summary::sum;
+using summary::target_name;
 
 namespace {
 
@@ -26,34 +34,6 @@ std::string describe(const LatencyHistogram& latency) {
                      format_latency(latency.min()), format_latency(latency.percentile(50)),
                      format_latency(latency.percentile(90)), format_latency(latency.percentile(99)),
                      format_latency(latency.max()), latency.count());
-}
-
-std::string format_waited(std::chrono::microseconds value) {
-  return format_elapsed(std::chrono::duration_cast<std::chrono::milliseconds>(value));
-}
-
-std::string plural(std::uint64_t count, std::string_view noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
-std::uint64_t sum(const OutcomeCounts& counts) {
-  std::uint64_t total = 0;
-  for (const auto& entry : counts) total += entry.second;
-  return total;
-}
-
-/// The windows of the service (those not listed included), or of the prober's own network.
-std::uint64_t count_windows(const RunAnalysis& analysis, bool prober_network) {
-  const auto listed =
-      static_cast<std::uint64_t>(std::ranges::count_if(analysis.windows, [&](const auto& window) {
-        return window.prober_network == prober_network;
-      }));
-  return prober_network ? listed : listed + analysis.unlisted_windows.count;
-}
-
-/// The gaps, those not listed included.
-std::uint64_t count_gaps(const RunAnalysis& analysis) {
-  return analysis.gaps.size() + analysis.unlisted_gaps.count;
 }
 
 /// Appends one formatted line to `out`, checked at compile time.
@@ -80,67 +60,6 @@ double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
 }
 
 }  // namespace
-
-std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& analysis) {
-  std::vector<std::string> reasons;
-  if (const auto service_windows = count_windows(analysis, false); service_windows > 0) {
-    reasons.push_back(fmt::format("{} of downtime, {} in total", plural(service_windows, "window"),
-                                  format_elapsed(analysis.downtime(run.end))));
-    return reasons;
-  }
-  if (!analysis.gaps.empty() && (analysis.unobserved().count() > 0 || analysis.ticks_not_sent())) {
-    reasons.push_back(fmt::format(
-        "{} of the run not observed ({}, {} not sent)", format_elapsed(analysis.unobserved()),
-        plural(count_gaps(analysis), "gap"), plural(analysis.ticks_not_sent(), "tick")));
-  }
-  if (const auto overdue = analysis.overdue(); overdue > 0) {
-    reasons.push_back(fmt::format("{} left unanswered longer than {}", plural(overdue, "probe"),
-                                  format_waited(analysis.unanswered_limit)));
-  }
-  if (!analysis.availability()) reasons.emplace_back("no probe was judged");
-  if (const auto prober = count_windows(analysis, true); prober > 0) {
-    reasons.push_back(fmt::format(
-        "{} when the control failed too: probably the prober's own network, not the service",
-        plural(prober, "window")));
-  }
-  if (reasons.empty()) {
-    reasons.push_back(analysis.abandoned == 0
-                          ? std::string{"every tick was observed and every probe was answered well"}
-                          : fmt::format("every tick was observed and every probe answered was "
-                                        "up; {} still in flight at END had waited less than {}",
-                                        analysis.abandoned,
-                                        format_waited(analysis.unanswered_limit)));
-  }
-  return reasons;
-}
-
-std::vector<std::string> warnings(const RunAnalysis& analysis) {
-  std::vector<std::string> out;
-  if (!analysis.up_not_2xx.empty()) {
-    out.push_back(fmt::format(
-        "{} of {} answers counted as up were not 2xx ({}): the URL may not be the health "
-        "endpoint intended (--expect 2xx would count them as down)",
-        sum(analysis.up_not_2xx), analysis.up, format_counts(analysis.up_not_2xx)));
-  }
-  if (!analysis.fell_back.empty()) {
-    std::string addresses;
-    for (const auto& [address, answers] : analysis.fell_back) {
-      addresses += fmt::format("{}{} x {}", addresses.empty() ? "" : ", ", address, answers);
-    }
-    out.push_back(fmt::format(
-        "good answers came only after connecting to another address failed first ({}): a node "
-        "the name resolves to may be down, hidden behind the others",
-        addresses));
-  }
-  const auto unreachable = analysis.outcomes.find(Outcome::failure(Transport::unreachable));
-  if (unreachable != analysis.outcomes.end() && !analysis.control) {
-    out.push_back(fmt::format(
-        "{} failed as unreachable (no route from this machine): the prober's own network may "
-        "have been down; --control URL tells the two apart",
-        plural(unreachable->second, "probe")));
-  }
-  return out;
-}
 
 namespace {
 
@@ -323,11 +242,6 @@ std::string render_summary(const RunInfo& run, const RunAnalysis& analysis) {
 
 namespace {
 
-/// "http://h/ at 127.0.0.1", or the URL alone.
-std::string target_name(const TargetResult& target) {
-  return target.address.empty() ? target.url : fmt::format("{} at {}", target.url, target.address);
-}
-
 /// How a URL's sets of addresses came and went.
 void append_sets(std::string& out, const TargetResult& target) {
   if (target.sets.empty() && target.sets_unlisted == 0) return;
@@ -345,25 +259,6 @@ void append_sets(std::string& out, const TargetResult& target) {
 }
 
 }  // namespace
-
-std::string describe_verdict(const RunResults& results) {
-  constexpr std::size_t kNamed = 10;
-  const auto verdict = results.verdict();
-  std::vector<const TargetResult*> giving;
-  for (const auto& target : results.targets) {
-    if (target.analysis.verdict() == verdict) giving.push_back(&target);
-  }
-  if (verdict == RunVerdict::up) {
-    return fmt::format("all {} up", plural(results.targets.size(), "target"));
-  }
-  std::string names;
-  for (std::size_t i = 0; i < std::min(giving.size(), kNamed); ++i) {
-    names += (i == 0 ? "" : ", ") + target_name(*giving[i]);
-  }
-  if (giving.size() > kNamed) names += fmt::format(" and {} more", giving.size() - kNamed);
-  return fmt::format("{} of {} {}: {}", giving.size(), plural(results.targets.size(), "target"),
-                     verdict == RunVerdict::down ? "had downtime" : "inconclusive", names);
-}
 
 std::string render_report(const RunInfo& run, const RunResults& results) {
   if (results.single()) return render_summary(run, results.targets.front().analysis);
@@ -389,18 +284,6 @@ std::string render_report(const RunInfo& run, const RunResults& results) {
   append_marks(out, run, analyses);
   append_notes(out, run);
   return out;
-}
-
-int exit_status(RunVerdict verdict) {
-  switch (verdict) {
-    case RunVerdict::up:
-      return 0;
-    case RunVerdict::down:
-      return 1;
-    case RunVerdict::inconclusive:
-      return kExitInconclusive;
-  }
-  return kExitInconclusive;
 }
 
 namespace {

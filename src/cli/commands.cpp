@@ -21,11 +21,11 @@
 #include "upwatch/core/tracking.hpp"
 #include "upwatch/live/live_view.hpp"
 #include "upwatch/live/metrics.hpp"
-#include "upwatch/log/log_file.hpp"
 #include "upwatch/log/mark.hpp"
 #include "upwatch/log/probe_jsonl.hpp"
 #include "upwatch/log/probe_log.hpp"
 #include "upwatch/log/replacing_file.hpp"
+#include "upwatch/log/run_files.hpp"
 #include "upwatch/net/signals.hpp"
 #include "upwatch/probe/engine.hpp"
 #include "upwatch/report/html_report.hpp"
@@ -34,144 +34,6 @@
 namespace upwatch {
 
 namespace {
-
-/// A log the run appends to: when writes start to fail, and when they work again, the user
-/// is told once; what was lost is remembered for the summary.
-class RunLog {
- public:
-  RunLog(const std::string& path, LogFile::LostFormat lost_format)
-      : path_(path), file_(path, std::move(lost_format)) {}
-
-  /// The text that opens the run in the log, written again at the top of a file that takes
-  /// the place of one that was moved away.
-  void open_run(std::string header) {
-    header_ = std::move(header);
-    append(header_);
-  }
-
-  void append(std::string_view text) {
-    follow_if_moved();
-    const auto was_lost = file_.lost();
-    if (!file_.append(text)) {
-      if (!was_lost) {
-        spdlog::error(
-            "cannot write log file '{}': {}; probing goes on, and what is lost will be "
-            "recorded in it once it can be written again",
-            path_, std::strerror(errno));
-      }
-      failed_ = true;
-      return;
-    }
-    if (was_lost) {
-      spdlog::warn("log file '{}' can be written again: {} records were lost from {} to {}", path_,
-                   was_lost->records, format_iso_utc(was_lost->start),
-                   format_iso_utc(was_lost->end));
-      lost_records_ += was_lost->records;
-    }
-  }
-  [[nodiscard]] bool failed() const { return failed_; }
-  [[nodiscard]] LogFile& file() { return file_; }
-  /// A note for the summary on records this log lost, if it lost any.
-  [[nodiscard]] std::optional<std::string> loss_note() const {
-    const auto lost = lost_records_ + (file_.lost() ? file_.lost()->records : 0);
-    if (lost == 0) return std::nullopt;
-    return fmt::format(
-        "{} records could not be written to log file '{}': the log misses them, "
-        "this summary does not",
-        lost, path_);
-  }
-
- private:
-  std::string path_;
-  LogFile file_;
-  bool failed_ = false;
-  std::uint64_t lost_records_ = 0;  ///< lost, and recorded as such in the log
-  std::string header_;
-  std::chrono::steady_clock::time_point checked_ = std::chrono::steady_clock::now();
-  bool following_ = true;  ///< false once a new file could not be opened: said once, no more
-
-  /// At most once a second: if the log was renamed or deleted (logrotate), says so and goes on
-  /// in a new file of the same name, which opens with the run's header again.
-  void follow_if_moved() {
-    const auto now = std::chrono::steady_clock::now();
-    if (!following_ || now - checked_ < std::chrono::seconds{1}) return;
-    checked_ = now;
-    if (!file_.moved()) return;
-    spdlog::warn("log file '{}' was moved or deleted: the run goes on in a new '{}'", path_, path_);
-    try {
-      file_.reopen();
-    } catch (const UsageError& error) {
-      spdlog::error("{}; the run goes on in the file that was moved", error.what());
-      failed_ = true;
-      following_ = false;
-      return;
-    }
-    if (!file_.append(header_)) failed_ = true;
-  }
-};
-
-/// The files a run appends to, its log and its --jsonl log, each record in each format.
-class RunFiles {
- public:
-  /// Opens the files of `config`'s run `run_id`, every one before any is changed: a log that
-  /// cannot be opened leaves the others as they were (and removes one this run created).
-  /// Throws UsageError.
-  RunFiles(const Config& config, std::string run_id)
-      : run_id_(std::move(run_id)), log_(config.log_path, [this](const LostRecords& lost) {
-          return format_lost(lost, run_id_);
-        }) {
-    try {
-      if (!config.jsonl_path.empty()) {
-        jsonl_.emplace(config.jsonl_path, [this](const LostRecords& lost) {
-          return format_jsonl_lost(lost, run_id_);
-        });
-      }
-    } catch (const UsageError&) {
-      log_.file().discard_if_created();
-      throw;
-    }
-    if (config.truncate_log) {
-      log_.file().truncate();
-      if (jsonl_) jsonl_->file().truncate();
-    }
-  }
-
-  void open_run(const RunHeader& header) {
-    log_.open_run(format_run_header(header));
-    if (jsonl_) jsonl_->open_run(format_jsonl_run(header));
-  }
-  void record(const ProbeRecord& record) {
-    log_.append(format_record(record, run_id_));
-    if (jsonl_) jsonl_->append(format_jsonl_record(record, run_id_));
-  }
-  void gap(const Gap& gap) {
-    log_.append(format_gap(gap, run_id_));
-    if (jsonl_) jsonl_->append(format_jsonl_gap(gap, run_id_));
-  }
-  void addresses(const AddressSet& set) {
-    log_.append(format_addresses(set, run_id_));
-    if (jsonl_) jsonl_->append(format_jsonl_addresses(set, run_id_));
-  }
-  /// Adds to `notes` what the files lost, if anything.
-  void note_losses(std::vector<std::string>& notes) const {
-    for (const RunLog* each : {&log_, jsonl_ ? &*jsonl_ : nullptr}) {
-      if (each == nullptr) continue;
-      if (auto note = each->loss_note()) notes.push_back(std::move(*note));
-    }
-  }
-  /// Ends the run in each file, with `summary` in the log.
-  void end(std::string_view summary, WallTime end) {
-    log_.append(format_summary_block(summary, end, run_id_));
-    if (jsonl_) jsonl_->append(format_jsonl_end(end, run_id_));
-  }
-  /// Whether a file could not be written during the run.
-  [[nodiscard]] bool failed() const { return log_.failed() || (jsonl_ && jsonl_->failed()); }
-
- private:
-  std::string run_id_;
-  RunLog log_;
-  std::optional<RunLog> jsonl_;
-};
 
 /// The header that opens `config`'s run `run_id`, started at `start`.
 RunHeader run_header_of(const Config& config, std::string run_id,

@@ -353,116 +353,142 @@ std::string format_summary_block(std::string_view summary, WallTime end, std::st
   return fmt::format("{}{}{}{}\n\n", summary, kEndMarker, format_iso_utc(end), run_suffix(run));
 }
 
-void read_log(LineReader& lines, LogVisitor& visitor) {
-  std::optional<ProbeRecord> record;  // the record being read, until its blank line
-  std::string record_run;             // the run it belongs to
-  std::size_t record_line = 0;
-  bool in_run = false;
-  bool in_summary = false;
-  std::optional<RunHeader> header;  // a run header, until the lines of its further URLs end
-  const auto begin_run = [&] {
-    if (header) visitor.on_run(std::move(*std::exchange(header, std::nullopt)));
-  };
-  std::string line;
-  while (lines.next(line)) {
-    const auto number = lines.number();
-    if (header && line.starts_with(kTargetMarker)) {
-      std::string_view rest = line;
-      take_run_id(rest);
-      if (const auto url = value_of(rest.substr(kTargetMarker.size()), "url");
-          url && !url->empty()) {
-        header->more_urls.emplace_back(*url);
-      } else {
-        visitor.on_bad_line(number);
+namespace {
+
+/// One reading of a log: what is known between its lines, handed to the visitor line by line.
+class LogReading {
+ public:
+  LogReading(LineReader& lines, LogVisitor& visitor) : lines_(lines), visitor_(visitor) {}
+
+  /// Reads every line, or up to the first of the bash loop's, which is given back to `lines`.
+  void read() {
+    std::string line;
+    while (lines_.next(line)) {
+      const auto number = lines_.number();
+      if (header_ && line.starts_with(kTargetMarker)) {
+        take_further_url(line, number);
+        continue;
       }
-      continue;
+      begin_run();
+      if (lines_.cut()) {
+        visitor_.on_bad_line(number);  // nothing upwatch wrote: skipped whole
+      } else if (record_) {
+        take_record_line(line);
+      } else if (line.starts_with(kMarkMarker)) {
+        take_mark(line, number);
+      } else if (line.starts_with("HTTP/")) {
+        // A status line outside any record: the bash loop's log, appended to this file.
+        lines_.push_back(std::move(line));
+        return;
+      } else {
+        take_marker_line(line, number);
+      }
     }
     begin_run();
-    if (lines.cut()) {
-      visitor.on_bad_line(number);  // nothing upwatch wrote: skipped whole
-      continue;
+    if (record_) visitor_.on_bad_line(record_line_);  // cut off before its blank line
+  }
+
+ private:
+  /// Hands over the run whose header was read, once the lines of its further URLs end.
+  void begin_run() {
+    if (header_) visitor_.on_run(std::move(*std::exchange(header_, std::nullopt)));
+  }
+
+  /// A line of a further URL of the run whose header was just read.
+  void take_further_url(std::string_view line, std::size_t number) {
+    take_run_id(line);
+    if (const auto url = value_of(line.substr(kTargetMarker.size()), "url"); url && !url->empty()) {
+      header_->more_urls.emplace_back(*url);
+    } else {
+      visitor_.on_bad_line(number);
     }
-    if (record) {
-      if (line.empty()) {
-        visitor.on_record(record_run, std::move(*record));
-        record.reset();
-      } else {
-        record->lines.push_back(line == " " ? std::string{} : unescape(line));
-      }
-      continue;
+  }
+
+  /// A line of the record being read: a line of its head, or the blank line that ends it.
+  void take_record_line(const std::string& line) {
+    if (line.empty()) {
+      visitor_.on_record(record_run_, std::move(*record_));
+      record_.reset();
+    } else {
+      record_->lines.push_back(line == " " ? std::string{} : unescape(line));
     }
-    const auto bad = [&] { visitor.on_bad_line(number); };
-    if (line.starts_with(kMarkMarker)) {
-      // Before a run's id is looked for: the text is the person's, whatever its last word.
-      in_summary = false;
-      std::string_view text = std::string_view{line}.substr(kMarkMarker.size());
-      const auto time = parse_iso_utc(next_word(text));
-      if (time && !text.empty()) {
-        visitor.on_mark({.time = *time, .text = std::string{text}});
-      } else {
-        bad();
-      }
-      continue;
+  }
+
+  /// A mark, read before a run's id is looked for: the text is the person's, whatever its
+  /// last word.
+  void take_mark(std::string_view line, std::size_t number) {
+    in_summary_ = false;
+    std::string_view text = line.substr(kMarkMarker.size());
+    const auto time = parse_iso_utc(next_word(text));
+    if (time && !text.empty()) {
+      visitor_.on_mark({.time = *time, .text = std::string{text}});
+    } else {
+      visitor_.on_bad_line(number);
     }
+  }
+
+  /// Hands `parsed`, if it is, to `visit`; else the line is a bad one.
+  template <typename Parsed, typename Visit>
+  void hand_over(const std::optional<Parsed>& parsed, std::size_t number, Visit visit) {
+    in_summary_ = false;
+    if (parsed) {
+      visit(*parsed);
+    } else {
+      visitor_.on_bad_line(number);
+    }
+  }
+
+  /// A line that starts with one of upwatch's markers, or a line of a summary.
+  void take_marker_line(const std::string& line, std::size_t number) {
     std::string_view rest = line;
     const auto run = take_run_id(rest);
     if (line.empty()) {
       // The summary of a run of several targets has a blank line before each target's section:
       // it goes on until its end marker.
-    } else if (line.starts_with("HTTP/")) {
-      // A status line outside any record: the bash loop's log, appended to this file.
-      lines.push_back(std::move(line));
-      return;
-    } else if (line.starts_with(kEndMarker) && in_run) {
-      in_summary = false;
-      if (const auto end = parse_iso_utc(rest.substr(kEndMarker.size()))) {
-        visitor.on_end(run, *end);
-      } else {
-        bad();
-      }
-    } else if (line.starts_with(kLostMarker) && in_run) {
-      in_summary = false;
-      if (const auto lost = parse_lost_line(rest)) {
-        visitor.on_lost(run, *lost);
-      } else {
-        bad();
-      }
-    } else if (line.starts_with(kGapMarker) && in_run) {
-      in_summary = false;
-      if (const auto gap = parse_gap_line(rest)) {
-        visitor.on_gap(run, *gap);
-      } else {
-        bad();
-      }
-    } else if (line.starts_with(kAddressesMarker) && in_run) {
-      in_summary = false;
-      if (const auto set = parse_addresses_line(rest)) {
-        visitor.on_addresses(run, *set);
-      } else {
-        bad();
-      }
+    } else if (line.starts_with(kEndMarker) && in_run_) {
+      hand_over(parse_iso_utc(rest.substr(kEndMarker.size())), number,
+                [&](WallTime end) { visitor_.on_end(run, end); });
+    } else if (line.starts_with(kLostMarker) && in_run_) {
+      hand_over(parse_lost_line(rest), number,
+                [&](const LostRecords& lost) { visitor_.on_lost(run, lost); });
+    } else if (line.starts_with(kGapMarker) && in_run_) {
+      hand_over(parse_gap_line(rest), number, [&](const Gap& gap) { visitor_.on_gap(run, gap); });
+    } else if (line.starts_with(kAddressesMarker) && in_run_) {
+      hand_over(parse_addresses_line(rest), number,
+                [&](const AddressSet& set) { visitor_.on_addresses(run, set); });
     } else if (line.starts_with(kRunMarker)) {
-      in_summary = false;
-      header = parse_run_header(line);
-      if (header) {
-        in_run = true;
+      in_summary_ = false;
+      header_ = parse_run_header(line);
+      if (header_) {
+        in_run_ = true;
       } else {
-        bad();
+        visitor_.on_bad_line(number);
       }
-    } else if (line.starts_with(kRecordMarker) && in_run) {
-      in_summary = false;
-      record = parse_record_line(rest);
-      record_run = run;
-      record_line = number;
-      if (!record) bad();
-    } else if (in_run && (in_summary || line.starts_with(kSummaryStart))) {
-      in_summary = true;
+    } else if (line.starts_with(kRecordMarker) && in_run_) {
+      in_summary_ = false;
+      record_ = parse_record_line(rest);
+      record_run_ = run;
+      record_line_ = number;
+      if (!record_) visitor_.on_bad_line(number);
+    } else if (in_run_ && (in_summary_ || line.starts_with(kSummaryStart))) {
+      in_summary_ = true;
     } else {
-      bad();
+      visitor_.on_bad_line(number);
     }
   }
-  begin_run();
-  if (record) visitor.on_bad_line(record_line);  // cut off before its blank line
-}
+
+  LineReader& lines_;
+  LogVisitor& visitor_;
+  std::optional<ProbeRecord> record_;  ///< the record being read, until its blank line
+  std::string record_run_;             ///< the run it belongs to
+  std::size_t record_line_ = 0;        ///< the line it began on
+  bool in_run_ = false;                ///< a run header was read
+  bool in_summary_ = false;            ///< within a run's summary
+  std::optional<RunHeader> header_;    ///< a run header, until the lines of its URLs end
+};
+
+}  // namespace
+
+void read_log(LineReader& lines, LogVisitor& visitor) { LogReading{lines, visitor}.read(); }
 
 }  // namespace upwatch

@@ -10,19 +10,35 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// What one target's probes showed, as JSON: from "verdict" to "warnings".
-json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
-  const auto counts = [](const OutcomeCounts& outcomes) {
-    json object = json::object();
-    for (const auto& [outcome, count] : outcomes) object[format_as(outcome)] = count;
-    return object;
-  };
-  const auto millis = [](std::chrono::microseconds value) {
-    return static_cast<double>(value.count()) / 1000.0;
-  };
-  const auto unlisted = [](const Unlisted& more) {
-    return json{{"count", more.count}, {"probes", more.probes}, {"ms", more.time.count()}};
-  };
+/// Each outcome and how many probes had it.
+json counts(const OutcomeCounts& outcomes) {
+  json object = json::object();
+  for (const auto& [outcome, count] : outcomes) object[format_as(outcome)] = count;
+  return object;
+}
+
+/// Microseconds as milliseconds, with their fraction.
+double millis(std::chrono::microseconds value) {
+  return static_cast<double>(value.count()) / 1000.0;
+}
+
+/// What was not listed: how many, their probes, their time.
+json unlisted(const Unlisted& more) {
+  return json{{"count", more.count}, {"probes", more.probes}, {"ms", more.time.count()}};
+}
+
+/// A latency histogram's count and percentiles, in milliseconds.
+json in_millis(const LatencyHistogram& latency) {
+  return json{{"count", latency.count()},
+              {"min", millis(latency.min())},
+              {"p50", millis(latency.percentile(50))},
+              {"p90", millis(latency.percentile(90))},
+              {"p99", millis(latency.percentile(99))},
+              {"max", millis(latency.max())}};
+}
+
+/// The windows listed, each with its outcomes and cause.
+json windows_json(const RunInfo& run, const RunAnalysis& analysis) {
   json windows = json::array();
   for (const auto& window : analysis.windows) {
     windows.push_back({{"start", format_iso_utc(window.start)},
@@ -41,6 +57,11 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
       windows.back()["addresses"] = window.addresses;
     }
   }
+  return windows;
+}
+
+/// The gaps listed.
+json gaps_json(const RunAnalysis& analysis) {
   json gaps = json::array();
   for (const auto& gap : analysis.gaps) {
     gaps.push_back({{"start", format_iso_utc(gap.start)},
@@ -50,6 +71,11 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
                     {"ticks", gap.ticks},
                     {"cause", format_as(gap.cause)}});
   }
+  return gaps;
+}
+
+/// The probes left unanswered, each with how long it waited.
+json unanswered_json(const RunAnalysis& analysis) {
   json unanswered = json::array();
   for (const auto& probe : analysis.unanswered) {
     unanswered.push_back({{"seq", probe.sequence},
@@ -57,14 +83,11 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
                           {"waited_ms", millis(probe.waited)},
                           {"overdue", probe.waited > analysis.unanswered_limit}});
   }
-  const auto in_millis = [&](const LatencyHistogram& latency) {
-    return json{{"count", latency.count()},
-                {"min", millis(latency.min())},
-                {"p50", millis(latency.percentile(50))},
-                {"p90", millis(latency.percentile(90))},
-                {"p99", millis(latency.percentile(99))},
-                {"max", millis(latency.max())}};
-  };
+  return unanswered;
+}
+
+/// The latency of good probes and of each phase they reached; null if none was recorded.
+json latency_json(const RunInfo& run, const RunAnalysis& analysis) {
   json latency_ms = nullptr;
   if (run.latency_recorded && analysis.latency.count() > 0) {
     latency_ms = in_millis(analysis.latency);
@@ -77,6 +100,11 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
     }
     latency_ms["phases"] = std::move(phases);
   }
+  return latency_ms;
+}
+
+/// Each tracked name's values, switches and comebacks.
+json versions_json(const RunAnalysis& analysis) {
   json versions = json::array();
   for (const auto& tracked : analysis.versions) {
     json values = json::array();
@@ -115,6 +143,11 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
                         {"switches", std::move(switches)},
                         {"comebacks", std::move(comebacks)}});
   }
+  return versions;
+}
+
+/// What one target's probes showed, as JSON: from "verdict" to "warnings".
+json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
   const auto availability = analysis.availability();
   const auto unobserved = analysis.unobserved();
   return json{
@@ -128,17 +161,17 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
       {"availability_percent", availability ? json(*availability) : json(nullptr)},
       {"outcomes", counts(analysis.outcomes)},
       {"downtime_ms", analysis.downtime(run.end).count()},
-      {"windows", windows},
+      {"windows", windows_json(run, analysis)},
       {"windows_not_listed", unlisted(analysis.unlisted_windows)},
       {"unobserved_ms", unobserved.count()},
-      {"gaps", gaps},
+      {"gaps", gaps_json(analysis)},
       {"gaps_not_listed", unlisted(analysis.unlisted_gaps)},
       {"unanswered",
        {{"limit_ms", millis(analysis.unanswered_limit)},
         {"overdue", analysis.overdue()},
-        {"probes", unanswered}}},
-      {"latency_ms", latency_ms},
-      {"versions", versions},
+        {"probes", unanswered_json(analysis)}}},
+      {"latency_ms", latency_json(run, analysis)},
+      {"versions", versions_json(analysis)},
       {"warnings", warnings(analysis)},
   };
 }

@@ -5,17 +5,13 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <sstream>
 
 #include "option_groups.hpp"
 #include "upwatch/cli/options.hpp"
 #include "upwatch/core/error.hpp"
-#include "upwatch/core/tracking.hpp"
-#include "upwatch/core/url.hpp"
 #include "upwatch/log/mark.hpp"
 
 namespace upwatch {

@@ -4,10 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
 #include <stdexcept>
-#include <system_error>
 #include <thread>
 
 #include "upwatch/core/curl_handles.hpp"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds a Release upwatch and runs it with the given arguments.
 # With no arguments, rehearses a naive cutover in the lab (HAProxy in front of nginx
-# instances on loopback) with upwatch watching, as a demonstration; see README.md.
+# instances on loopback) with upwatch watching, as a demonstration; see docs/lab.md.
 # Usage: scripts/run.sh [URL [INTERVAL]] [upwatch options]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

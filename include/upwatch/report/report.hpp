@@ -30,7 +30,8 @@ namespace upwatch {
 /// Why a run of several targets has its verdict: the targets that gave it (at most 10 named).
 [[nodiscard]] std::string describe_verdict(const RunResults& results);
 
-/// Renders the same summary as one JSON document (schema in the README), ending with a newline.
+/// Renders the same summary as one JSON document (schema in docs/reports.md), ending with a
+/// newline.
 [[nodiscard]] std::string render_json(const RunInfo& run, const RunAnalysis& analysis);
 
 /// Renders the summary of a run of one or several targets: for one, render_summary's; for

@@ -175,7 +175,9 @@ TEST_F(LiveView, QuietSaysNothingButErrorsAndLiveForcesTheViewOnAPipe) {
   if (const auto stall = stalled(); !stall.empty()) GTEST_SKIP() << stall;
   ASSERT_EQ(status, 1) << err_;
   EXPECT_EQ(err_, "");
-  EXPECT_NE(out_.find("DOWNTIME: 1 window"), std::string::npos) << out_;
+  // The summary still goes to stdout (one window, or more if a loaded machine delayed a probe's
+  // request past a later one's: the server fails requests in the order they arrive).
+  EXPECT_NE(out_.find("\nDOWNTIME: "), std::string::npos) << out_;
 
   server = outage();
   status = run({"--live", "-c", "12", server->url(), "0.1"});

@@ -152,8 +152,12 @@ TEST_F(Prometheus, WhatItScrapedFromTwoVantagePointsEqualsTheirReports) {
     EXPECT_EQ(downtime[0].first["url"], servers[vantage == vantages[0] ? 0 : 1]->url());
     EXPECT_NEAR(downtime[0].second, expected["downtime_ms"].get<double>() / 1000, 0.001) << vantage;
   }
-  // Which vantage points saw downtime, as the README asks it.
+  // Which vantage points saw downtime, as docs/metrics.md asks it: as many windows as each
+  // report has (one, unless a loaded machine delayed a probe's request past a later one's).
   const auto saw = query("sum by (vantage) (last_over_time(upwatch_downtime_windows_total[10m]))");
   EXPECT_EQ(saw.size(), 2U);
-  for (const auto& [labels, windows] : saw) EXPECT_EQ(windows, 1) << labels;
+  for (const auto& [labels, windows] : saw) {
+    const auto reported = report(labels["vantage"].get<std::string>() + ".log")["windows"].size();
+    EXPECT_EQ(windows, static_cast<double>(reported)) << labels;
+  }
 }

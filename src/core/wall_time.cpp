@@ -1,7 +1,6 @@
 #include "upwatch/core/wall_time.hpp"
 
 #include <fmt/format.h>
-#include <ctime>
 
 #include <array>
 #include <charconv>

@@ -1,11 +1,10 @@
-#include "upwatch/report/report.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "summary_words.hpp"
 #include "upwatch/core/duration.hpp"
+#include "upwatch/report/report.hpp"
 
 namespace upwatch {
 

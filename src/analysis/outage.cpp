@@ -244,51 +244,59 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
           {.sequence = sequence, .sent = sample.sent, .waited = sample.total});
       return;
     case Verdict::up:
-      ++result_.up;
-      if (observers_.empty()) {
-        versions_.add(sample.sent, sample.tracked);
-      } else {
-        news_.clear();
-        versions_.add(sample.sent, sample.tracked, &news_);
-        for (auto* observer : observers_) {
-          for (const auto& news : news_) observer->on_version(sequence, sample.sent, news);
-        }
-      }
-      for (const auto& address : sample.tried) {
-        auto& fell_back = result_.fell_back;
-        if (fell_back.size() < kMaxValues || fell_back.contains(address)) ++fell_back[address];
-      }
-      result_.latency.add(sample.total);
-      for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
-        if (sample.phases[phase]) result_.phase_latency[phase].add(*sample.phases[phase]);
-      }
-      if (sample.outcome.status / 100 != 2) ++result_.up_not_2xx[sample.outcome];
-      if (in_window_) {
-        result_.windows.back().end = sample.sent;
-        close_window();
-      }
-      after_gap_ = false;
+      consume_up(sequence, sample);
       return;
     case Verdict::down:
-      ++result_.down;
-      if (!in_window_) {
-        result_.windows.push_back(
-            {.first_sequence = sequence, .start = sample.sent, .began_in_gap = after_gap_});
-        in_window_ = true;
-      }
-      after_gap_ = false;
-      auto& window = result_.windows.back();
-      window.last_sequence = sequence;
-      ++window.failed;
-      if (sample.tally.failed > window.most_failed) {
-        window.most_failed = sample.tally.failed;
-        window.addresses = sample.tally.probed;
-      }
-      ++window.outcomes[sample.outcome];
-      if (window.failed == 1) {
-        for (auto* observer : observers_) observer->on_window_opened(window);
-      }
+      consume_down(sequence, sample);
       return;
+  }
+}
+
+void OutageAnalysis::consume_up(std::uint64_t sequence, const Sample& sample) {
+  ++result_.up;
+  if (observers_.empty()) {
+    versions_.add(sample.sent, sample.tracked);
+  } else {
+    news_.clear();
+    versions_.add(sample.sent, sample.tracked, &news_);
+    for (auto* observer : observers_) {
+      for (const auto& news : news_) observer->on_version(sequence, sample.sent, news);
+    }
+  }
+  for (const auto& address : sample.tried) {
+    auto& fell_back = result_.fell_back;
+    if (fell_back.size() < kMaxValues || fell_back.contains(address)) ++fell_back[address];
+  }
+  result_.latency.add(sample.total);
+  for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+    if (sample.phases[phase]) result_.phase_latency[phase].add(*sample.phases[phase]);
+  }
+  if (sample.outcome.status / 100 != 2) ++result_.up_not_2xx[sample.outcome];
+  if (in_window_) {
+    result_.windows.back().end = sample.sent;
+    close_window();
+  }
+  after_gap_ = false;
+}
+
+void OutageAnalysis::consume_down(std::uint64_t sequence, const Sample& sample) {
+  ++result_.down;
+  if (!in_window_) {
+    result_.windows.push_back(
+        {.first_sequence = sequence, .start = sample.sent, .began_in_gap = after_gap_});
+    in_window_ = true;
+  }
+  after_gap_ = false;
+  auto& window = result_.windows.back();
+  window.last_sequence = sequence;
+  ++window.failed;
+  if (sample.tally.failed > window.most_failed) {
+    window.most_failed = sample.tally.failed;
+    window.addresses = sample.tally.probed;
+  }
+  ++window.outcomes[sample.outcome];
+  if (window.failed == 1) {
+    for (auto* observer : observers_) observer->on_window_opened(window);
   }
 }
 

@@ -36,24 +36,8 @@ void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value
   }
   const auto index = is_new ? values.size() : static_cast<std::size_t>(found - values.begin());
   if (is_new) values.push_back({.value = value, .first = sent, .last = sent});
-  const auto tell = [&](VersionNews::Kind kind, const std::string& other) {
-    if (news != nullptr) news->push_back({kind, shown.name, value, other});
-  };
-
-  // Answers of other values count towards the end of the open switch and comeback.
-  if (follow.open_comeback && shown.comebacks[*follow.open_comeback].value != value &&
-      ++follow.since_comeback >= kReplacedAfter) {
-    follow.open_comeback.reset();
-  }
-  if (follow.open_switch && index != follow.open_from) {
-    if (index == follow.latest) ++follow.new_since_first;
-    if (++follow.since_old >= kReplacedAfter) {
-      const auto& over = shown.switches[*follow.open_switch];
-      if (over.last_old) tell(VersionNews::Kind::replaced, over.from);
-      follow.open_switch.reset();
-    }
-  }
-
+  const Tell tell{news, shown.name, value};
+  age_open(follow, index, value, tell);
   if (is_new) {
     if (follow.latest) {
       const auto& old = values[*follow.latest];
@@ -76,25 +60,47 @@ void VersionTracker::add(Follow& follow, WallTime sent, const std::string& value
     mixed.new_between = follow.new_since_first;
     follow.since_old = 0;
   } else if (index != follow.latest) {
-    if (follow.open_comeback && shown.comebacks[*follow.open_comeback].value == value) {
-      auto& back = shown.comebacks[*follow.open_comeback];
-      back.last = sent;
-      ++back.answers;
-      follow.since_comeback = 0;
-    } else if (shown.comebacks.size() < kMaxValues) {
-      tell(VersionNews::Kind::came_back, values[*follow.latest].value);
-      shown.comebacks.push_back({.value = value,
-                                 .replaced_by = values[*follow.latest].value,
-                                 .first = sent,
-                                 .last = sent,
-                                 .answers = 1});
-      follow.open_comeback = shown.comebacks.size() - 1;
-      follow.since_comeback = 0;
-    }
+    come_back(follow, sent, value, tell);
   }
   auto& seen = values[index];
   seen.last = sent;
   ++seen.answers;
+}
+
+void VersionTracker::age_open(Follow& follow, std::size_t index, const std::string& value,
+                              const Tell& tell) {
+  auto& shown = follow.shown;
+  // Answers of other values count towards the end of the open switch and comeback.
+  if (follow.open_comeback && shown.comebacks[*follow.open_comeback].value != value &&
+      ++follow.since_comeback >= kReplacedAfter) {
+    follow.open_comeback.reset();
+  }
+  if (follow.open_switch && index != follow.open_from) {
+    if (index == follow.latest) ++follow.new_since_first;
+    if (++follow.since_old >= kReplacedAfter) {
+      const auto& over = shown.switches[*follow.open_switch];
+      if (over.last_old) tell(VersionNews::Kind::replaced, over.from);
+      follow.open_switch.reset();
+    }
+  }
+}
+
+void VersionTracker::come_back(Follow& follow, WallTime sent, const std::string& value,
+                               const Tell& tell) {
+  auto& shown = follow.shown;
+  if (follow.open_comeback && shown.comebacks[*follow.open_comeback].value == value) {
+    auto& back = shown.comebacks[*follow.open_comeback];
+    back.last = sent;
+    ++back.answers;
+    follow.since_comeback = 0;
+  } else if (shown.comebacks.size() < kMaxValues) {
+    const auto& latest = shown.values[*follow.latest].value;
+    tell(VersionNews::Kind::came_back, latest);
+    shown.comebacks.push_back(
+        {.value = value, .replaced_by = latest, .first = sent, .last = sent, .answers = 1});
+    follow.open_comeback = shown.comebacks.size() - 1;
+    follow.since_comeback = 0;
+  }
 }
 
 std::vector<TrackedName> VersionTracker::report() const {

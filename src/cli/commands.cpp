@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -103,6 +104,34 @@ void check_not_a_log(const std::string& path, const std::vector<std::string>& lo
   }
 }
 
+/// The live view of `config`'s run, if one is wanted: it follows one URL (as users saw it,
+/// with --each-address) on a terminal.
+std::optional<LiveView> live_view_of(const Config& config, const RunHeader& header) {
+  const bool on_terminal = isatty(STDERR_FILENO) == 1;
+  if (!header.more_urls.empty() || !live_view_wanted(config.live, config.quiet, on_terminal)) {
+    return std::nullopt;
+  }
+  return std::optional<LiveView>{
+      std::in_place, header.start, config.interval,
+      colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM"))};
+}
+
+/// Where each probe record goes: the log files and the analysis, with a warning the first
+/// time a target is counted as up on an answer that is not a 2xx.
+std::function<void(ProbeRecord&&)> record_sink(const Config& config, const RunHeader& header,
+                                               RunFiles& files, TargetsAnalysis& analysis) {
+  return [&config, &header, &files, &analysis, warned = false](ProbeRecord&& record) mutable {
+    files.record(record);
+    analysis.add(record);
+    if (warned || !up_but_not_2xx(config, record)) return;
+    warned = true;
+    spdlog::warn(
+        "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
+        "(--expect 2xx would count it as down)",
+        record.sequence, format_as(record.outcome), record.url.empty() ? header.url : record.url);
+  };
+}
+
 /// Serves the final metrics until a scrape has read them, `limit` has passed, or the user asks
 /// to stop (Ctrl-C, SIGTERM).
 void linger(MetricsServer& server, std::chrono::nanoseconds limit, const StopSignals& stop) {
@@ -139,33 +168,15 @@ int run_probes(const Config& config) {
 
   TargetsAnalysis analysis{config.expectation, config.interval, header.track,
                            all_urls(header.url, header.more_urls), config.each_address};
-  std::optional<LiveView> live;
-  const bool on_terminal = isatty(STDERR_FILENO) == 1;
-  // The live view follows one URL (as users saw it, with --each-address).
-  if (header.more_urls.empty() && live_view_wanted(config.live, config.quiet, on_terminal)) {
-    live.emplace(header.start, config.interval,
-                 colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")));
-    analysis.observe(&live->observer());
-  }
+  std::optional<LiveView> live = live_view_of(config, header);
+  if (live) analysis.observe(&live->observer());
   if (metrics) {
     analysis.observe_each([&](const std::string& url, const std::string& address) {
       return &metrics->target(url, address);
     });
   }
-  bool warned_not_2xx = false;
   EngineSinks sinks{
-      .record =
-          [&](ProbeRecord&& record) {
-            files.record(record);
-            analysis.add(record);
-            if (warned_not_2xx || !up_but_not_2xx(config, record)) return;
-            warned_not_2xx = true;
-            spdlog::warn(
-                "probe #{} was answered {}, counted as up: is {} the health endpoint you meant? "
-                "(--expect 2xx would count it as down)",
-                record.sequence, format_as(record.outcome),
-                record.url.empty() ? header.url : record.url);
-          },
+      .record = record_sink(config, header, files, analysis),
       .gap =
           [&](const Gap& gap) {
             files.gap(gap);

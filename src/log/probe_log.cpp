@@ -282,22 +282,11 @@ std::string format_gap(const Gap& gap, std::string_view run) {
                      format_as(gap.cause), run_suffix(run));
 }
 
-std::string format_record(const ProbeRecord& record, std::string_view run) {
-  // Built by appending, without format strings: this runs for every probe.
-  std::size_t size = 96 + record.remote.size();
-  for (const auto& line : record.lines) size += line.size() + 1;
-  std::string text;
-  text.reserve(size);
-  text += kRecordMarker;
-  append_iso_utc(text, record.sent);
-  text += " #";
-  text += fmt::format_int(record.sequence).c_str();
-  text += ' ';
-  text += format_as(record.outcome);
-  text += ' ';
-  append_millis(text, record.total);
-  text += ' ';
-  text += record.remote;
+namespace {
+
+/// Appends the optional fields of `record`'s marker line: phases, addresses tried, tracked
+/// values, URL, address, and whether it is the control's.
+void append_record_fields(std::string& text, const ProbeRecord& record) {
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
     if (!record.phases[phase]) continue;
     text += ' ';
@@ -327,6 +316,27 @@ std::string format_record(const ProbeRecord& record, std::string_view run) {
     text += ' ';
     text += kControlWord;
   }
+}
+
+}  // namespace
+
+std::string format_record(const ProbeRecord& record, std::string_view run) {
+  // Built by appending, without format strings: this runs for every probe.
+  std::size_t size = 96 + record.remote.size();
+  for (const auto& line : record.lines) size += line.size() + 1;
+  std::string text;
+  text.reserve(size);
+  text += kRecordMarker;
+  append_iso_utc(text, record.sent);
+  text += " #";
+  text += fmt::format_int(record.sequence).c_str();
+  text += ' ';
+  text += format_as(record.outcome);
+  text += ' ';
+  append_millis(text, record.total);
+  text += ' ';
+  text += record.remote;
+  append_record_fields(text, record);
   if (!run.empty()) {
     text += " run=";
     text += run;

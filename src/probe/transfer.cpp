@@ -89,6 +89,53 @@ std::vector<std::string> request_headers(const Config& config) {
   return headers;
 }
 
+/// Sets libcurl's `option` of `easy` to `value`; throws std::runtime_error if libcurl refuses.
+template <typename Value>
+void set_option(CURL* easy, CURLoption option, Value value) {
+  check(curl_easy_setopt(easy, option, value), "option");
+}
+
+/// The addresses the probe of `transfer` connected to before `remote`, the one that answered:
+/// libcurl moved on from them (refused, or slow to connect), which only made the probe slower,
+/// and would hide a dead node. A single attempt is the remote itself: nothing to name, and no
+/// formatting per probe.
+std::vector<std::string> tried_before(const Transfer& transfer, const std::string& remote) {
+  std::vector<std::string> tried;
+  if (transfer.opened.size() <= 1) return tried;
+  for (const auto& opened : transfer.opened) {
+    auto address = format_address(opened);
+    if (address != remote && std::ranges::find(tried, address) == tried.end()) {
+      tried.push_back(std::move(address));
+    }
+  }
+  return tried;
+}
+
+/// Judges the probe of `transfer`, which libcurl ended with the error `code`: its failure
+/// class, and libcurl's words as its last line.
+void judge_failure(ProbeRecord& record, const Transfer& transfer, CURLcode code,
+                   bool head_received) {
+  long os_errno = 0;
+  curl_easy_getinfo(transfer.easy.get(), CURLINFO_OS_ERRNO, &os_errno);
+  record.outcome = Outcome::failure(classify_failure({
+      .code = code,
+      // The errno is read only for codes that set it: a reused handle keeps an old one.
+      .os_errno = os_errno,
+      .peer_reset = transfer.peer_reset,
+      .tls_done = record.phases[static_cast<std::size_t>(Phase::tls)].has_value(),
+      .head_received = head_received,
+  }));
+  record.lines.push_back(
+      fmt::format("curl: ({}) {}", static_cast<int>(code),
+                  transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
+  if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
+    // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
+    record.outcome = Outcome::failure(Transport::abandoned);
+    record.lines.emplace_back(
+        "upwatch: --max-time ran out while upwatch did not run (a gap): not judged");
+  }
+}
+
 }  // namespace
 
 long to_millis(std::chrono::nanoseconds value) {
@@ -121,93 +168,96 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   transfer->easy.reset(curl_easy_init());
   if (!transfer->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
   CURL* easy = transfer->easy.get();
-  auto set = [easy](CURLoption option, auto value) {
-    check(curl_easy_setopt(easy, option, value), "option");
-  };
-  set(CURLOPT_CURLU, role == Role::control ? control_url_.get() : urls_[target].get());
-  set(CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
-  set(CURLOPT_NOSIGNAL, 1L);
-  set(CURLOPT_ERRORBUFFER, transfer->error.data());
-  set(CURLOPT_HEADERFUNCTION, on_header);
-  set(CURLOPT_HEADERDATA, static_cast<void*>(transfer.get()));
-  set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-  set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
+  set_option(easy, CURLOPT_CURLU, role == Role::control ? control_url_.get() : urls_[target].get());
+  set_option(easy, CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
+  set_option(easy, CURLOPT_NOSIGNAL, 1L);
+  set_option(easy, CURLOPT_ERRORBUFFER, transfer->error.data());
+  set_option(easy, CURLOPT_HEADERFUNCTION, on_header);
+  set_option(easy, CURLOPT_HEADERDATA, static_cast<void*>(transfer.get()));
+  set_option(easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  set_option(easy, CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
   if (config_.connections == Connections::fresh) {
     // A connection is the probe's alone only when it is fresh: then its state when it is
     // closed is the probe's.
-    set(CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
-    set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(transfer.get()));
+    set_option(easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+    set_option(easy, CURLOPT_CLOSESOCKETDATA, static_cast<void*>(transfer.get()));
   }
   if (role == Role::target && tracking_.tracks_body()) {
-    set(CURLOPT_WRITEFUNCTION, keep_body);
-    set(CURLOPT_WRITEDATA, static_cast<void*>(transfer.get()));
+    set_option(easy, CURLOPT_WRITEFUNCTION, keep_body);
+    set_option(easy, CURLOPT_WRITEDATA, static_cast<void*>(transfer.get()));
   } else {
-    set(CURLOPT_WRITEFUNCTION, discard_body);
+    set_option(easy, CURLOPT_WRITEFUNCTION, discard_body);
   }
-  set(CURLOPT_USERAGENT, config_.user_agent.c_str());
-  if (!config_.interface.empty()) set(CURLOPT_INTERFACE, config_.interface.c_str());
-  if (!config_.user.empty()) set(CURLOPT_USERPWD, config_.user.c_str());
+  set_request_options(easy);
+  set_connection_options(easy);
+  return transfer;
+}
+
+void TransferSetup::set_request_options(CURL* easy) const {
+  set_option(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
+  if (!config_.user.empty()) set_option(easy, CURLOPT_USERPWD, config_.user.c_str());
   if (config_.location) {
-    set(CURLOPT_FOLLOWLOCATION, 1L);
-    set(CURLOPT_MAXREDIRS, config_.max_redirs);
+    set_option(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    set_option(easy, CURLOPT_MAXREDIRS, config_.max_redirs);
   }
-  set(CURLOPT_TIMEOUT_MS, to_millis(config_.max_time));
-  if (config_.connect_timeout) set(CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config_.connect_timeout));
+  set_option(easy, CURLOPT_TIMEOUT_MS, to_millis(config_.max_time));
+  if (config_.connect_timeout) {
+    set_option(easy, CURLOPT_CONNECTTIMEOUT_MS, to_millis(*config_.connect_timeout));
+  }
   if (!config_.data.empty()) {
-    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(config_.data.size()));
-    set(CURLOPT_POSTFIELDS, config_.data.c_str());
+    set_option(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(config_.data.size()));
+    set_option(easy, CURLOPT_POSTFIELDS, config_.data.c_str());
   }
   if (config_.method == "HEAD") {
-    set(CURLOPT_NOBODY, 1L);
+    set_option(easy, CURLOPT_NOBODY, 1L);
   } else if (config_.method != "GET") {
-    set(CURLOPT_CUSTOMREQUEST, config_.method.c_str());
+    set_option(easy, CURLOPT_CUSTOMREQUEST, config_.method.c_str());
   }
-  if (headers_) set(CURLOPT_HTTPHEADER, headers_.get());
-  if (resolve_) set(CURLOPT_RESOLVE, resolve_.get());
-  if (connect_to_) set(CURLOPT_CONNECT_TO, connect_to_.get());
-  if (config_.insecure) {
-    set(CURLOPT_SSL_VERIFYPEER, 0L);
-    set(CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  if (!config_.cacert.empty()) set(CURLOPT_CAINFO, config_.cacert.c_str());
-  if (!config_.cert.empty()) set(CURLOPT_SSLCERT, config_.cert.c_str());
-  if (!config_.key.empty()) set(CURLOPT_SSLKEY, config_.key.c_str());
-  if (config_.tls_minimum != TlsMinimum::any) {
-    set(CURLOPT_SSLVERSION, config_.tls_minimum == TlsMinimum::v1_3 ? CURL_SSLVERSION_TLSv1_3
-                                                                    : CURL_SSLVERSION_TLSv1_2);
-  }
-  // "" turns off the proxy variables of the environment: only -x names a proxy.
-  set(CURLOPT_PROXY, config_.proxy.c_str());
-  if (!config_.noproxy.empty()) set(CURLOPT_NOPROXY, config_.noproxy.c_str());
+  if (headers_) set_option(easy, CURLOPT_HTTPHEADER, headers_.get());
   switch (config_.http_version) {
     case HttpVersion::automatic:
       break;
     case HttpVersion::http1_1:
-      set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+      set_option(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
       break;
     case HttpVersion::http2:
-      set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
+      set_option(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));
       break;
   }
-  switch (config_.ip_version) {
-    case IpVersion::any:
-      break;
-    case IpVersion::v4:
-      set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V4));
-      break;
-    case IpVersion::v6:
-      set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V6));
-      break;
+}
+
+void TransferSetup::set_connection_options(CURL* easy) const {
+  if (!config_.interface.empty()) set_option(easy, CURLOPT_INTERFACE, config_.interface.c_str());
+  if (resolve_) set_option(easy, CURLOPT_RESOLVE, resolve_.get());
+  if (connect_to_) set_option(easy, CURLOPT_CONNECT_TO, connect_to_.get());
+  if (config_.insecure) {
+    set_option(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    set_option(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!config_.cacert.empty()) set_option(easy, CURLOPT_CAINFO, config_.cacert.c_str());
+  if (!config_.cert.empty()) set_option(easy, CURLOPT_SSLCERT, config_.cert.c_str());
+  if (!config_.key.empty()) set_option(easy, CURLOPT_SSLKEY, config_.key.c_str());
+  if (config_.tls_minimum != TlsMinimum::any) {
+    set_option(easy, CURLOPT_SSLVERSION,
+               config_.tls_minimum == TlsMinimum::v1_3 ? CURL_SSLVERSION_TLSv1_3
+                                                       : CURL_SSLVERSION_TLSv1_2);
+  }
+  // "" turns off the proxy variables of the environment: only -x names a proxy.
+  set_option(easy, CURLOPT_PROXY, config_.proxy.c_str());
+  if (!config_.noproxy.empty()) set_option(easy, CURLOPT_NOPROXY, config_.noproxy.c_str());
+  if (config_.ip_version != IpVersion::any) {
+    set_option(easy, CURLOPT_IPRESOLVE,
+               static_cast<long>(config_.ip_version == IpVersion::v4 ? CURL_IPRESOLVE_V4
+                                                                     : CURL_IPRESOLVE_V6));
   }
   // upwatch resolves names itself (and keeps them with --keep-alive): libcurl's cache would
   // only be searched, and pruned, for every transfer of every URL.
-  set(CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+  set_option(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
   if (config_.connections == Connections::fresh) {
     // As each curl process of the bash loop did: a new connection and a new look-up.
-    set(CURLOPT_FRESH_CONNECT, 1L);
-    set(CURLOPT_FORBID_REUSE, 1L);
+    set_option(easy, CURLOPT_FRESH_CONNECT, 1L);
+    set_option(easy, CURLOPT_FORBID_REUSE, 1L);
   }
-  return transfer;
 }
 
 PhaseTimes phase_times(const Transfer& transfer) {
@@ -248,18 +298,7 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
                      .remote = remote_of(transfer),
                      .lines = std::move(head.lines),
                      .phases = phase_times(transfer)};
-  // Addresses connected to before the one that answered: libcurl moved on from them (refused,
-  // or slow to connect), which only made the probe slower, and would hide a dead node. A
-  // single attempt is the remote itself: nothing to name, and no formatting per probe.
-  if (transfer.opened.size() > 1) {
-    for (const auto& opened : transfer.opened) {
-      auto address = format_address(opened);
-      if (address != record.remote &&
-          std::ranges::find(record.tried, address) == record.tried.end()) {
-        record.tried.push_back(std::move(address));
-      }
-    }
-  }
+  record.tried = tried_before(transfer, record.remote);
   if (code == CURLE_OK && status >= 100 && status <= 999) {
     record.outcome = Outcome::http(static_cast<int>(status));
     // The control only tells whether the network carried an answer: its headers would
@@ -275,25 +314,7 @@ ProbeRecord TransferSetup::finished_record(Transfer& transfer, CURLcode code, Wa
     record.lines.push_back(fmt::format("upwatch: status {} is not an HTTP status", status));
     return record;
   }
-  long os_errno = 0;
-  curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-  record.outcome = Outcome::failure(classify_failure({
-      .code = code,
-      // The errno is read only for codes that set it: a reused handle keeps an old one.
-      .os_errno = os_errno,
-      .peer_reset = transfer.peer_reset,
-      .tls_done = record.phases[static_cast<std::size_t>(Phase::tls)].has_value(),
-      .head_received = head_received,
-  }));
-  record.lines.push_back(
-      fmt::format("curl: ({}) {}", static_cast<int>(code),
-                  transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
-  if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
-    // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
-    record.outcome = Outcome::failure(Transport::abandoned);
-    record.lines.emplace_back(
-        "upwatch: --max-time ran out while upwatch did not run (a gap): not judged");
-  }
+  judge_failure(record, transfer, code, head_received);
   return record;
 }
 

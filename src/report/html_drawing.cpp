@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 
 #include "upwatch/analysis/versions.hpp"
 #include "upwatch/core/duration.hpp"
@@ -142,10 +143,23 @@ std::string render_strip(const RunInfo& run, const RunAnalysis& analysis, const 
   return out;
 }
 
-/// The latency of good probes per column: the range as a band, the mean as a line, on a
-/// logarithmic scale.
-std::string render_latency(const RunInfo& run, const Timeline& timeline, const TimeAxis& axis) {
-  if (!run.latency_recorded) return "<p>Latency is not recorded in this log.</p>\n";
+/// A logarithmic scale of latency over whole decades, at least one, in the latency chart's
+/// height.
+struct LogScale {
+  double low;   ///< the lowest decade, in microseconds
+  double high;  ///< the highest decade, in microseconds
+
+  /// The height of `micros` from the chart's top.
+  [[nodiscard]] double y(double micros) const {
+    const double share = (std::log10(std::max(micros, low)) - std::log10(low)) /
+                         (std::log10(high) - std::log10(low));
+    return kLatencyHeight * (1.0 - share);
+  }
+};
+
+/// The scale that holds every good probe's latency and phase means of `timeline`; none if
+/// there was no good probe.
+std::optional<LogScale> latency_scale(const Timeline& timeline) {
   double low = INFINITY;
   double high = 0;
   for (const auto& column : timeline.columns()) {
@@ -159,42 +173,15 @@ std::string render_latency(const RunInfo& run, const Timeline& timeline, const T
       low = std::min(low, std::max(mean, 1.0));
     }
   }
-  if (high == 0) return "<p>No good probes: no latency to show.</p>\n";
-  // Whole decades, at least one.
+  if (high == 0) return std::nullopt;
   low = std::pow(10.0, std::floor(std::log10(low)));
   high = std::pow(10.0, std::max(std::ceil(std::log10(high)), std::log10(low) + 1));
-  const auto y = [&](double micros) {
-    const double share = (std::log10(std::max(micros, low)) - std::log10(low)) /
-                         (std::log10(high) - std::log10(low));
-    return kLatencyHeight * (1.0 - share);
-  };
-  std::string out = R"(<div class="chart"><div class="yaxis">)";
-  for (double decade = low; decade <= high * 1.001; decade *= 10) {
-    append(out, R"(<span style="bottom:{:.1f}%">{:g}ms</span>)",
-           100.0 - y(decade) / kLatencyHeight * 100.0, decade / 1000.0);
-  }
-  out +=
-      R"(</div><svg id="latency" viewBox="0 0 1000 100" preserveAspectRatio="none" height="160">)";
-  out += '\n';
-  std::string line;
-  bool drawing = false;
-  for (const auto& [column, x0, x1] : column_extents(run, timeline, axis)) {
-    if (column->up == 0) {
-      drawing = false;  // no good probe here: the line breaks
-      continue;
-    }
-    const auto fastest = y(static_cast<double>(column->fastest.count()));
-    const auto slowest = y(static_cast<double>(column->slowest.count()));
-    append_mark(out, R"(class="band")", x0, x1, slowest, std::max(1.0, fastest - slowest),
-                column_tip(*column));
-    const double mean =
-        static_cast<double>(column->good_total.count()) / static_cast<double>(column->up);
-    append(line, "{}{:.2f},{:.2f}", drawing ? " L" : " M", (x0 + x1) / 2, y(mean));
-    drawing = true;
-  }
-  append(out, R"(<path class="mean" d="{}"/>)", line);
-  std::string legend =
-      R"(<div class="legend"><span><i class="chip" style="background:#1565c0"></i>total (mean; band: range)</span>)";
+  return LogScale{low, high};
+}
+
+/// Appends to `out` the line of each phase's mean per column, and its entry to `legend`.
+void append_phase_lines(std::string& out, std::string& legend, const RunInfo& run,
+                        const Timeline& timeline, const TimeAxis& axis, const LogScale& scale) {
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
     std::string path;
     bool going = false;
@@ -206,7 +193,7 @@ std::string render_latency(const RunInfo& run, const Timeline& timeline, const T
       }
       const double mean =
           static_cast<double>(column->phase_total[phase].count()) / static_cast<double>(count);
-      append(path, "{}{:.2f},{:.2f}", going ? " L" : " M", (x0 + x1) / 2, y(mean));
+      append(path, "{}{:.2f},{:.2f}", going ? " L" : " M", (x0 + x1) / 2, scale.y(mean));
       going = true;
     }
     if (path.empty()) continue;
@@ -217,6 +204,42 @@ std::string render_latency(const RunInfo& run, const Timeline& timeline, const T
            R"(<span><i class="chip" style="background:{}"></i>{} (mean, from sending)</span>)",
            kPhaseColours[phase], name);
   }
+}
+
+/// The latency of good probes per column: the range as a band, the mean as a line, on a
+/// logarithmic scale.
+std::string render_latency(const RunInfo& run, const Timeline& timeline, const TimeAxis& axis) {
+  if (!run.latency_recorded) return "<p>Latency is not recorded in this log.</p>\n";
+  const auto scale = latency_scale(timeline);
+  if (!scale) return "<p>No good probes: no latency to show.</p>\n";
+  std::string out = R"(<div class="chart"><div class="yaxis">)";
+  for (double decade = scale->low; decade <= scale->high * 1.001; decade *= 10) {
+    append(out, R"(<span style="bottom:{:.1f}%">{:g}ms</span>)",
+           100.0 - scale->y(decade) / kLatencyHeight * 100.0, decade / 1000.0);
+  }
+  out +=
+      R"(</div><svg id="latency" viewBox="0 0 1000 100" preserveAspectRatio="none" height="160">)";
+  out += '\n';
+  std::string line;
+  bool drawing = false;
+  for (const auto& [column, x0, x1] : column_extents(run, timeline, axis)) {
+    if (column->up == 0) {
+      drawing = false;  // no good probe here: the line breaks
+      continue;
+    }
+    const auto fastest = scale->y(static_cast<double>(column->fastest.count()));
+    const auto slowest = scale->y(static_cast<double>(column->slowest.count()));
+    append_mark(out, R"(class="band")", x0, x1, slowest, std::max(1.0, fastest - slowest),
+                column_tip(*column));
+    const double mean =
+        static_cast<double>(column->good_total.count()) / static_cast<double>(column->up);
+    append(line, "{}{:.2f},{:.2f}", drawing ? " L" : " M", (x0 + x1) / 2, scale->y(mean));
+    drawing = true;
+  }
+  append(out, R"(<path class="mean" d="{}"/>)", line);
+  std::string legend =
+      R"(<div class="legend"><span><i class="chip" style="background:#1565c0"></i>total (mean; band: range)</span>)";
+  append_phase_lines(out, legend, run, timeline, axis, *scale);
   out += "\n</svg><div></div>" + axis.labels() + "</div>\n" + legend + "</div>\n";
   return out;
 }

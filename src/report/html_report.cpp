@@ -119,13 +119,63 @@ std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const T
   return out;
 }
 
-std::string render_merged_html(const std::vector<VantageRun>& runs, const MergedReport& merged) {
-  const auto verdict = merged.verdict();
+namespace {
+
+/// The lanes of one URL of a merged report (everywhere, then each vantage point) with its
+/// windows, and their table; windows are numbered on from `number`.
+std::string render_merged_url(const MergedUrl& url, const std::vector<VantageRun>& runs,
+                              const MergedReport& merged, std::size_t& number) {
   const double span = std::chrono::duration<double>(merged.end - merged.start).count();
   // The place of `time` across the drawing, 0 to 1000.
   const auto x = [&](WallTime time) {
     return 1000.0 * std::chrono::duration<double>(time - merged.start).count() / span;
   };
+  auto out =
+      fmt::format("<h2>{}</h2>\n<div class=\"chart\"><div class=\"lanes\"><div>everywhere</div>",
+                  escape_html(url.url));
+  for (const auto& run : runs) out += fmt::format("<div>{}</div>", escape_html(run.name));
+  out += fmt::format(
+      "</div><svg viewBox=\"0 0 1000 {}\" preserveAspectRatio=\"none\" "
+      "style=\"height:{}px\">",
+      24 * (runs.size() + 1), 24 * (runs.size() + 1));
+  std::string rows;
+  for (const auto& window : url.windows) {
+    ++number;
+    const auto tip = escape_html(describe(window));
+    const double left = x(window.start);
+    const double width = std::max(1.0, x(window.end) - left);
+    const auto mark = [&](std::size_t lane, std::string_view kind) {
+      out += fmt::format(
+          "<rect class=\"{}\" x=\"{:.3f}\" y=\"{}\" width=\"{:.3f}\" height=\"16\" "
+          "data-window=\"{}\" data-tip=\"{}\"/>",
+          kind, left, 24 * lane + 4, width, number, tip);
+    };
+    if (window.everywhere) mark(0, "window");
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (std::ranges::find(window.down, runs[i].name) != window.down.end()) mark(i + 1, "down");
+      if (std::ranges::find(window.unobserved, runs[i].name) != window.unobserved.end()) {
+        mark(i + 1, "gap");
+      }
+    }
+    rows += fmt::format(
+        "<tr id=\"window-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>\n",
+        number, format_iso_utc(window.start), format_iso_utc(window.end),
+        format_elapsed(window.duration()), window.everywhere ? "everywhere" : "some",
+        escape_html(fmt::format("{}", fmt::join(window.down, ", "))),
+        escape_html(fmt::format("{}", fmt::join(window.unobserved, ", "))));
+  }
+  out += fmt::format(
+      "</svg></div>\n<table><tr><th>start</th><th>end</th><th>lasted</th><th>down</th>"
+      "<th>seen by</th><th>not observed from</th></tr>\n{}</table>\n",
+      rows);
+  return out;
+}
+
+}  // namespace
+
+std::string render_merged_html(const std::vector<VantageRun>& runs, const MergedReport& merged) {
+  const auto verdict = merged.verdict();
   auto out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width\">\n"
@@ -137,48 +187,7 @@ std::string render_merged_html(const std::vector<VantageRun>& runs, const Merged
       escape_html(merged_reason(merged, runs.size())), format_date_local(merged.start),
       format_date_local(merged.end));
   std::size_t number = 0;
-  for (const auto& url : merged.urls) {
-    // A lane for the windows all saw, then one for each vantage point.
-    out +=
-        fmt::format("<h2>{}</h2>\n<div class=\"chart\"><div class=\"lanes\"><div>everywhere</div>",
-                    escape_html(url.url));
-    for (const auto& run : runs) out += fmt::format("<div>{}</div>", escape_html(run.name));
-    out += fmt::format(
-        "</div><svg viewBox=\"0 0 1000 {}\" preserveAspectRatio=\"none\" "
-        "style=\"height:{}px\">",
-        24 * (runs.size() + 1), 24 * (runs.size() + 1));
-    std::string rows;
-    for (const auto& window : url.windows) {
-      ++number;
-      const auto tip = escape_html(describe(window));
-      const double left = x(window.start);
-      const double width = std::max(1.0, x(window.end) - left);
-      const auto mark = [&](std::size_t lane, std::string_view kind) {
-        out += fmt::format(
-            "<rect class=\"{}\" x=\"{:.3f}\" y=\"{}\" width=\"{:.3f}\" height=\"16\" "
-            "data-window=\"{}\" data-tip=\"{}\"/>",
-            kind, left, 24 * lane + 4, width, number, tip);
-      };
-      if (window.everywhere) mark(0, "window");
-      for (std::size_t i = 0; i < runs.size(); ++i) {
-        if (std::ranges::find(window.down, runs[i].name) != window.down.end()) mark(i + 1, "down");
-        if (std::ranges::find(window.unobserved, runs[i].name) != window.unobserved.end()) {
-          mark(i + 1, "gap");
-        }
-      }
-      rows += fmt::format(
-          "<tr id=\"window-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-          "<td>{}</td></tr>\n",
-          number, format_iso_utc(window.start), format_iso_utc(window.end),
-          format_elapsed(window.duration()), window.everywhere ? "everywhere" : "some",
-          escape_html(fmt::format("{}", fmt::join(window.down, ", "))),
-          escape_html(fmt::format("{}", fmt::join(window.unobserved, ", "))));
-    }
-    out += fmt::format(
-        "</svg></div>\n<table><tr><th>start</th><th>end</th><th>lasted</th><th>down</th>"
-        "<th>seen by</th><th>not observed from</th></tr>\n{}</table>\n",
-        rows);
-  }
+  for (const auto& url : merged.urls) out += render_merged_url(url, runs, merged, number);
   out += fmt::format(
       "<h2>Summary</h2>\n<pre id=\"summary\">{}</pre>\n<div id=\"tip\" hidden></div>\n"
       "<script>{}</script>\n</body></html>\n",

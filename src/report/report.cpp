@@ -59,10 +59,6 @@ double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
              : 100.0 * static_cast<double>(part.count()) / static_cast<double>(length.count());
 }
 
-}  // namespace
-
-namespace {
-
 void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& analysis,
                     bool prober_network) {
   for (const auto& window : analysis.windows) {
@@ -111,6 +107,60 @@ void append_seed(std::string& out, const RunInfo& run) {
   if (!run.control.empty()) append_line(out, "CONTROL: {}", run.control);
 }
 
+/// The gaps in the run's observation, if there were any.
+void append_gaps(std::string& out, const RunInfo& run, const RunAnalysis& analysis) {
+  if (analysis.gaps.empty()) return;
+  append_line(out,
+              "GAPS: {}, {} not observed ({:.3f}% of the run); availability is over the "
+              "probes observed",
+              plural(count_gaps(analysis), "gap"), format_elapsed(analysis.unobserved()),
+              percent_of_run(run, analysis.unobserved()));
+  for (const auto& gap : analysis.gaps) {
+    append_line(out, "  {} -> {}  {}  {}", format_iso_utc(gap.start), format_iso_utc(gap.end),
+                format_elapsed(gap.duration()), describe(gap));
+  }
+  append_unlisted(out, analysis.unlisted_gaps, "gap", "ticks not sent", "not observed");
+}
+
+/// The probes still in flight at END, if there were any.
+void append_unanswered(std::string& out, const RunAnalysis& analysis) {
+  if (analysis.unanswered.empty()) return;
+  const auto [shortest, longest] =
+      std::ranges::minmax(analysis.unanswered, {}, &Unanswered::waited);
+  append_line(out,
+              "UNANSWERED: {} still in flight at END, waiting {} to {}; {} longer than {} "
+              "(the slowest answer, or one interval if longer)",
+              plural(analysis.unanswered.size(), "probe"), format_waited(shortest.waited),
+              format_waited(longest.waited), analysis.overdue(),
+              format_waited(analysis.unanswered_limit));
+  const auto listed = std::min(analysis.unanswered.size(), kUnansweredListed);
+  for (std::size_t i = 0; i < listed; ++i) {
+    const auto& probe = analysis.unanswered[i];
+    append_line(out, "  #{} sent {}, waited {}", probe.sequence, format_iso_utc(probe.sent),
+                format_waited(probe.waited));
+  }
+  if (analysis.unanswered.size() > listed) {
+    append_line(out, "  ... and {} more", analysis.unanswered.size() - listed);
+  }
+}
+
+/// The latency of the good probes, in all and by phase.
+void append_latency(std::string& out, const RunInfo& run, const RunAnalysis& analysis) {
+  const auto& latency = analysis.latency;
+  if (!run.latency_recorded) {
+    append_line(out, "LATENCY: not recorded in this log");
+  } else if (latency.count() == 0) {
+    append_line(out, "LATENCY: no good probes");
+  } else {
+    append_line(out, "LATENCY: {}", describe(latency));
+    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
+      const auto& reached = analysis.phase_latency[phase];
+      if (reached.count() == 0) continue;
+      append_line(out, "LATENCY {}: {}", format_as(static_cast<Phase>(phase)), describe(reached));
+    }
+  }
+}
+
 /// What one target's probes showed, from PROBES to VERDICT.
 void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& analysis) {
   const auto availability = analysis.availability();
@@ -142,50 +192,9 @@ void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& an
                 plural(prober, "window"));
     append_windows(out, run, analysis, true);
   }
-  if (!analysis.gaps.empty()) {
-    append_line(out,
-                "GAPS: {}, {} not observed ({:.3f}% of the run); availability is over the "
-                "probes observed",
-                plural(count_gaps(analysis), "gap"), format_elapsed(analysis.unobserved()),
-                percent_of_run(run, analysis.unobserved()));
-    for (const auto& gap : analysis.gaps) {
-      append_line(out, "  {} -> {}  {}  {}", format_iso_utc(gap.start), format_iso_utc(gap.end),
-                  format_elapsed(gap.duration()), describe(gap));
-    }
-    append_unlisted(out, analysis.unlisted_gaps, "gap", "ticks not sent", "not observed");
-  }
-  if (!analysis.unanswered.empty()) {
-    const auto [shortest, longest] =
-        std::ranges::minmax(analysis.unanswered, {}, &Unanswered::waited);
-    append_line(out,
-                "UNANSWERED: {} still in flight at END, waiting {} to {}; {} longer than {} "
-                "(the slowest answer, or one interval if longer)",
-                plural(analysis.unanswered.size(), "probe"), format_waited(shortest.waited),
-                format_waited(longest.waited), analysis.overdue(),
-                format_waited(analysis.unanswered_limit));
-    const auto listed = std::min(analysis.unanswered.size(), kUnansweredListed);
-    for (std::size_t i = 0; i < listed; ++i) {
-      const auto& probe = analysis.unanswered[i];
-      append_line(out, "  #{} sent {}, waited {}", probe.sequence, format_iso_utc(probe.sent),
-                  format_waited(probe.waited));
-    }
-    if (analysis.unanswered.size() > listed) {
-      append_line(out, "  ... and {} more", analysis.unanswered.size() - listed);
-    }
-  }
-  const auto& latency = analysis.latency;
-  if (!run.latency_recorded) {
-    append_line(out, "LATENCY: not recorded in this log");
-  } else if (latency.count() == 0) {
-    append_line(out, "LATENCY: no good probes");
-  } else {
-    append_line(out, "LATENCY: {}", describe(latency));
-    for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
-      const auto& reached = analysis.phase_latency[phase];
-      if (reached.count() == 0) continue;
-      append_line(out, "LATENCY {}: {}", format_as(static_cast<Phase>(phase)), describe(reached));
-    }
-  }
+  append_gaps(out, run, analysis);
+  append_unanswered(out, analysis);
+  append_latency(out, run, analysis);
   for (const auto& tracked : analysis.versions) append_versions(out, tracked);
   for (const auto& warning : warnings(analysis)) append_line(out, "WARNING: {}", warning);
   std::string reasons;

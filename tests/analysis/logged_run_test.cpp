@@ -31,8 +31,7 @@ RunHeader header(WallTime start) {
 }
 
 ProbeRecord probe(WallTime start, std::uint64_t k, Outcome outcome) {
-  return {
-      .sequence = k, .sent = start + 100ms * static_cast<int>(k), .outcome = outcome, .total = 2ms};
+  return upwatch::testing::Probe{.k = k, .outcome = outcome, .total = 2ms, .start = start}.record();
 }
 
 /// A log of two runs: the first with a 502 window and its summary, the second killed while down.

@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+#include "records.hpp"
+
 using namespace std::chrono_literals;
 using upwatch::OutageAnalysis;
 using upwatch::Outcome;
@@ -16,14 +18,13 @@ using upwatch::WallTime;
 
 namespace {
 
-const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
+const WallTime kStart = upwatch::testing::kSampleStart;
 
 /// Probe k sent at start + k x 100 ms with the given outcome, 1 ms + k us long.
 ProbeRecord probe(std::uint64_t k, Outcome outcome) {
-  return {.sequence = k,
-          .sent = kStart + 100ms * static_cast<int>(k),
-          .outcome = outcome,
-          .total = std::chrono::microseconds{1000 + static_cast<int>(k)}};
+  return upwatch::testing::Probe{
+      .k = k, .outcome = outcome, .total = std::chrono::microseconds{1000 + k}}
+      .record();
 }
 
 const Outcome kOk = Outcome::http(200);

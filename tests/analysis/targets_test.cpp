@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "records.hpp"
+
 using namespace std::chrono_literals;
 using upwatch::AddressSet;
 using upwatch::Gap;
@@ -14,16 +16,13 @@ using upwatch::WallTime;
 
 namespace {
 
-const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
+const WallTime kStart = upwatch::testing::kSampleStart;
 const std::string kUrl = "http://lb.test/";
 
 /// Tick k of the URL, sent at start + k x 100 ms, at `address` ("" for the URL itself).
 ProbeRecord probe(std::uint64_t k, Outcome outcome, std::string address) {
-  return {.sequence = k,
-          .sent = kStart + 100ms * static_cast<int>(k),
-          .outcome = outcome,
-          .total = 1ms,
-          .address = std::move(address)};
+  return upwatch::testing::Probe{.k = k, .outcome = outcome, .address = std::move(address)}
+      .record();
 }
 
 AddressSet set_at(std::uint64_t tick, std::vector<std::string> addresses) {

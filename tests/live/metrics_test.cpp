@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "records.hpp"
 #include "upwatch/core/url.hpp"
 
 using namespace std::chrono_literals;
@@ -20,16 +21,15 @@ using upwatch::WallTime;
 
 namespace {
 
-const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
+const WallTime kStart = upwatch::testing::kSampleStart;
 const std::string kUrl = "http://lb.test/";
 
 /// Probe k, sent at start + k x 100 ms, at `address` ("" for the URL itself).
 ProbeRecord probe(std::uint64_t k, Outcome outcome, std::string address = {}) {
-  ProbeRecord record{.sequence = k,
-                     .sent = kStart + 100ms * static_cast<int>(k),
-                     .outcome = outcome,
-                     .total = 2ms,
-                     .address = std::move(address)};
+  auto record =
+      upwatch::testing::Probe{
+          .k = k, .outcome = outcome, .total = 2ms, .address = std::move(address)}
+          .record();
   record.phases[0] = 100us;
   return record;
 }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "records.hpp"
+
 using namespace std::chrono_literals;
 using upwatch::OutageAnalysis;
 using upwatch::Outcome;
@@ -14,7 +16,7 @@ using upwatch::WallTime;
 
 namespace {
 
-const WallTime kStart = WallTime{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}} + 10h;
+const WallTime kStart = upwatch::testing::kSampleStart + 10h;
 
 class Report : public ::testing::Test {
  protected:
@@ -30,10 +32,12 @@ class Report : public ::testing::Test {
 
 /// Probe k sent at start + k x 250 ms, 0.5 ms + k x 0.1 ms long.
 ProbeRecord probe(std::uint64_t k, Outcome outcome) {
-  return {.sequence = k,
-          .sent = kStart + 250ms * static_cast<int>(k),
-          .outcome = outcome,
-          .total = std::chrono::microseconds{500 + 100 * static_cast<int>(k)}};
+  return upwatch::testing::Probe{.k = k,
+                                 .outcome = outcome,
+                                 .total = std::chrono::microseconds{500 + 100 * k},
+                                 .start = kStart,
+                                 .interval = 250ms}
+      .record();
 }
 
 upwatch::RunAnalysis analyse(const std::vector<Outcome>& outcomes) {

@@ -6,14 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "records.hpp"
 #include "upwatch/log/probe_log.hpp"
 
 namespace upwatch::testing {
 
 using namespace std::chrono_literals;
-
-/// Midnight UTC, 26 November 2026: the start of the sample runs.
-inline const WallTime kSampleStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
 
 /// A run header of the sample runs.
 inline RunHeader sample_header(std::string expect = "100-499") {

@@ -209,6 +209,10 @@ class OutageAnalysis {
   void consume(std::uint64_t sequence, const Event& event);
   /// Analyses one probe: up, down, unanswered, or (an old log's `skipped`) a gap.
   void consume_sample(std::uint64_t sequence, const Sample& sample);
+  /// Analyses a probe judged up: latency, versions, fall-backs; it closes the window open.
+  void consume_up(std::uint64_t sequence, const Sample& sample);
+  /// Analyses a probe judged down: it opens a window or extends the one open.
+  void consume_down(std::uint64_t sequence, const Sample& sample);
   /// Analyses a gap: it ends the window open, and the next window began in it.
   void consume_gap(const Gap& gap);
   /// Folds the window just closed into unlisted_windows if kMaxListed are listed already.

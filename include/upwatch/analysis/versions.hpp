@@ -114,8 +114,24 @@ class VersionTracker {
     std::optional<std::size_t> open_comeback;  ///< the comeback still answering
     std::uint64_t since_comeback = 0;          ///< answers since it last answered
   };
+  /// Tells the news of one answer, of `value` for `name`, into `news` if it is not null.
+  struct Tell {
+    std::vector<VersionNews>* news;
+    const std::string& name;
+    const std::string& value;
+    /// Tells news of `kind`, with the other value it concerns.
+    void operator()(VersionNews::Kind kind, const std::string& other) const {
+      if (news != nullptr) news->push_back({kind, name, value, other});
+    }
+  };
+  /// Follows one answer of `value` for one name.
   void add(Follow& follow, WallTime sent, const std::string& value,
            std::vector<VersionNews>* news) const;
+  /// Counts an answer of `value` (at `index`) towards the end of the open switch and comeback.
+  static void age_open(Follow& follow, std::size_t index, const std::string& value,
+                       const Tell& tell);
+  /// Notes an answer of `value`, an older value than the latest, at `sent`: a comeback.
+  static void come_back(Follow& follow, WallTime sent, const std::string& value, const Tell& tell);
 
   std::vector<Follow> follows_;
 };

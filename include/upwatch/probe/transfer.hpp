@@ -62,6 +62,13 @@ class TransferSetup {
   [[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) const;
 
  private:
+  /// Sets what `easy` sends: user agent, credentials, method, body, headers, HTTP version,
+  /// redirects and time limits.
+  void set_request_options(CURL* easy) const;
+  /// Sets how `easy` connects: interface, look-up overrides, TLS, proxy, IP version, and
+  /// fresh connections unless the run keeps them alive.
+  void set_connection_options(CURL* easy) const;
+
   const Config& config_;
   Tracking tracking_;
   SlistHandle headers_;

@@ -24,6 +24,10 @@ namespace {
 constexpr std::size_t kOpenRunsKept = 16;
 /// The line numbers kept for the warning about lines that could not be read.
 constexpr std::size_t kBadLinesKept = 20;
+/// The URL of a run whose header, and records, do not name it.
+constexpr std::string_view kUnknownUrl = "(unknown: not in the log)";
+/// The most lines read ahead at the start of a log for upwatch's first marker line.
+constexpr std::size_t kLookAhead = 256;
 
 }  // namespace
 
@@ -76,8 +80,15 @@ class RunBuilder final : public LogVisitor {
   }
 
   void on_record(std::string_view id, ProbeRecord record) override {
-    auto* run = find(id);
-    if (run == nullptr) return;  // of no run this log begins
+    auto* run = run_of(id, record.sequence, record.sent, record.url, !record.address.empty());
+    if (run->headless && (record.sequence < run->first_tick ||
+                          (!record.url.empty() && record.url != run->header.url))) {
+      ++run->left_out;  // sent before the log begins, or of a URL it cannot place
+      return;
+    }
+    if (run->headless && record.role == Role::target) {
+      run->last_tick = std::max(run->last_tick, std::pair{record.sequence, record.sent});
+    }
     run->last_activity =
         std::max(run->last_activity,
                  record.sent + std::chrono::duration_cast<std::chrono::milliseconds>(record.total));
@@ -87,21 +98,18 @@ class RunBuilder final : public LogVisitor {
   }
 
   void on_gap(std::string_view id, const Gap& gap) override {
-    auto* run = find(id);
-    if (run == nullptr) return;
+    auto* run = run_of(id, gap.first_tick, gap.start);
     run->last_activity = std::max(run->last_activity, gap.end);
     run->analysis.add_gap(gap);
   }
 
   void on_addresses(std::string_view id, const AddressSet& set) override {
-    auto* run = find(id);
-    if (run == nullptr) return;
+    auto* run = run_of(id, set.first_tick, set.time, set.url, true);
     run->analysis.add_addresses(set);
   }
 
   void on_lost(std::string_view id, const LostRecords& lost) override {
-    auto* run = find(id);
-    if (run == nullptr) return;
+    auto* run = run_of(id, 0, lost.start);
     run->notes.push_back(fmt::format(
         "{} could not be written to this log from {} to {} (it was full, or its reader fell "
         "behind): the probes missing from it are gaps, not uptime",
@@ -120,8 +128,7 @@ class RunBuilder final : public LogVisitor {
   }
 
   void on_end(std::string_view id, WallTime end) override {
-    auto* run = find(id);
-    if (run == nullptr) return;
+    auto* run = run_of(id, 0, end);
     run->end = end;
     close(*run);
   }
@@ -148,7 +155,43 @@ class RunBuilder final : public LogVisitor {
     std::vector<Mark> marks;
     std::uint64_t marks_unlisted = 0;
     std::unique_ptr<Timeline> timeline;  ///< where the analysis tells its events, if drawn
+    bool headless = false;               ///< its header is not in the log
+    std::uint64_t first_tick = 0;        ///< of a headless run: the first in the log
+    std::pair<std::uint64_t, WallTime> first_seen;  ///< a headless run's first probe
+    std::pair<std::uint64_t, WallTime> last_tick;   ///< and the last tick it probed
+    std::uint64_t left_out = 0;  ///< a headless run's records that could not be placed
   };
+
+  /// The open run `id`; if the log holds no header of it (an excerpt, a log truncated by
+  /// logrotate's copytruncate, a header never written), a run begun here, at tick `tick`
+  /// sent at `at`, of `url`, its addresses probed each if `each_address`.
+  Open* run_of(std::string_view id, std::uint64_t tick, WallTime at, const std::string& url = {},
+               bool each_address = false) {
+    if (auto* run = find(id)) return run;
+    ++reading_->runs;
+    if (open_.size() == kOpenRunsKept) close(open_.front());
+    RunHeader header{.id = std::string{id},
+                     .start = std::chrono::floor<std::chrono::milliseconds>(at),
+                     .url = url.empty() ? std::string{kUnknownUrl} : url,
+                     .each_address = each_address};
+    TargetsAnalysis analysis{
+        StatusExpectation{}, std::chrono::nanoseconds{0}, track_, {header.url}, each_address};
+    analysis.begin_at(tick);
+    header.track = track_;
+    open_.push_back({.header = std::move(header),
+                     .analysis = std::move(analysis),
+                     .last_activity = at,
+                     .headless = true,
+                     .first_tick = tick,
+                     .first_seen = {tick, at},
+                     .last_tick = {tick, at}});
+    if (timelines_ == Timelines::build) {
+      auto& run = open_.back();
+      run.timeline = std::make_unique<Timeline>(at);
+      run.analysis.observe(run.timeline.get());
+    }
+    return &open_.back();
+  }
 
   Open* find_named(std::string_view id) {
     const auto it =
@@ -167,10 +210,16 @@ class RunBuilder final : public LogVisitor {
     info.notes = std::move(run.notes);
     info.marks = std::move(run.marks);
     info.marks_unlisted = run.marks_unlisted;
+    std::vector<std::string> unknown;
+    if (run.headless) {
+      unknown.emplace_back("its header is not in the log");
+      info.notes.push_back(headless_note(run, info));
+    }
     if (!run.end) {
+      unknown.emplace_back("its end is not in the log");
       info.notes.emplace_back(
-          "this run ended without writing its summary (killed?): END is the end of its last "
-          "record");
+          "this run ended without writing its summary (killed, or its disk full?): END is the "
+          "end of its last record, and what came after it is unknown");
     }
     if (!run.expectation_known) {
       info.notes.push_back("the log's --expect '" + run.header.expect +
@@ -183,13 +232,45 @@ class RunBuilder final : public LogVisitor {
           "second, and it cannot show refused, reset or timed-out probes, which curl never wrote "
           "to it");
     }
+    auto results = std::move(run.analysis).finish();
+    if (!unknown.empty()) {
+      auto why = unknown.size() == 1 ? unknown.front()
+                                     : fmt::format("{} and {}", unknown.front(), unknown.back());
+      for (auto& target : results.targets) target.analysis.incomplete = why;
+    }
     LoggedRun closed{.info = std::move(info),
-                     .results = std::move(run.analysis).finish(),
+                     .results = std::move(results),
                      .records = run.records,
                      .summarized = run.end.has_value()};
     if (run.timeline) closed.timeline = std::move(*run.timeline);
     open_.erase(open_.begin() + (&run - open_.data()));
     on_closed_(std::move(closed));
+  }
+
+  /// What a headless run's report can and cannot know; sets the interval of `info` from its
+  /// records.
+  static std::string headless_note(const Open& run, RunInfo& info) {
+    const auto& [first_tick, first_sent] = run.first_seen;
+    const auto& [last_tick, last_sent] = run.last_tick;
+    std::string interval = "unknown";
+    if (last_tick > first_tick) {
+      info.interval = std::chrono::round<std::chrono::milliseconds>(
+          (last_sent - first_sent) / static_cast<std::int64_t>(last_tick - first_tick));
+      interval = "estimated from its records";
+    }
+    auto note = fmt::format(
+        "the log holds no header of this run (it begins inside it: an excerpt, a log truncated "
+        "by logrotate's copytruncate, or a header that could not be written): START is its "
+        "first record, INT is {}, its --expect is unknown (statuses below 500 were counted as "
+        "up), and its verdict can be no better than inconclusive",
+        interval);
+    if (run.left_out > 0) {
+      note += fmt::format(
+          "; {} of its records could not be placed (sent before the first, or "
+          "of another URL) and were left out",
+          run.left_out);
+    }
+    return note;
   }
 
   std::function<void(LoggedRun&&)> on_closed_;
@@ -226,12 +307,29 @@ RunReader::~RunReader() = default;
 
 LogReading RunReader::read(std::istream& in) {
   LineReader lines{in};
-  std::string first_line;
-  while (lines.next(first_line) && first_line.empty()) {
+  // The first lines, up to upwatch's first marker line: what they are says how to read them.
+  std::vector<std::string> ahead;
+  auto kind = LogLineKind::other;
+  for (std::string line; ahead.size() < kLookAhead && lines.next(line);) {
+    if (ahead.empty() && line.empty()) continue;
+    kind = log_line_kind(line);
+    ahead.push_back(std::move(line));
+    if (kind != LogLineKind::other || ahead.front().starts_with('{')) break;
   }
-  LogReading reading{.format = detect_format(first_line)};
-  if (lines.number() > 0) lines.push_back(std::move(first_line));
+  LogReading reading{.format = ahead.empty() ? LogFormat::text : detect_format(ahead.front())};
   builder_->reading(&reading);
+  if (kind == LogLineKind::marker && ahead.size() > 1) {
+    // A record, gap or end of a run with no header before it: the log begins inside a run (an
+    // excerpt, a log truncated by copytruncate), and the lines before it end a record or a
+    // summary whose start is not in the log.
+    reading.format = LogFormat::text;
+    const auto first_number = lines.number() - ahead.size() + 1;
+    for (std::size_t i = 0; i + 1 < ahead.size(); ++i) {
+      if (!ahead[i].empty()) builder_->on_bad_line(first_number + i);
+    }
+    ahead.erase(ahead.begin(), ahead.end() - 1);
+  }
+  for (auto line = ahead.rbegin(); line != ahead.rend(); ++line) lines.push_back(std::move(*line));
   if (reading.format == LogFormat::jsonl) {
     read_jsonl(lines, *builder_);
   } else {

@@ -79,7 +79,8 @@ RunVerdict RunAnalysis::verdict() const {
     return RunVerdict::down;
   }
   const bool all_observed = unobserved() == 0ms && ticks_not_sent() == 0;
-  if (!all_observed || overdue() > 0 || !availability() || !windows.empty()) {
+  if (!all_observed || overdue() > 0 || !availability() || !windows.empty() ||
+      !incomplete.empty()) {
     return RunVerdict::inconclusive;
   }
   return RunVerdict::up;

@@ -62,6 +62,14 @@ TargetsAnalysis::TargetsAnalysis(StatusExpectation expectation, std::chrono::nan
   index_.emplace("", 0);  // the records of a run of one URL name none
 }
 
+void TargetsAnalysis::begin_at(std::uint64_t tick) {
+  for (std::size_t slot = 0; slot < urls_.size(); ++slot) {
+    auto& url = urls_[slot];
+    url.first_tick = url.next_tick = first_of_slot_from(tick, slot, urls_.size());
+    url.analysis.begin_at(url.first_tick);
+  }
+}
+
 void TargetsAnalysis::observe(AnalysisObserver* observer) {
   if (!urls_.empty()) urls_.front().analysis.observe(observer);
 }
@@ -181,7 +189,8 @@ OutageAnalysis* TargetsAnalysis::address_analysis(Url& url, const std::string& a
   auto& analysis = url.addresses.emplace(address, OutageAnalysis{expectation_, interval_, tracked_})
                        .first->second;
   if (make_observer_) analysis.observe(make_observer_(url.url, address));
-  analysis.add_absent(0, tick, at);  // not in the name's answers before
+  analysis.begin_at(url.first_tick);
+  analysis.add_absent(url.first_tick, tick - url.first_tick, at);  // not in the name's answers
   return &analysis;
 }
 

@@ -19,16 +19,16 @@ int hex_value(char c) {
 }  // namespace
 
 void LineReader::push_back(std::string line) {
-  pushed_back_ = std::move(line);
+  pushed_back_.push_back(std::move(line));
   --number_;
 }
 
 bool LineReader::next(std::string& line) {
   line.clear();
   cut_ = false;
-  if (pushed_back_) {
-    line = std::move(*pushed_back_);
-    pushed_back_.reset();
+  if (!pushed_back_.empty()) {
+    line = std::move(pushed_back_.back());
+    pushed_back_.pop_back();
     ++number_;
     return true;
   }

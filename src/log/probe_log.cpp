@@ -455,32 +455,28 @@ class LogReading {
     if (line.empty()) {
       // The summary of a run of several targets has a blank line before each target's section:
       // it goes on until its end marker.
-    } else if (line.starts_with(kEndMarker) && in_run_) {
+    } else if (line.starts_with(kEndMarker)) {
       hand_over(parse_iso_utc(rest.substr(kEndMarker.size())), number,
                 [&](WallTime end) { visitor_.on_end(run, end); });
-    } else if (line.starts_with(kLostMarker) && in_run_) {
+    } else if (line.starts_with(kLostMarker)) {
       hand_over(parse_lost_line(rest), number,
                 [&](const LostRecords& lost) { visitor_.on_lost(run, lost); });
-    } else if (line.starts_with(kGapMarker) && in_run_) {
+    } else if (line.starts_with(kGapMarker)) {
       hand_over(parse_gap_line(rest), number, [&](const Gap& gap) { visitor_.on_gap(run, gap); });
-    } else if (line.starts_with(kAddressesMarker) && in_run_) {
+    } else if (line.starts_with(kAddressesMarker)) {
       hand_over(parse_addresses_line(rest), number,
                 [&](const AddressSet& set) { visitor_.on_addresses(run, set); });
     } else if (line.starts_with(kRunMarker)) {
       in_summary_ = false;
       header_ = parse_run_header(line);
-      if (header_) {
-        in_run_ = true;
-      } else {
-        visitor_.on_bad_line(number);
-      }
-    } else if (line.starts_with(kRecordMarker) && in_run_) {
+      if (!header_) visitor_.on_bad_line(number);
+    } else if (line.starts_with(kRecordMarker)) {
       in_summary_ = false;
       record_ = parse_record_line(rest);
       record_run_ = run;
       record_line_ = number;
       if (!record_) visitor_.on_bad_line(number);
-    } else if (in_run_ && (in_summary_ || line.starts_with(kSummaryStart))) {
+    } else if (in_summary_ || line.starts_with(kSummaryStart)) {
       in_summary_ = true;
     } else {
       visitor_.on_bad_line(number);
@@ -492,7 +488,6 @@ class LogReading {
   std::optional<ProbeRecord> record_;  ///< the record being read, until its blank line
   std::string record_run_;             ///< the run it belongs to
   std::size_t record_line_ = 0;        ///< the line it began on
-  bool in_run_ = false;                ///< a run header was read
   bool in_summary_ = false;            ///< within a run's summary
   std::optional<RunHeader> header_;    ///< a run header, until the lines of its URLs end
 };
@@ -500,5 +495,16 @@ class LogReading {
 }  // namespace
 
 void read_log(LineReader& lines, LogVisitor& visitor) { LogReading{lines, visitor}.read(); }
+
+LogLineKind log_line_kind(std::string_view line) {
+  if (line.starts_with(kRunMarker)) {
+    std::string_view rest = line.substr(kRunMarker.size());
+    next_word(rest);
+    return next_word(rest) == "run" ? LogLineKind::run_header : LogLineKind::marker;
+  }
+  if (!line.starts_with(kRecordMarker)) return LogLineKind::other;
+  line.remove_prefix(kRecordMarker.size());
+  return parse_iso_utc(next_word(line)) ? LogLineKind::marker : LogLineKind::other;
+}
 
 }  // namespace upwatch

@@ -156,7 +156,7 @@ void read_script_log(LineReader& lines, LogVisitor& visitor) {
   std::string line;
   while (lines.next(line)) {
     const auto number = lines.number();
-    if (line.starts_with("# upwatch ")) {
+    if (log_line_kind(line) != LogLineKind::other) {
       lines.push_back(std::move(line));  // upwatch's own log, appended to this one
       break;
     }

@@ -32,6 +32,7 @@ std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& 
                                   format_waited(analysis.unanswered_limit)));
   }
   if (!analysis.availability()) reasons.emplace_back("no probe was judged");
+  if (!analysis.incomplete.empty()) reasons.push_back(analysis.incomplete);
   if (const auto prober = count_windows(analysis, true); prober > 0) {
     reasons.push_back(fmt::format(
         "{} when the control failed too: probably the prober's own network, not the service",

@@ -167,3 +167,86 @@ TEST(LoggedRun, RunsAreToldApartByTheirIdentifierNotByPosition) {
   EXPECT_EQ(reading.all[1].results.targets.front().analysis.down, 0U);
   EXPECT_TRUE(reading.all[1].summarized);
 }
+
+namespace {
+
+/// A run `ID` of a 200 at #0-#2, refused at #3-#5, 200 again at #6-#9, and its summary.
+std::string refused_in_the_middle() {
+  auto run = header(kStart);
+  run.id = "ID";
+  std::string text = upwatch::format_run_header(run);
+  for (std::uint64_t k = 0; k < 10; ++k) {
+    auto record = probe(
+        kStart, k, k >= 3 && k < 6 ? Outcome::failure(Transport::refused) : Outcome::http(200));
+    record.lines = {k >= 3 && k < 6 ? "curl: (7) Failed to connect" : "HTTP/1.1 200 OK",
+                    "server: test"};
+    text += upwatch::format_record(record, "ID");
+  }
+  return text + upwatch::format_summary_block("START: ...\nVERDICT: down\n", kStart + 1s, "ID");
+}
+
+/// The lines of `text` from the `first` (1-based) on, as `sed -n 'FIRST,$p'` prints them.
+std::string lines_from(const std::string& text, std::size_t first) {
+  std::size_t at = 0;
+  for (std::size_t line = 1; line < first; ++line) at = text.find('\n', at) + 1;
+  return text.substr(at);
+}
+
+}  // namespace
+
+TEST(LoggedRun, ALogThatBeginsInsideARunIsReadAsUpwatchsNeverAsTheBashLoops) {
+  const auto whole = refused_in_the_middle();
+  // The header is two lines, each record four: from the blank line after the header, from
+  // record #0's marker line, from #1's, from inside #1 (its status line, then its header
+  // line): the refused probes must be seen however the excerpt begins.
+  for (const auto& [first, first_tick] :
+       std::vector<std::pair<std::size_t, int>>{{2, 0}, {3, 0}, {7, 1}, {8, 2}, {9, 2}}) {
+    std::istringstream in{lines_from(whole, first)};
+    const auto reading = upwatch::read_runs(in);
+    SCOPED_TRACE(first);
+    EXPECT_EQ(reading.format, LogFormat::text);
+    ASSERT_EQ(reading.all.size(), 1U);
+    const auto& run = reading.all[0];
+    EXPECT_EQ(run.info.start, kStart + 100ms * first_tick);
+    EXPECT_EQ(run.info.interval, 100ms);  // estimated from the records
+    const auto& analysis = run.results.targets.front().analysis;
+    ASSERT_EQ(analysis.windows.size(), 1U);
+    EXPECT_EQ(analysis.windows[0].start, kStart + 300ms);
+    EXPECT_EQ(analysis.windows[0].end, kStart + 600ms);
+    EXPECT_EQ(analysis.down, 3U);
+    EXPECT_EQ(run.results.verdict(), upwatch::RunVerdict::down);
+    ASSERT_FALSE(run.info.notes.empty());
+    EXPECT_NE(run.info.notes[0].find("holds no header of this run"), std::string::npos);
+  }
+}
+
+TEST(LoggedRun, AHeadlessRunIsNeverUp) {
+  std::string text;
+  for (std::uint64_t k = 5; k < 9; ++k)
+    text += upwatch::format_record(probe(kStart, k, Outcome::http(200)), "ID");
+  std::istringstream in{text};
+  const auto reading = upwatch::read_runs(in);
+  ASSERT_EQ(reading.all.size(), 1U);
+  const auto& analysis = reading.all[0].results.targets.front().analysis;
+  EXPECT_EQ(analysis.up, 4U);
+  EXPECT_TRUE(analysis.gaps.empty());  // it begins at its first tick in the log, not at 0
+  EXPECT_EQ(analysis.verdict(), upwatch::RunVerdict::inconclusive);
+  const auto reasons = upwatch::verdict_reasons(reading.all[0].info, analysis);
+  EXPECT_EQ(reasons,
+            std::vector<std::string>{"its header is not in the log and its end is not in the log"});
+}
+
+TEST(LoggedRun, ARunWhoseEndIsNotInTheLogIsAtBestInconclusive) {
+  auto run = header(kStart);
+  run.id = "ID";
+  std::string text = upwatch::format_run_header(run);
+  for (std::uint64_t k = 0; k < 4; ++k)
+    text += upwatch::format_record(probe(kStart, k, Outcome::http(200)), "ID");
+  std::istringstream in{text};
+  const auto reading = upwatch::read_runs(in);
+  ASSERT_EQ(reading.all.size(), 1U);
+  const auto& analysis = reading.all[0].results.targets.front().analysis;
+  EXPECT_EQ(analysis.up, 4U);
+  EXPECT_EQ(analysis.verdict(), upwatch::RunVerdict::inconclusive);
+  EXPECT_EQ(analysis.incomplete, "its end is not in the log");
+}

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "cli_fixture.hpp"
+#include "upwatch/log/probe_log.hpp"
 #include "upwatch/report/report.hpp"
 
 using namespace std::chrono_literals;
@@ -270,4 +271,33 @@ TEST_F(Cli, Sigusr1PrintsASummarySoFarAndTheRunGoesOn) {
   EXPECT_NE(out.find("(#5-#6): 502 x 2"), std::string::npos) << out;
   // The interim summary went to stdout only: the log holds the final one.
   EXPECT_EQ(log_text().find("interim summary"), std::string::npos);
+}
+
+TEST_F(Cli, ALogWithoutItsRunHeaderIsReportedAsSuchNeverUpOverFailedProbes) {
+  TestServer server{parse_script("ok*3,reset*3,ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "10"}), 1) << err_;
+  const auto text = log_text();
+  // As logrotate's copytruncate or a full disk at the start leaves it, and as `sed -n '4,$p'`
+  // cuts it: from the line after the header, and from inside the first record.
+  const auto after_header = text.substr(text.find('\n') + 1);
+  const auto inside_first = after_header.substr(after_header.find("\nHTTP/") + 1);
+  for (const auto& excerpt : {after_header, inside_first}) {
+    upwatch::testing::write_file(dir_ + "/excerpt.log", excerpt);
+    EXPECT_EQ(run({"report", "excerpt.log"}), 1) << out_ << err_;
+    EXPECT_NE(summary_line("OUTCOMES:").find("reset x 3"), std::string::npos) << out_;
+    EXPECT_NE(out_.find("the log holds no header of this run"), std::string::npos) << out_;
+    EXPECT_EQ(out_.find("1970"), std::string::npos) << out_;
+  }
+  // Without the failed probes, it is not up either: its start and end are unknown.
+  std::string good_only;
+  for (const auto& record : records()) {
+    if (record.outcome.status == 200) good_only += upwatch::format_record(record);
+  }
+  upwatch::testing::write_file(dir_ + "/good.log", good_only);
+  EXPECT_EQ(run({"report", "good.log"}), upwatch::kExitInconclusive) << out_ << err_;
+  EXPECT_NE(summary_line("VERDICT:")
+                .find("its header is not in the log and its end is not in "
+                      "the log"),
+            std::string::npos)
+      << out_;
 }

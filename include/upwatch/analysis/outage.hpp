@@ -102,6 +102,10 @@ struct RunAnalysis {
   LatencyHistogram latency;           ///< total time of the probes that were up
   std::array<LatencyHistogram, kPhaseCount> phase_latency;  ///< when they reached each phase
 
+  /// What the log does not tell of the run (its header, its end), which keeps the verdict
+  /// from up; empty when it tells all.
+  std::string incomplete;
+
   /// All probes of the run: up + down + unanswered.
   [[nodiscard]] std::uint64_t probes() const { return up + down + abandoned; }
   /// Failed probes in windows put down to the prober's own network.
@@ -118,8 +122,8 @@ struct RunAnalysis {
   /// Unanswered probes that had waited longer than unanswered_limit.
   [[nodiscard]] std::uint64_t overdue() const;
   /// down if a window of the service was seen; else inconclusive if part of the run was not
-  /// observed (a gap), a probe was left unanswered past the limit, nothing was judged, or a
-  /// window was the prober's network's; else up.
+  /// observed (a gap), a probe was left unanswered past the limit, nothing was judged, a
+  /// window was the prober's network's, or the log is incomplete; else up.
   [[nodiscard]] RunVerdict verdict() const;
 };
 
@@ -171,6 +175,9 @@ class OutageAnalysis {
   void observe(AnalysisObserver* observer) { observers_.push_back(observer); }
   /// Tells `observer` nothing from now on.
   void unobserve(AnalysisObserver* observer) { std::erase(observers_, observer); }
+  /// Begins the analysis at tick `tick` rather than 0, before anything is added: for a run
+  /// whose log begins after its start.
+  void begin_at(std::uint64_t tick) { next_sequence_ = tick; }
   /// Adds one finished probe, of the target or of the control; `tally` for a tick that stands
   /// for the probes of several addresses.
   void add(const ProbeRecord& record, TickTally tally = {});

@@ -77,6 +77,9 @@ class TargetsAnalysis {
   void observe_each(ObserverFactory make);
   /// Tells `observer`, given to observe(), nothing from now on.
   void unobserve(AnalysisObserver* observer);
+  /// Begins the analysis at tick `tick` rather than 0, before anything is added: for a run
+  /// whose log begins after its start.
+  void begin_at(std::uint64_t tick);
   /// Adds a finished probe; one of a URL the run does not have is left out.
   void add(const ProbeRecord& record);
   /// Adds a gap of the run's schedule.
@@ -104,6 +107,7 @@ class TargetsAnalysis {
     /// (tick, 0 for a gap, 1 for probes) -> what came for it, until its turn.
     std::map<std::pair<std::uint64_t, int>, Held> held;
     std::uint64_t next_tick = 0;
+    std::uint64_t first_tick = 0;  ///< of the analysis, for an address first probed later
   };
 
   /// Hands on the ticks of `url` whose turn came and whose probes are all in.

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace upwatch {
 
@@ -25,13 +26,14 @@ class LineReader {
   [[nodiscard]] std::size_t number() const { return number_; }
   /// True if the line last read was longer than kMaxLogLine and was cut.
   [[nodiscard]] bool cut() const { return cut_; }
-  /// Gives back the line last read, whole, so that the next call to next() reads it again: for
-  /// a reader that stops at a line of another format.
+  /// Gives back a line read, whole, so that the next call to next() reads it again: for a
+  /// reader that stops at a line of another format, or looks ahead. Lines given back are read
+  /// again last given first.
   void push_back(std::string line);
 
  private:
   std::istream& in_;
-  std::optional<std::string> pushed_back_;
+  std::vector<std::string> pushed_back_;  ///< a stack
   std::size_t number_ = 0;
   bool cut_ = false;
 };

@@ -92,6 +92,15 @@ class LogVisitor {
 
 class LineReader;
 
+/// What a line is to a reader looking for upwatch's own lines in a text log.
+enum class LogLineKind {
+  other,       ///< none of upwatch's marker lines
+  run_header,  ///< a run's first line
+  marker,      ///< another marker line: a record's, a gap's, a mark, the end of a run ...
+};
+/// Which of upwatch's marker lines `line` is, recognised on its own, wherever it is.
+[[nodiscard]] LogLineKind log_line_kind(std::string_view line);
+
 /// Reads upwatch's log, handing what it holds to `visitor` as it goes (memory stays bounded
 /// by one record). Never fails. Stops before a line of the bash loop's log (a status line
 /// outside any record), which it leaves to be read next, or at the end.

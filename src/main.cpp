@@ -1,6 +1,7 @@
 // upwatch: probe a URL on a fixed schedule, log every probe, report downtime on exit.
 
 #include <fcntl.h>
+#include <unistd.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -18,11 +19,12 @@
 namespace {
 
 /// Opens /dev/null on any of stdin, stdout and stderr that is closed, so that no file opened
-/// later (a log) takes its number and receives what is meant for it.
+/// later (a log) takes its number and receives what is meant for it. A closed stdout stays
+/// one that cannot be written (read-only), so that the summary lost is said and counted.
 void keep_standard_streams() {
   for (int fd = 0; fd <= 2; ++fd) {
     if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
-      static_cast<void>(open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY));
+      static_cast<void>(open("/dev/null", fd == STDERR_FILENO ? O_WRONLY : O_RDONLY));
     }
   }
 }

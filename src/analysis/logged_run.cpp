@@ -110,6 +110,7 @@ class RunBuilder final : public LogVisitor {
 
   void on_lost(std::string_view id, const LostRecords& lost) override {
     auto* run = run_of(id, 0, lost.start);
+    run->log_incomplete = true;
     run->notes.push_back(fmt::format(
         "{} could not be written to this log from {} to {} (it was full, or its reader fell "
         "behind): the probes missing from it are gaps, not uptime",
@@ -160,6 +161,7 @@ class RunBuilder final : public LogVisitor {
     std::pair<std::uint64_t, WallTime> first_seen;  ///< a headless run's first probe
     std::pair<std::uint64_t, WallTime> last_tick;   ///< and the last tick it probed
     std::uint64_t left_out = 0;  ///< a headless run's records that could not be placed
+    bool log_incomplete = false;  ///< its log says records could not be written to it
   };
 
   /// The open run `id`; if the log holds no header of it (an excerpt, a log truncated by
@@ -210,6 +212,7 @@ class RunBuilder final : public LogVisitor {
     info.notes = std::move(run.notes);
     info.marks = std::move(run.marks);
     info.marks_unlisted = run.marks_unlisted;
+    info.log_incomplete = run.log_incomplete;
     std::vector<std::string> unknown;
     if (run.headless) {
       unknown.emplace_back("its header is not in the log");

@@ -74,9 +74,20 @@ bool up_but_not_2xx(const Config& config, const ProbeRecord& record) {
          record.outcome.status / 100 != 2;
 }
 
-void print(std::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+/// Writes `text` to stdout; false, said once on stderr, if it could not be written whole (a
+/// full disk, a closed pipe): the caller's exit status then says so too.
+[[nodiscard]] bool print(std::string_view text) {
+  static bool said = false;
+  errno = 0;
+  if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0) {
+    return true;
+  }
+  if (!said) {
+    said = true;
+    spdlog::error("could not write to standard output: {}",
+                  errno == 0 ? "short write" : std::strerror(errno));
+  }
+  return false;
 }
 
 void warn_bad_lines(const std::string& path, const LogReading& reading) {
@@ -195,7 +206,7 @@ int run_probes(const Config& config) {
             info.notes.emplace_back(
                 "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
             if (live) live->erase();
-            print(render_report(info, analysis.so_far()));
+            static_cast<void>(print(render_report(info, analysis.so_far())));
           }};
   if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
   Engine engine{config, start, std::move(sinks)};
@@ -205,14 +216,19 @@ int run_probes(const Config& config) {
   const RunResults result = std::move(analysis).finish();
   RunInfo info = run_info_of(header, end);
   files.note_losses(info.notes);
-  const std::string summary = render_report(info, result);
+  info.log_incomplete = files.failed();
+  std::string summary = render_report(info, result);
   files.end(summary, end);
-  print(summary);
+  if (files.failed() && !info.log_incomplete) {
+    info.log_incomplete = true;  // the summary itself could not be written
+    summary = render_report(info, result);
+  }
+  const bool printed = print(summary);
   if (metrics) {
     metrics->finish(result, end);
     if (config.metrics_linger.count() > 0) linger(*metrics_server, config.metrics_linger, stop);
   }
-  return files.failed() ? kExitLogWrite : exit_status(result);
+  return printed ? exit_status(info, result.verdict()) : kExitLogWrite;
 }
 
 namespace {
@@ -265,7 +281,9 @@ int run_merged_report(const ReportConfig& report, std::optional<ReplacingFile>& 
   }
   const auto merged = merge_runs(runs);
   if (html) html->commit(render_merged_html(runs, merged));
-  print(report.json ? render_merged_json(runs, merged) : render_merged(runs, merged));
+  if (!print(report.json ? render_merged_json(runs, merged) : render_merged(runs, merged))) {
+    return kExitLogWrite;
+  }
   return exit_status(merged.verdict());
 }
 
@@ -281,11 +299,11 @@ int run_report(const ReportConfig& report) {
   // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
   std::size_t number = 0;
   std::optional<LoggedRun> chosen;
-  if (report.list) print(render_run_list_header());
+  bool printed = !report.list || print(render_run_list_header());
   RunReader reader{[&](LoggedRun&& run) {
                      ++number;
                      if (report.list) {
-                       print(render_run_row(number, run));
+                       printed = print(render_run_row(number, run)) && printed;
                      } else if (!report.run || *report.run == number) {
                        chosen = std::move(run);
                      }
@@ -293,7 +311,7 @@ int run_report(const ReportConfig& report) {
                    html ? Timelines::build : Timelines::none, report.track};
   for (const auto& path : report.logs) read_log_file(reader, path);
   reader.finish();
-  if (report.list) return 0;
+  if (report.list) return printed ? 0 : kExitLogWrite;
   if (!chosen) {
     throw UsageError(fmt::format("no run {}: the logs hold {} run{}", report.run.value_or(0),
                                  number, number == 1 ? "" : "s"));
@@ -307,9 +325,11 @@ int run_report(const ReportConfig& report) {
     }
     html->commit(render_html(chosen->info, results.targets.front().analysis, *chosen->timeline));
   }
-  print(report.json ? render_report_json(chosen->info, results)
-                    : render_report(chosen->info, results));
-  return exit_status(results);
+  if (!print(report.json ? render_report_json(chosen->info, results)
+                         : render_report(chosen->info, results))) {
+    return kExitLogWrite;
+  }
+  return exit_status(chosen->info, results.verdict());
 }
 
 int run_mark(const MarkConfig& mark) {

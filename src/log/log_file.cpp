@@ -45,6 +45,8 @@ void LogFile::open() {
   // Only a file opened whole takes the place of the one written so far.
   fd_ = std::move(fd);
   created_ = created;
+  regular_ = regular;
+  end_ = regular ? status.st_size : 0;
 }
 
 bool LogFile::moved() const {
@@ -58,11 +60,12 @@ bool LogFile::moved() const {
 void LogFile::reopen() {
   open();
   torn_ = false;  // the torn record, if any, is in the file that was moved
+  header_pending_ = true;
 }
 
 void LogFile::truncate() {
   // A pipe or a terminal cannot be truncated, and has nothing to lose.
-  static_cast<void>(::ftruncate(fd_.get(), 0));
+  if (::ftruncate(fd_.get(), 0) == 0) end_ = 0;
 }
 
 void LogFile::discard_if_created() {
@@ -79,8 +82,37 @@ bool LogFile::write_all(std::string_view text) {
       return false;
     }
     any = true;
+    end_ += written;
     text.remove_prefix(static_cast<std::size_t>(written));
   }
+  return true;
+}
+
+bool LogFile::open_run(std::string header) {
+  header_ = std::move(header);
+  header_pending_ = true;
+  return catch_up();
+}
+
+bool LogFile::catch_up() {
+  struct stat status {};
+  if (regular_ && ::fstat(fd_.get(), &status) == 0) {
+    if (status.st_size < end_) {
+      // Emptied under the run (copytruncate): what was written went with it, the header too.
+      torn_ = false;
+      header_pending_ = !header_.empty();
+    }
+    end_ = status.st_size;
+  }
+  if (!torn_ && !header_pending_ && !lost_) return true;
+  // A blank line ends the record a failed write left torn (the first ends its last line).
+  std::string recovery = torn_ ? "\n\n" : "";
+  if (header_pending_) recovery += header_;
+  if (lost_) recovery += lost_format_(*lost_);
+  torn_ = false;
+  if (!write_all(recovery)) return false;
+  header_pending_ = false;
+  lost_.reset();
   return true;
 }
 
@@ -95,14 +127,7 @@ bool LogFile::append(std::string_view text) {
     errno = saved;
     return false;
   };
-  if (torn_ || lost_) {
-    // A blank line ends the record a failed write left torn (the first ends its last line).
-    std::string recovery = torn_ ? "\n\n" : "";
-    if (lost_) recovery += lost_format_(*lost_);
-    torn_ = false;
-    if (!write_all(recovery)) return lose();
-    lost_.reset();
-  }
+  if (!catch_up()) return lose();
   return write_all(text) || lose();
 }
 

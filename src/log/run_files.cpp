@@ -16,8 +16,13 @@ RunLog::RunLog(const std::string& path, LogFile::LostFormat lost_format)
     : path_(path), file_(path, std::move(lost_format)) {}
 
 void RunLog::open_run(std::string header) {
-  header_ = std::move(header);
-  append(header_);
+  if (!file_.open_run(std::move(header))) {
+    spdlog::error(
+        "cannot write log file '{}': {}; probing goes on, and the run's header will be written "
+        "once it can be",
+        path_, std::strerror(errno));
+    failed_ = true;
+  }
 }
 
 void RunLog::append(std::string_view text) {
@@ -63,7 +68,6 @@ void RunLog::follow_if_moved() {
     following_ = false;
     return;
   }
-  if (!file_.append(header_)) failed_ = true;
 }
 
 RunFiles::RunFiles(const Config& config, std::string run_id)

@@ -51,6 +51,11 @@ void append_unlisted(std::string& out, const Unlisted& more, std::string_view no
               more.count == 1 ? "" : "s", more.probes, probes, format_elapsed(more.time), time);
 }
 
+/// Why the exit status is not the verdict's, if it is not.
+std::string_view exit_words(const RunInfo& run) {
+  return run.log_incomplete ? ", as records could not be written to the log" : "";
+}
+
 /// The share of the run, in percent, that `part` is.
 double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
   const auto length = run.end - run.start;
@@ -201,7 +206,8 @@ void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& an
   for (const auto& reason : verdict_reasons(run, analysis)) {
     reasons += (reasons.empty() ? "" : "; ") + reason;
   }
-  append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(analysis), reasons);
+  append_line(out, "VERDICT: {} (exit {}{}): {}", format_as(verdict), exit_status(run, verdict),
+              exit_words(run), reasons);
 }
 
 /// The marks people made in the run's log, told in time order with where the windows of
@@ -274,8 +280,8 @@ std::string render_report(const RunInfo& run, const RunResults& results) {
   std::string out;
   append_seed(out, run);
   const auto verdict = results.verdict();
-  append_line(out, "VERDICT: {} (exit {}): {}", format_as(verdict), exit_status(verdict),
-              describe_verdict(results));
+  append_line(out, "VERDICT: {} (exit {}{}): {}", format_as(verdict), exit_status(run, verdict),
+              exit_words(run), describe_verdict(results));
   for (const auto& target : results.targets) {
     out += '\n';
     const bool users_view = results.each_address && target.address.empty();

@@ -202,7 +202,7 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
   json document = run_json(run);
   document.update(analysis_json(run, analysis));
   document["notes"] = run.notes;
-  document["exit_status"] = exit_status(analysis);
+  document["exit_status"] = exit_status(run, analysis.verdict());
   return dump(document);
 }
 
@@ -236,7 +236,7 @@ std::string render_report_json(const RunInfo& run, const RunResults& results) {
   }
   document["targets"] = std::move(targets);
   document["notes"] = run.notes;
-  document["exit_status"] = exit_status(verdict);
+  document["exit_status"] = exit_status(run, verdict);
   return dump(document);
 }
 

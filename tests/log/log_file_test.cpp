@@ -177,6 +177,38 @@ TEST(LogFile, ARecordTornByAFailedWriteDoesNotSwallowTheNext) {
   EXPECT_EQ(contents.runs[0].lost[0].records, 1U);
 }
 
+TEST(LogFile, AFileEmptiedUnderTheRunOpensWithItsHeaderAgain) {
+  const auto path = temp_path("upwatch_log_file_copytruncate.log");
+  upwatch::LogFile log{path, text_lost};
+  ASSERT_TRUE(log.open_run("HEADER\n\n"));
+  ASSERT_TRUE(log.append("first\n"));
+  // logrotate's copytruncate: copied elsewhere, then emptied in place.
+  ASSERT_EQ(::truncate(path.c_str(), 0), 0);
+  ASSERT_TRUE(log.append("second\n"));
+  ASSERT_TRUE(log.append("third\n"));
+  EXPECT_EQ(contents(path), "HEADER\n\nsecond\nthird\n");
+  std::remove(path.c_str());
+}
+
+TEST(LogFile, AHeaderThatCouldNotBeWrittenComesFirstOnceTheLogCanBeWritten) {
+  SlowPipe pipe{"upwatch_log_file_header.fifo"};
+  upwatch::LogFile log{pipe.path(), text_lost};
+  const std::string filler(1000, 'f');
+  while (log.append(filler + "\n")) {
+  }
+  EXPECT_FALSE(log.open_run("HEADER\n\n"));  // the pipe is full, as a disk can be
+  pipe.drain();
+  ASSERT_TRUE(log.append("after\n"));
+  pipe.drain();
+  const auto& text = pipe.read();
+  const auto header = text.rfind("HEADER\n\n");
+  const auto lost = text.rfind("# upwatch lost ");
+  ASSERT_NE(header, std::string::npos) << text.substr(text.size() - 200);
+  ASSERT_NE(lost, std::string::npos);
+  EXPECT_LT(header, lost);  // the run opens before anything of it is told
+  EXPECT_TRUE(text.ends_with("\n\nafter\n")) << text.substr(text.size() - 200);
+}
+
 TEST(LogFile, DevNullIsNobodysAlone) {
   // Two runs may both throw their logs away: only a regular file is locked.
   const upwatch::LogFile first{"/dev/null", text_lost};

@@ -431,6 +431,11 @@ TEST_F(Cli, AStalledLogReaderHoldsUpNeitherTheProbesNorCtrlC) {
             std::string::npos)
       << out_;
   EXPECT_NE(process->err().find("upwatch: error: cannot write log file"), std::string::npos);
+  // The summary and the exit status agree.
+  EXPECT_TRUE(
+      summary_line("VERDICT:")
+          .starts_with("VERDICT: up (exit 3, as records could not be written to the log): "))
+      << out_;
 }
 
 TEST_F(Cli, AReaderThatGoesAwayDoesNotKillTheRun) {
@@ -451,11 +456,31 @@ TEST_F(Cli, AReaderThatGoesAwayDoesNotKillTheRun) {
 
 TEST_F(Cli, ALogNeverTakesTheNumberOfAClosedStdout) {
   TestServer server{upwatch::testing::parse_script("ok")};
+  // The summary cannot be printed: said, and the exit status says so, but the log has it.
   ASSERT_EQ(
-      run_under({"/bin/sh", "-c", "exec \"$0\" \"$@\" >&-"}, {server.url(), "0.05", "-c", "2"}), 0)
+      run_under({"/bin/sh", "-c", "exec \"$0\" \"$@\" >&-"}, {server.url(), "0.05", "-c", "2"}),
+      upwatch::kExitLogWrite)
+      << err_;
+  EXPECT_NE(err_.find("upwatch: error: could not write to standard output: "), std::string::npos)
       << err_;
   const auto text = log_text();
   EXPECT_EQ(upwatch::testing::occurrences(text, "\nSTART: "), 1U) << text;
+  EXPECT_NE(text.find("\nVERDICT: up (exit 0): "), std::string::npos) << text;
+}
+
+TEST_F(Cli, ASummaryThatCannotBeWrittenToAFullStdoutIsSaidAndChangesTheExitStatus) {
+  TestServer server{upwatch::testing::parse_script("ok")};
+  ASSERT_EQ(run_under({"/bin/sh", "-c", "exec \"$0\" \"$@\" >/dev/full"},
+                      {server.url(), "0.05", "-c", "2"}),
+            upwatch::kExitLogWrite)
+      << err_;
+  EXPECT_NE(err_.find("upwatch: error: could not write to standard output: No space left"),
+            std::string::npos)
+      << err_;
+  EXPECT_EQ(
+      run_under({"/bin/sh", "-c", "exec \"$0\" \"$@\" >/dev/full"}, {"report", "testlog.log"}),
+      upwatch::kExitLogWrite)
+      << err_;
 }
 
 TEST_F(Cli, ASecondCtrlCEndsARunStuckWritingItsSummary) {

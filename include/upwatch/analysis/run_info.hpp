@@ -26,6 +26,8 @@ struct RunInfo {
   std::vector<Mark> marks;              ///< what people marked in its log (upwatch mark), in
                                         ///< the order written, at most kMarksListed
   std::uint64_t marks_unlisted = 0;     ///< marks beyond kMarksListed
+  bool log_incomplete = false;  ///< records could not be written to its log: exit 3, whatever
+                                ///< the verdict
 };
 
 /// The most marks a run keeps and its summary lists.

@@ -4,9 +4,9 @@
 
 namespace upwatch {
 
-/// Exit statuses beyond exit_status()'s 0 (up), 1 (down) and 5 (inconclusive).
+/// Exit statuses beyond exit_status()'s 0 (up), 1 (down), 3 (the log could not be written)
+/// and 5 (inconclusive).
 inline constexpr int kExitUsage = 2;     ///< bad usage, or no log that can be opened or read
-inline constexpr int kExitLogWrite = 3;  ///< the log could not be written during the run
 inline constexpr int kExitInternal = 4;  ///< libcurl or the system failed
 
 /// Probes as `config` says, appending to its logs, and prints the summary on stdout;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,6 +33,10 @@ class LogFile {
   void truncate();
   /// Removes the file if this object created it: for a run that stops before it starts.
   void discard_if_created();
+  /// Writes `header`, the text that opens the run; false (errno set) if it could not be
+  /// written whole. It is written again before anything else is appended if it could not be,
+  /// and when the file was emptied under the run (logrotate's copytruncate).
+  [[nodiscard]] bool open_run(std::string header);
   /// Appends `text`; false (with errno set) if it could not be written whole.
   [[nodiscard]] bool append(std::string_view text);
   /// True if `path` no longer names the file being written (renamed or deleted: logrotate).
@@ -44,6 +50,9 @@ class LogFile {
  private:
   /// Writes all of `text`; false (errno set) if it could not, and then notes a torn record.
   bool write_all(std::string_view text);
+  /// Writes what must come before the next append: the end of a torn record, the run's header
+  /// if it is not in the file, the records lost; false (errno set) if it could not.
+  bool catch_up();
   /// Opens and locks path_; throws UsageError on failure, leaving the file held so far.
   void open();
 
@@ -53,6 +62,10 @@ class LogFile {
   bool created_ = false;
   bool torn_ = false;  ///< a write stopped part way: the next must first end that record
   std::optional<LostRecords> lost_;
+  std::string header_;           ///< the text that opens the run
+  bool header_pending_ = false;  ///< the header is not in the file
+  bool regular_ = false;         ///< a regular file, whose size tells if it was emptied
+  off_t end_ = 0;                ///< its size after the last write, at least
 };
 
 }  // namespace upwatch

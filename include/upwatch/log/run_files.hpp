@@ -22,8 +22,8 @@ class RunLog {
   /// The log at `path`, opened to append; throws UsageError if it cannot be opened.
   RunLog(const std::string& path, LogFile::LostFormat lost_format);
 
-  /// The text that opens the run in the log, written again at the top of a file that takes
-  /// the place of one that was moved away.
+  /// Writes the text that opens the run in the log; it is written again at the top of a file
+  /// that takes the place of one that was moved away or emptied, or later if it failed.
   void open_run(std::string header);
   /// Appends `text`, following the file if it was moved; says so once when writes fail.
   void append(std::string_view text);
@@ -43,7 +43,6 @@ class RunLog {
   LogFile file_;
   bool failed_ = false;
   std::uint64_t lost_records_ = 0;  ///< lost, and recorded as such in the log
-  std::string header_;
   std::chrono::steady_clock::time_point checked_ = std::chrono::steady_clock::now();
   bool following_ = true;  ///< false once a new file could not be opened: said once, no more
 };

@@ -45,6 +45,8 @@ namespace upwatch {
 
 /// The exit status of a run that was inconclusive (RunVerdict::inconclusive).
 inline constexpr int kExitInconclusive = 5;
+/// The exit status of a run whose log could not be written in full, whatever its verdict.
+inline constexpr int kExitLogWrite = 3;
 
 /// The documented exit status for a verdict: 0 up, 1 down, kExitInconclusive.
 [[nodiscard]] int exit_status(RunVerdict verdict);
@@ -55,6 +57,11 @@ inline constexpr int kExitInconclusive = 5;
 /// The exit status for the verdict over all of a run's targets.
 [[nodiscard]] inline int exit_status(const RunResults& results) {
   return exit_status(results.verdict());
+}
+/// The exit status of `run`, whose verdict is `verdict`: kExitLogWrite if its log lost
+/// records, else the verdict's.
+[[nodiscard]] inline int exit_status(const RunInfo& run, RunVerdict verdict) {
+  return run.log_incomplete ? kExitLogWrite : exit_status(verdict);
 }
 
 /// The merged report for people: the period, the URLs, each vantage point, the verdict, then

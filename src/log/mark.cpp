@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +24,9 @@ void check_mark_text(std::string_view text) {
     throw UsageError(
         fmt::format("a mark is at most {} bytes; this one has {}", kMarkLongest, text.size()));
   }
-  if (std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+  if (std::ranges::any_of(text, [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7f;
+      })) {
     throw UsageError("a mark is one line of text, without tabs or line breaks");
   }
 }
@@ -45,6 +48,14 @@ void write_mark(const std::string& path, const Mark& mark) {
   if (::pread(fd.get(), &first, 1, 0) == 1 && first == '{') {
     throw UsageError(fmt::format(
         "cannot mark log '{}': a JSON Lines log (--jsonl); mark the run's log (-o)", path));
+  }
+  // The run holds the log locked while it goes on: a lock had at once means no run would
+  // ever report the mark.
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+    throw UsageError(fmt::format(
+        "no run is going on in log '{}': a mark is told by the run that holds the log; "
+        "nothing was written",
+        path));
   }
   const auto line = format_mark(mark);
   const ssize_t written = ::write(fd.get(), line.data(), line.size());

@@ -356,7 +356,9 @@ std::string format_record(const ProbeRecord& record, std::string_view run) {
 }
 
 std::string format_mark(const Mark& mark) {
-  return fmt::format("{}{} {}\n\n", kMarkMarker, format_iso_utc(mark.time), mark.text);
+  std::string text = fmt::format("{}{} ", kMarkMarker, format_iso_utc(mark.time));
+  append_escaped(text, mark.text);
+  return text + "\n\n";
 }
 
 std::string format_summary_block(std::string_view summary, WallTime end, std::string_view run) {
@@ -431,7 +433,7 @@ class LogReading {
     std::string_view text = line.substr(kMarkMarker.size());
     const auto time = parse_iso_utc(next_word(text));
     if (time && !text.empty()) {
-      visitor_.on_mark({.time = *time, .text = std::string{text}});
+      visitor_.on_mark({.time = *time, .text = unescape(text)});
     } else {
       visitor_.on_bad_line(number);
     }

@@ -39,7 +39,8 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   EXPECT_EQ(err_, "");
   // Probe #13 is sent three intervals after #10, the first good one after the window.
   ASSERT_TRUE(eventually([&] { return server.requests() >= 14; }, kGenerous));
-  EXPECT_EQ(run({"mark", "-o", "testlog.log", "healthy s2 run=3"}), 0) << err_;
+  const std::string second = "healthy s2 run=3 caf\xc3\xa9 \\x41";
+  EXPECT_EQ(run({"mark", "-o", "testlog.log", second}), 0) << err_;
   ASSERT_TRUE(eventually([&] { return server.requests() >= 20; }, kGenerous));
   probing->signal(SIGINT);
   ASSERT_EQ(probing->wait(kGenerous), 1);
@@ -49,7 +50,9 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   ASSERT_EQ(all.size(), 1U);
   ASSERT_EQ(all[0].marks.size(), 2U);
   EXPECT_EQ(all[0].marks[0].text, "drained s1");
-  EXPECT_EQ(all[0].marks[1].text, "healthy s2 run=3");  // its last word is not a run's id
+  // Its last word is not a run's id, and its bytes are kept as they were, escaped in the log.
+  EXPECT_EQ(all[0].marks[1].text, second);
+  EXPECT_NE(log_text().find(" healthy s2 run=3 caf\\xc3\\xa9 \\\\x41\n"), std::string::npos);
   EXPECT_LE(all[0].marks[0].time, all[0].marks[1].time);
   // The marks took nothing from the probes: a record for each request (and one more, if the
   // last probe was sent as the run was stopped, before the server read it).
@@ -68,7 +71,7 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   ASSERT_EQ(lines.size(), 4U) << out_;
   auto sorted = all[0].records;
   std::ranges::sort(sorted, {}, &ProbeRecord::sequence);
-  EXPECT_EQ(lines[3], format_iso_utc(all[0].marks[1].time) + "  healthy s2 run=3") << out_;
+  EXPECT_EQ(lines[3], format_iso_utc(all[0].marks[1].time) + "  " + second) << out_;
   EXPECT_EQ(std::ranges::count(lines, format_iso_utc(all[0].marks[0].time) + "  drained s1"), 1)
       << out_;
   EXPECT_EQ(std::ranges::count(lines, format_iso_utc(sorted[6].sent) +
@@ -86,7 +89,7 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   ASSERT_EQ(run({"report", "--json"}), 1) << err_;
   const auto document = nlohmann::json::parse(out_);
   ASSERT_EQ(document["marks"].size(), 2U);
-  EXPECT_EQ(document["marks"][1]["text"], "healthy s2 run=3");
+  EXPECT_EQ(document["marks"][1]["text"], second);
   EXPECT_EQ(document["marks"][1]["time"], format_iso_utc(all[0].marks[1].time));
 }
 
@@ -104,6 +107,11 @@ TEST_F(Cli, AMarkThatCannotBeMadeIsOneErrorAndChangesNothing) {
     EXPECT_TRUE(err_.starts_with("upwatch: error: a mark ")) << err_;
   }
   EXPECT_EQ(run({"mark"}), 2);
+  // No run holds the log: none would ever tell the mark.
+  EXPECT_EQ(run({"mark", "drained s1"}), 2);
+  EXPECT_EQ(err_,
+            "upwatch: error: no run is going on in log 'testlog.log': a mark is told by the run "
+            "that holds the log; nothing was written\n");
   EXPECT_EQ(log_text(), "kept as it is\n");
   // A JSON Lines log is not marked: the line would be unreadable there.
   const std::string jsonl = "{\"type\":\"run\"}\n";

@@ -3,7 +3,8 @@
 namespace upwatch {
 
 RunInfo run_info_of(const RunHeader& header, WallTime end) {
-  return {.start = header.start,
+  return {.id = header.id,
+          .start = header.start,
           .end = end,
           .url = header.url,
           .more_urls = header.more_urls,

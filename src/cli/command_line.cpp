@@ -96,7 +96,27 @@ void describe(CLI::App& app, std::string usage) {
 }
 
 /// Parses with `app`; --help and --version end in a CommandLine that only prints.
+/// Options whose empty value means something, as in curl: -A "" sends no User-Agent, -d ""
+/// an empty body.
+constexpr std::array<std::string_view, 2> kMayBeEmpty = {"--user-agent", "--data"};
+
+/// Refuses an empty value for every named option of `app` but kMayBeEmpty: one given by
+/// mistake (an unset shell variable) would silently change what is probed or judged.
+void refuse_empty_values(CLI::App& app) {
+  for (auto* option : app.get_options()) {
+    if (option->get_positional() || option->get_type_size() == 0 ||
+        std::ranges::any_of(kMayBeEmpty, [&](std::string_view name) {
+          return option->check_name(std::string{name});
+        })) {
+      continue;
+    }
+    option->check(CLI::Validator(
+        [](std::string& value) { return value.empty() ? std::string{"an empty value"} : ""; }, ""));
+  }
+}
+
 std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* const* argv) {
+  refuse_empty_values(app);
   try {
     app.parse(argc, argv);
     return std::nullopt;

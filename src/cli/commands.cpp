@@ -241,6 +241,14 @@ void read_log_file(RunReader& reader, const std::string& path) {
   if (path == "-") {
     std::ios::sync_with_stdio(false);  // read stdin through its own buffer, not byte by byte
   } else {
+    // A device (/dev/zero) never ends and holds no log; a pipe or FIFO may be one.
+    struct stat status {};
+    if (::stat(path.c_str(), &status) == 0 &&
+        (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode) || S_ISDIR(status.st_mode))) {
+      throw UsageError(
+          fmt::format("cannot read log '{}': {}", path,
+                      S_ISDIR(status.st_mode) ? "a directory" : "a device, not a log"));
+    }
     file.open(path, std::ios::binary);
     if (!file)
       throw UsageError(fmt::format("cannot read log '{}': {}", path, std::strerror(errno)));
@@ -270,6 +278,13 @@ int run_merged_report(const ReportConfig& report, std::optional<ReplacingFile>& 
                      report.track};
     read_log_file(reader, path);
     reader.finish();
+    if (const auto twice = std::ranges::find_if(
+            runs, [&](const VantageRun& run) { return run.info.id == last->info.id; });
+        !last->info.id.empty() && twice != runs.end()) {
+      throw UsageError(fmt::format(
+          "'{}' holds the same run as '{}' (run {}): one vantage point would be counted twice",
+          path, twice->log, last->info.id));
+    }
     std::string name = last->info.vantage.empty() ? path : last->info.vantage;
     if (std::ranges::find(runs, name, &VantageRun::name) != runs.end()) {
       name += fmt::format(" ({})", path);

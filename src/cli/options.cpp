@@ -11,17 +11,23 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "upwatch/core/duration.hpp"
 #include "upwatch/core/error.hpp"
+#include "upwatch/core/small_file.hpp"
 #include "upwatch/core/tracking.hpp"
 #include "upwatch/core/url.hpp"
 
 namespace upwatch {
 
 namespace {
+
+/// The longest -H @FILE read: far more headers than any server takes.
+constexpr std::size_t kMaxHeaderFile = std::size_t{1024} * 1024;
+/// The longest -d @FILE read: a probe's body, not an upload.
+constexpr std::size_t kMaxBody = std::size_t{16} * 1024 * 1024;
 
 /// The longest interval, duration or time limit accepted: a year.
 constexpr std::chrono::hours kLongestDuration{24 * 365};
@@ -91,12 +97,8 @@ std::vector<std::string> read_headers(const std::vector<std::string>& values) {
       headers.push_back(value);
       continue;
     }
-    const auto path = value.substr(1);
-    std::ifstream in{path};
-    if (!in) {
-      throw UsageError(
-          fmt::format("cannot read --header file '{}': {}", path, std::strerror(errno)));
-    }
+    std::istringstream in{
+        read_small_file(value.substr(1), "--header", kMaxHeaderFile, FileContent::bytes)};
     for (std::string line; std::getline(in, line);) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (!line.empty()) headers.push_back(line);
@@ -189,12 +191,7 @@ std::vector<std::string> track_names_of(const std::vector<std::string>& given) {
 void check_body(Config& config, const std::string& text, bool method_given) {
   if (text.empty()) return;
   if (text.starts_with('@')) {
-    const auto path = text.substr(1);
-    std::ifstream file{path, std::ios::binary};
-    if (!file) {
-      throw UsageError(fmt::format("cannot read -d file '{}': {}", path, std::strerror(errno)));
-    }
-    config.data.assign(std::istreambuf_iterator<char>{file}, {});
+    config.data = read_small_file(text.substr(1), "-d", kMaxBody, FileContent::bytes);
   } else {
     config.data = text;
   }

@@ -10,14 +10,18 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 
 #include "upwatch/core/curl_handles.hpp"
 #include "upwatch/core/error.hpp"
+#include "upwatch/core/small_file.hpp"
 
 namespace upwatch {
 
 namespace {
+
+/// The longest --url-file read: 1,000 URLs of 4 KiB.
+constexpr std::size_t kMaxUrlFile = std::size_t{4} * 1024 * 1024;
 
 /// A libcurl string part of `handle`, or nullopt.
 std::optional<std::string> url_part(CURLU* handle, CURLUPart part, unsigned flags = 0) {
@@ -84,6 +88,11 @@ void check_one_line(std::string_view value, std::string_view what) {
 }
 
 UrlParts check_url(const std::string& url, std::string_view what) {
+  if (url.size() > kMaxUrlLength) {
+    // Every line of the log names the URL: it must fit a line a reader keeps whole.
+    throw UsageError(fmt::format("{} is {} bytes long; upwatch takes URLs of at most {}", what,
+                                 url.size(), kMaxUrlLength));
+  }
   check_one_line(url, what);
   const auto bad = [&](std::string_view why) {
     return UsageError(fmt::format("bad {} '{}': {}", what, redact_url(url), why));
@@ -294,10 +303,7 @@ std::optional<Endpoint> name_to_resolve(const Endpoint& target, const std::vecto
 }
 
 std::vector<std::pair<std::string, std::string>> read_url_file(const std::string& path) {
-  std::ifstream in{path};
-  if (!in) {
-    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
-  }
+  std::istringstream in{read_small_file(path, "--url-file", kMaxUrlFile, FileContent::text)};
   std::vector<std::pair<std::string, std::string>> urls;  // URL, what it is for messages
   std::size_t number = 0;
   for (std::string line; std::getline(in, line);) {
@@ -307,9 +313,6 @@ std::vector<std::pair<std::string, std::string>> read_url_file(const std::string
     const auto last = line.find_last_not_of(" \t\r");
     urls.emplace_back(line.substr(first, last - first + 1),
                       fmt::format("URL on line {} of --url-file '{}'", number, path));
-  }
-  if (in.bad()) {
-    throw UsageError(fmt::format("cannot read --url-file '{}': {}", path, std::strerror(errno)));
   }
   if (urls.empty()) throw UsageError(fmt::format("--url-file '{}' holds no URL", path));
   return urls;

@@ -68,6 +68,37 @@ TEST_F(Cli, SetupMistakesAreUsageErrorsAndProbeNothing) {
   }
 }
 
+TEST_F(Cli, EveryOptionsValueIsCheckedAndFilesReadForOptionsAreBounded) {
+  const std::string precious = "precious earlier results\n";
+  upwatch::testing::write_file(log_path(), precious);
+  const auto refused = fmt::format("http://127.0.0.1:{}/", refusing_port());
+  // Each case, and words its one line of error must hold.
+  std::vector<std::pair<std::vector<std::string>, std::string>> cases;
+  for (const std::string option :
+       {"--duration", "--expect", "--jsonl", "--control", "--connect-timeout", "--parallel-max",
+        "--metrics-listen", "--proxy", "--dns-servers", "--max-time", "--log", "--header",
+        "--count", "--track", "--resolve", "--vantage", "--noproxy", "--user"}) {
+    cases.push_back({{refused, "0.1", option, ""}, option + ": an empty value"});
+  }
+  cases.push_back(
+      {{refused, "-H", "@" + dir_}, "cannot read --header file '" + dir_ + "': a directory"});
+  cases.push_back({{refused, "-d", "@" + dir_}, "cannot read -d file '" + dir_ + "': a directory"});
+  cases.push_back({{refused, "-H", "@/dev/urandom"}, "cannot read --header file '/dev/urandom'"});
+  cases.push_back(
+      {{refused, "-d", "@/dev/zero"}, "-d file '/dev/zero': larger than 16777216 bytes"});
+  cases.push_back({{"--url-file", "/dev/zero"}, "--url-file file '/dev/zero': larger than"});
+  cases.push_back({{refused + std::string(17 * 1024, 'a')}, "upwatch takes URLs of at most 16384"});
+  cases.push_back({{"report", "/dev/zero"}, "cannot read log '/dev/zero': a device, not a log"});
+  for (const auto& [args, words] : cases) {
+    const std::string label = fmt::format("{}", fmt::join(args, " ")).substr(0, 200);
+    EXPECT_EQ(run(args), 2) << label << ": " << out_;
+    EXPECT_TRUE(err_.starts_with("upwatch: error: ")) << label << ": " << err_;
+    EXPECT_NE(err_.find(words), std::string::npos) << label << ": " << err_;
+    EXPECT_EQ(std::ranges::count(err_, '\n'), 1) << label << ": " << err_;
+    EXPECT_EQ(log_text(), precious) << label;
+  }
+}
+
 TEST_F(Cli, AUsageErrorLeavesEveryLogAsItWas) {
   TestServer server{parse_script("ok")};
   upwatch::testing::write_file(dir_ + "/prev.log", "precious\n");

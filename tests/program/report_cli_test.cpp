@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
@@ -166,4 +167,15 @@ TEST_F(Report, NoReadableLogIsAnError) {
   EXPECT_EQ(report({"--run", "0"}), 2);
   EXPECT_EQ(report({"--bogus"}), 2);
   EXPECT_TRUE(err_.starts_with("upwatch: error: ")) << err_;
+}
+
+TEST_F(Cli, AMergeRefusesOneRunTwice) {
+  TestServer server{parse_script("ok")};
+  ASSERT_EQ(run({server.url(), "0.05", "-c", "3"}), 0) << err_;
+  std::filesystem::copy_file(log_path(), dir_ + "/copy.log");
+  EXPECT_EQ(run({"report", "--merge", "testlog.log", "copy.log"}), 2) << out_;
+  EXPECT_NE(err_.find("upwatch: error: 'copy.log' holds the same run as 'testlog.log' (run "),
+            std::string::npos)
+      << err_;
+  EXPECT_EQ(out_, "");
 }

@@ -138,7 +138,7 @@ TEST_F(WhatChanged, BadTrackingIsOneErrorAndTheLogIsUntouched) {
   upwatch::testing::write_file(log_path(), "kept\n");
   const std::string url = "http://127.0.0.1:9/";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
-      {{"--track", ""}, "upwatch: error: bad --track '': expected a header name"},
+      {{"--track", ""}, "upwatch: error: --track: an empty value"},
       {{"--track", "x app"}, "upwatch: error: bad --track 'x app': expected a header name"},
       {{"--track-body", "(v"}, "upwatch: error: --track-body needs -X GET"},
       {{"-X", "GET", "--track-body", "(v"}, "upwatch: error: bad --track-body '(v': "},

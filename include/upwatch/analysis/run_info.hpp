@@ -13,6 +13,7 @@ namespace upwatch {
 
 /// What a summary says about a run besides its probes.
 struct RunInfo {
+  std::string id;                       ///< the run's identifier; "" for a log without one
   WallTime start{};                     ///< when the run started
   WallTime end{};                       ///< when it ended
   std::string url;                      ///< the probed URL, credentials already redacted

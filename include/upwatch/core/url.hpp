@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,9 +33,13 @@ struct UrlParts {
   std::string url;     ///< the URL as libcurl is to be given it
 };
 
-/// Checks a URL named by `what` ("URL", "--control"): an explicit http:// or https:// scheme,
-/// a host that libcurl can use, a port from 1 to 65535. Throws UsageError, with any
-/// credentials in the URL hidden, if it is not such a URL.
+/// The longest URL upwatch takes: far beyond any a server accepts, well within the lines of
+/// 64 KiB its log readers keep whole.
+inline constexpr std::size_t kMaxUrlLength = std::size_t{16} * 1024;
+
+/// Checks a URL named by `what` ("URL", "--control"): at most kMaxUrlLength bytes, an explicit
+/// http:// or https:// scheme, a host that libcurl can use, a port from 1 to 65535. Throws
+/// UsageError, with any credentials in the URL hidden, if it is not such a URL.
 [[nodiscard]] UrlParts check_url(const std::string& url, std::string_view what);
 
 /// The URL with any user name and password replaced by "***", for logs and summaries; a

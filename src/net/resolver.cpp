@@ -42,7 +42,12 @@ Resolver::Resolver(const std::string& servers, IpVersion family)
   ares_options options{};
   options.sock_state_cb = &Resolver::on_socket_state;
   options.sock_state_cb_data = this;
-  if (const int status = ares_init_options(&channel_, &options, ARES_OPT_SOCK_STATE_CB);
+  // A server's SERVFAIL or REFUSED is its answer: the name did not resolve. Without this flag
+  // c-ares takes it for a dead server and, once all are tried, ends as if refused
+  // (ARES_ECONNREFUSED), which would blame the prober's own network.
+  options.flags = ARES_FLAG_NOCHECKRESP;
+  if (const int status =
+          ares_init_options(&channel_, &options, ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS);
       status != ARES_SUCCESS) {
     ares_library_cleanup();
     throw std::runtime_error(fmt::format("c-ares: {}", ares_strerror(status)));

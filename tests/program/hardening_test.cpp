@@ -200,6 +200,18 @@ TEST_F(Cli, ASlowDnsAnswerIsPartOfTheProbesTime) {
   EXPECT_EQ(server.requests(), 2U);
 }
 
+TEST_F(Cli, ADnsServersErrorIsDnsNotTheProbersNetwork) {
+  for (const auto mode : {DnsServer::Mode::servfail, DnsServer::Mode::refused}) {
+    DnsServer dns{mode};
+    const auto servers = fmt::format("127.0.0.1:{}", dns.port());
+    ASSERT_EQ(run({"http://broken.test/", "0.05", "-c", "3", "--dns-servers", servers}), 1) << err_;
+    EXPECT_EQ(outcomes(), upwatch::testing::repeat("dns", 3)) << log_text();
+    EXPECT_GE(dns.questions(), 3U);
+    EXPECT_EQ(out_.find("prober's own network"), std::string::npos) << out_;
+    std::remove(log_path().c_str());  // one run a log, for the next mode
+  }
+}
+
 TEST_F(Cli, ASilentDnsServerNeverFreezesTheSchedule) {
   DnsServer dns{DnsServer::Mode::silent};
   const auto servers = fmt::format("127.0.0.1:{}", dns.port());

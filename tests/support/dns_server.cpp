@@ -23,7 +23,8 @@ constexpr std::uint16_t kTypeA = 1;
 
 /// The answer to `query`: the question echoed, and `addresses` if it asked for an A record
 /// (no such name if there are none).
-std::string answer_to(const std::string& query, const std::vector<in_addr>& addresses) {
+std::string answer_to(const std::string& query, const std::vector<in_addr>& addresses,
+                      DnsServer::Mode mode) {
   if (query.size() < 12) return {};
   // The question's name ends at its zero-length label; then its type and class.
   std::size_t end = 12;
@@ -35,13 +36,17 @@ std::string answer_to(const std::string& query, const std::vector<in_addr>& addr
   std::string reply = query.substr(0, end + 5);
   reply[2] = static_cast<char>(0x81 | (query[2] & 0x01));  // a response, recursion desired copied
   // Recursion available; no error, or no such name.
-  reply[3] = static_cast<char>(a && addresses.empty() ? 0x83 : 0x80);
+  reply[3] = static_cast<char>(mode == DnsServer::Mode::servfail  ? 0x82
+                               : mode == DnsServer::Mode::refused ? 0x85
+                               : a && addresses.empty()           ? 0x83
+                                                                  : 0x80);
+  const bool answers = a && mode == DnsServer::Mode::answer;
   reply[4] = 0;  // one question
   reply[5] = 1;
   reply[6] = 0;  // answers
-  reply[7] = static_cast<char>(a ? addresses.size() : 0);
+  reply[7] = static_cast<char>(answers ? addresses.size() : 0);
   for (std::size_t i = 8; i < 12; ++i) reply[i] = 0;
-  for (std::size_t i = 0; a && i < addresses.size(); ++i) {
+  for (std::size_t i = 0; answers && i < addresses.size(); ++i) {
     // The name by pointer to the question, A, IN, a TTL of 60 s, 4 bytes of address.
     reply += std::string{"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04", 12};
     reply.append(reinterpret_cast<const char*>(&addresses[i].s_addr), 4);
@@ -111,9 +116,9 @@ void DnsServer::serve() {
     ++questions_;
     if (mode_ == Mode::silent) continue;
     const std::lock_guard lock{mutex_};
-    pending.push_back(
-        {std::chrono::steady_clock::now() + delay_, from,
-         answer_to(std::string(buffer.data(), static_cast<std::size_t>(received)), addresses_)});
+    pending.push_back({std::chrono::steady_clock::now() + delay_, from,
+                       answer_to(std::string(buffer.data(), static_cast<std::size_t>(received)),
+                                 addresses_, mode_)});
   }
 }
 

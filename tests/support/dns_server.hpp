@@ -17,8 +17,9 @@ namespace upwatch::testing {
 /// other one with no address, after a delay, or never.
 class DnsServer {
  public:
-  /// How it treats each question.
-  enum class Mode { answer, silent };
+  /// How it treats each question: answered, never answered, or answered with the error
+  /// SERVFAIL or REFUSED (the server is there, the name does not resolve).
+  enum class Mode { answer, silent, servfail, refused };
 
   /// Starts listening on a free port below the ephemeral range.
   explicit DnsServer(Mode mode, std::chrono::milliseconds delay = std::chrono::milliseconds{0});

@@ -160,7 +160,7 @@ class RunBuilder final : public LogVisitor {
     std::uint64_t first_tick = 0;        ///< of a headless run: the first in the log
     std::pair<std::uint64_t, WallTime> first_seen;  ///< a headless run's first probe
     std::pair<std::uint64_t, WallTime> last_tick;   ///< and the last tick it probed
-    std::uint64_t left_out = 0;  ///< a headless run's records that could not be placed
+    std::uint64_t left_out = 0;   ///< a headless run's records that could not be placed
     bool log_incomplete = false;  ///< its log says records could not be written to it
   };
 

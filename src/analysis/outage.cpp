@@ -189,6 +189,10 @@ void OutageAnalysis::consume(std::uint64_t sequence, const Event& event) {
 }
 
 void OutageAnalysis::consume_gap(const Gap& gap) {
+  if (gap.cause == GapCause::clock) {
+    if (result_.clock_steps.size() < kMaxListed) result_.clock_steps.push_back(gap);
+    return;
+  }
   auto& gaps = result_.gaps;
   if (after_gap_ && !gaps.empty() && gaps.back().cause == gap.cause &&
       gaps.back().first_tick + gaps.back().ticks == gap.first_tick) {

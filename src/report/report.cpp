@@ -127,6 +127,13 @@ void append_gaps(std::string& out, const RunInfo& run, const RunAnalysis& analys
   append_unlisted(out, analysis.unlisted_gaps, "gap", "ticks not sent", "not observed");
 }
 
+/// The steps of the wall clock, if there were any.
+void append_clock_steps(std::string& out, const RunAnalysis& analysis) {
+  for (const auto& step : analysis.clock_steps) {
+    append_line(out, "CLOCK: at {}, {}", format_iso_utc(step.start), describe(step));
+  }
+}
+
 /// The probes still in flight at END, if there were any.
 void append_unanswered(std::string& out, const RunAnalysis& analysis) {
   if (analysis.unanswered.empty()) return;
@@ -198,6 +205,7 @@ void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& an
     append_windows(out, run, analysis, true);
   }
   append_gaps(out, run, analysis);
+  append_clock_steps(out, analysis);
   append_unanswered(out, analysis);
   append_latency(out, run, analysis);
   for (const auto& tracked : analysis.versions) append_versions(out, tracked);

@@ -60,10 +60,10 @@ json windows_json(const RunInfo& run, const RunAnalysis& analysis) {
   return windows;
 }
 
-/// The gaps listed.
-json gaps_json(const RunAnalysis& analysis) {
+/// The gaps listed, or the clock steps.
+json gaps_json(const std::vector<Gap>& listed) {
   json gaps = json::array();
-  for (const auto& gap : analysis.gaps) {
+  for (const auto& gap : listed) {
     gaps.push_back({{"start", format_iso_utc(gap.start)},
                     {"end", format_iso_utc(gap.end)},
                     {"duration_ms", gap.duration().count()},
@@ -164,7 +164,8 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
       {"windows", windows_json(run, analysis)},
       {"windows_not_listed", unlisted(analysis.unlisted_windows)},
       {"unobserved_ms", unobserved.count()},
-      {"gaps", gaps_json(analysis)},
+      {"gaps", gaps_json(analysis.gaps)},
+      {"clock_steps", gaps_json(analysis.clock_steps)},
       {"gaps_not_listed", unlisted(analysis.unlisted_gaps)},
       {"unanswered",
        {{"limit_ms", millis(analysis.unanswered_limit)},

@@ -86,7 +86,7 @@ TEST(TargetsAnalysis, SeveralUrlsAreAnalysedApartAndTheWorstGivesTheVerdict) {
   auto stray = probe(3, k502, "");
   stray.url = "http://not-in-the-run/";
   analysis.add(stray);
-  // Ticks 6..9 of the schedule (both slots) were not sent: #3 and #4 of each.
+  // A step of the wall clock is every URL's.
   analysis.add_gap({.first_tick = 20,
                     .ticks = 0,
                     .start = kStart + 2s,
@@ -98,7 +98,8 @@ TEST(TargetsAnalysis, SeveralUrlsAreAnalysedApartAndTheWorstGivesTheVerdict) {
   EXPECT_EQ(results.targets[0].analysis.windows.size(), 1U);
   EXPECT_EQ(results.targets[0].analysis.probes(), 10U);
   EXPECT_EQ(results.targets[1].analysis.windows.size(), 0U);
-  EXPECT_EQ(results.targets[1].analysis.gaps.size(), 1U);
+  EXPECT_EQ(results.targets[0].analysis.clock_steps.size(), 1U);
+  EXPECT_EQ(results.targets[1].analysis.clock_steps.size(), 1U);
   EXPECT_EQ(results.verdict(), upwatch::RunVerdict::down);
 }
 

@@ -90,8 +90,11 @@ struct RunAnalysis {
   std::vector<DowntimeWindow> windows;  ///< in time order, the prober's network's ones too
   Unlisted unlisted_windows;            ///< windows of the service beyond kMaxListed
   std::vector<Gap> gaps;                ///< in time order; adjacent gaps of one cause merged
-  Unlisted unlisted_gaps;               ///< gaps beyond kMaxListed
-  std::vector<Unanswered> unanswered;   ///< in sequence order
+  /// Steps of the wall clock (at most kMaxListed): no tick was missed, and the times after
+  /// each follow the new clock; neither a gap nor time unobserved.
+  std::vector<Gap> clock_steps;
+  Unlisted unlisted_gaps;                        ///< gaps beyond kMaxListed
+  std::vector<Unanswered> unanswered;            ///< in sequence order
   std::chrono::microseconds unanswered_limit{};  ///< the slowest answer, or one interval if longer
   OutcomeCounts up_not_2xx;                      ///< answers counted as up that were not 2xx
   /// Per address (at most kMaxValues), good answers that came only after connecting to it

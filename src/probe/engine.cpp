@@ -313,10 +313,8 @@ struct Engine::Impl {
     }
   }
 
-  /// Hands over the gaps found up to `now` and sends every tick due from `next` on; returns
-  /// the next tick not yet sent.
-  std::uint64_t send_due(const ClockReading& now, std::uint64_t next) {
-    auto due = timekeeper.due(now, next);
+  /// Hands over the gaps of `due`.
+  void hand_over_gaps(const DueTicks& due) {
     for (const auto& gap : due.gaps) {
       close_overload_gap(gap.first_tick);
       sinks.gap(gap);
@@ -325,6 +323,13 @@ struct Engine::Impl {
           probe->interrupted = probe->interrupted || probe->active;
       }
     }
+  }
+
+  /// Hands over the gaps found up to `now` and sends every tick due from `next` on; returns
+  /// the next tick not yet sent.
+  std::uint64_t send_due(const ClockReading& now, std::uint64_t next) {
+    const auto due = timekeeper.due(now, next);
+    hand_over_gaps(due);
     for (next = due.first; next < due.end; ++next) launch(next, now.boot);
     return next;
   }
@@ -378,7 +383,11 @@ struct Engine::Impl {
     std::uint64_t next = 0;
     while (true) {
       if (stop.stop_requested()) {
-        abandon_all(Clock::now());
+        // Stopped (Ctrl-Z, SIGSTOP) and then ended (bash's kill %job sends SIGTERM, then
+        // SIGCONT): the time upwatch did not run is a gap, found before the summary.
+        const auto now = ClockReading::now();
+        hand_over_gaps(timekeeper.due(now, next));
+        abandon_all(now.boot);
         break;
       }
       if (stop.take_summary_request() && sinks.interim) sinks.interim();

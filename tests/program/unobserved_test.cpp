@@ -207,6 +207,28 @@ TEST_F(Unobserved, NoRouteFromTheProberIsUnreachable) {
       << out_;
 }
 
+TEST_F(Unobserved, StoppedThenEndedIsAGapNeverUp) {
+  // Ctrl-Z, then bash's `kill %job` (SIGTERM while stopped, then SIGCONT), and SIGSTOP then
+  // SIGINT: the time upwatch did not run is found before the summary.
+  for (const int ending : {SIGTERM, SIGINT}) {
+    TestServer server{parse_script("ok")};
+    auto process = start({server.url(), "0.05"});
+    ASSERT_TRUE(upwatch::testing::eventually([&] { return server.requests() >= 5; }, kGenerous));
+    process->signal(ending == SIGTERM ? SIGTSTP : SIGSTOP);
+    std::this_thread::sleep_for(1s);  // the time it does not run: well past the 250 ms of a gap
+    process->signal(ending);
+    process->signal(SIGCONT);
+    EXPECT_EQ(process->wait(kGenerous), upwatch::kExitInconclusive) << process->out();
+    out_ = process->out();
+    EXPECT_TRUE(summary_line("VERDICT:").starts_with("VERDICT: inconclusive (exit 5): ")) << out_;
+    const auto written = runs();
+    ASSERT_EQ(written.size(), 1U);
+    ASSERT_EQ(long_gaps_of(written[0]).size(), 1U) << log_text();
+    EXPECT_EQ(format_as(long_gaps_of(written[0])[0].cause), "stalled");
+    std::remove(log_path().c_str());  // one run a log
+  }
+}
+
 TEST_F(Unobserved, ATimeOutWhileUpwatchWasStoppedIsNotTheServices) {
   // Every answer takes 300 ms, so probes are always in flight; upwatch is stopped for longer
   // than --max-time: their time runs out while nobody watched, and that is no failure.

@@ -96,7 +96,7 @@ void OutageAnalysis::add(const ProbeRecord& record, TickTally tally) {
     // Only a failure to get any answer says something about the prober's network.
     const auto transport = record.outcome.transport;
     if (transport != Transport::answered && transport != Transport::abandoned &&
-        transport != Transport::skipped) {
+        transport != Transport::skipped && transport != Transport::exhausted) {
       note_control_failure(record.sequence);
     }
     return;
@@ -240,7 +240,9 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
                    .ticks = 1,
                    .start = sample.sent,
                    .end = sample.sent + std::chrono::ceil<std::chrono::milliseconds>(interval_),
-                   .cause = GapCause::overload});
+                   .cause = sample.outcome.transport == Transport::exhausted
+                                ? GapCause::exhausted
+                                : GapCause::overload});
       return;
     case Verdict::abandoned:
       // Neither up nor down: it neither opens nor closes a window.

@@ -131,9 +131,16 @@ std::optional<LiveView> live_view_of(const Config& config, const RunHeader& head
 /// time a target is counted as up on an answer that is not a 2xx.
 std::function<void(ProbeRecord&&)> record_sink(const Config& config, const RunHeader& header,
                                                RunFiles& files, TargetsAnalysis& analysis) {
-  return [&config, &header, &files, &analysis, warned = false](ProbeRecord&& record) mutable {
+  return [&config, &header, &files, &analysis, warned = false,
+          short_of = false](ProbeRecord&& record) mutable {
     files.record(record);
     analysis.add(record);
+    if (!short_of && record.outcome.transport == Transport::exhausted) {
+      short_of = true;
+      // Its last line: "upwatch: not sent: upwatch ran out of ...".
+      spdlog::warn("probe #{} {}", record.sequence,
+                   record.lines.back().substr(record.lines.back().find(": ") + 2));
+    }
     if (warned || !up_but_not_2xx(config, record)) return;
     warned = true;
     spdlog::warn(

@@ -12,12 +12,13 @@ namespace upwatch {
 
 namespace {
 
-constexpr std::array<std::pair<GapCause, std::string_view>, 5> kCauseNames{{
+constexpr std::array<std::pair<GapCause, std::string_view>, 6> kCauseNames{{
     {GapCause::stalled, "stalled"},
     {GapCause::suspended, "suspended"},
     {GapCause::clock, "clock"},
     {GapCause::overload, "overload"},
     {GapCause::missing, "missing"},
+    {GapCause::exhausted, "exhausted"},
 }};
 
 }  // namespace
@@ -48,6 +49,9 @@ std::string_view describe(GapCause cause) {
       return "not sent: --parallel-max probes were in flight (more than upwatch could keep)";
     case GapCause::missing:
       return "not in this log: records lost, or written to another file";
+    case GapCause::exhausted:
+      return "not sent: upwatch ran out of file descriptors, memory or local ports (its log "
+             "says which)";
   }
   return "not observed";
 }

@@ -8,7 +8,7 @@ namespace upwatch {
 
 namespace {
 
-constexpr std::array<std::pair<Transport, std::string_view>, 12> kTransportNames{{
+constexpr std::array<std::pair<Transport, std::string_view>, 13> kTransportNames{{
     {Transport::refused, "refused"},
     {Transport::reset, "reset"},
     {Transport::timeout, "timeout"},
@@ -21,6 +21,7 @@ constexpr std::array<std::pair<Transport, std::string_view>, 12> kTransportNames
     {Transport::error, "error"},
     {Transport::skipped, "skipped"},
     {Transport::abandoned, "abandoned"},
+    {Transport::exhausted, "exhausted"},
 }};
 
 constexpr std::string_view kDefaultSpec = "100-499";
@@ -98,7 +99,9 @@ std::optional<StatusExpectation> StatusExpectation::parse(std::string_view spec)
 
 Verdict StatusExpectation::judge(Outcome outcome) const {
   if (outcome.transport == Transport::abandoned) return Verdict::abandoned;
-  if (outcome.transport == Transport::skipped) return Verdict::unobserved;
+  if (outcome.transport == Transport::skipped || outcome.transport == Transport::exhausted) {
+    return Verdict::unobserved;  // not sent: upwatch's own shortage, never the service's
+  }
   if (outcome.transport != Transport::answered) return Verdict::down;
   const bool up = outcome.status >= 0 && outcome.status < 600 && up_.test(outcome.status);
   return up ? Verdict::up : Verdict::down;

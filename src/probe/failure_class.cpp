@@ -92,6 +92,12 @@ Transport classify_failure(const CurlEnding& ending) {
         case EHOSTUNREACH:
         case ENETDOWN:
           return Transport::unreachable;
+        case EMFILE:
+        case ENFILE:
+        case ENOBUFS:
+        case ENOMEM:
+        case EADDRNOTAVAIL:
+          return Transport::exhausted;
         default:
           return row->transport;
       }

@@ -27,7 +27,10 @@ extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr*
     auto& opened = transfer->opened.emplace_back();
     std::memcpy(&opened, &address->addr, std::min<std::size_t>(address->addrlen, sizeof opened));
   }
-  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  const auto socket =
+      ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (socket < 0) transfer->socket_errno = errno;
+  return socket;
 }
 
 /// Closes a socket libcurl is done with, noting whether the kernel had it reset: libcurl's TLS
@@ -113,10 +116,24 @@ std::vector<std::string> tried_before(const Transfer& transfer, const std::strin
 
 /// Judges the probe of `transfer`, which libcurl ended with the error `code`: its failure
 /// class, and libcurl's words as its last line.
+/// What upwatch ran short of, for an errno that says it did, and the limit to raise.
+std::string_view shortage(long os_errno) {
+  switch (os_errno) {
+    case EMFILE:
+      return "upwatch ran out of file descriptors: raise its limit (ulimit -n)";
+    case ENFILE:
+      return "the system ran out of file descriptors: raise fs.file-max";
+    case EADDRNOTAVAIL:
+      return "no local port was free: widen net.ipv4.ip_local_port_range, or probe less often";
+    default:
+      return "the system ran out of memory or socket buffers";
+  }
+}
+
 void judge_failure(ProbeRecord& record, const Transfer& transfer, CURLcode code,
                    bool head_received) {
-  long os_errno = 0;
-  curl_easy_getinfo(transfer.easy.get(), CURLINFO_OS_ERRNO, &os_errno);
+  long os_errno = transfer.socket_errno;
+  if (os_errno == 0) curl_easy_getinfo(transfer.easy.get(), CURLINFO_OS_ERRNO, &os_errno);
   record.outcome = Outcome::failure(classify_failure({
       .code = code,
       // The errno is read only for codes that set it: a reused handle keeps an old one.
@@ -128,6 +145,11 @@ void judge_failure(ProbeRecord& record, const Transfer& transfer, CURLcode code,
   record.lines.push_back(
       fmt::format("curl: ({}) {}", static_cast<int>(code),
                   transfer.error[0] != '\0' ? transfer.error.data() : curl_easy_strerror(code)));
+  if (record.outcome.transport == Transport::exhausted) {
+    record.lines.push_back(fmt::format("upwatch: not sent: {} ({}); not the service's failure",
+                                       shortage(os_errno),
+                                       std::strerror(static_cast<int>(os_errno))));
+  }
   if (record.outcome.transport == Transport::timeout && transfer.interrupted) {
     // Its time ran out while upwatch itself was stopped or suspended: nothing was observed.
     record.outcome = Outcome::failure(Transport::abandoned);

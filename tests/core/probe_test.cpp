@@ -12,7 +12,7 @@ TEST(Outcome, FormatsAndParses) {
   EXPECT_EQ(format_as(Outcome::failure(Transport::refused)), "refused");
   for (const char* text :
        {"200", "502", "refused", "reset", "timeout", "dns", "tls", "empty", "malformed", "connect",
-        "unreachable", "error", "skipped", "abandoned"}) {
+        "unreachable", "error", "skipped", "abandoned", "exhausted"}) {
     const auto outcome = upwatch::parse_outcome(text);
     ASSERT_TRUE(outcome) << text;
     EXPECT_EQ(format_as(*outcome), text);

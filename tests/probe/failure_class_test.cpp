@@ -33,7 +33,12 @@ const std::vector<Case> kCases{
     {{.code = CURLE_COULDNT_CONNECT, .os_errno = ENETUNREACH}, Transport::unreachable},
     {{.code = CURLE_COULDNT_CONNECT, .os_errno = EHOSTUNREACH}, Transport::unreachable},
     {{.code = CURLE_COULDNT_CONNECT, .os_errno = ENETDOWN}, Transport::unreachable},
-    {{.code = CURLE_COULDNT_CONNECT, .os_errno = EADDRNOTAVAIL}, Transport::connect},
+    // The prober's own shortage, never the service's.
+    {{.code = CURLE_COULDNT_CONNECT, .os_errno = EADDRNOTAVAIL}, Transport::exhausted},
+    {{.code = CURLE_COULDNT_CONNECT, .os_errno = EMFILE}, Transport::exhausted},
+    {{.code = CURLE_COULDNT_CONNECT, .os_errno = ENFILE}, Transport::exhausted},
+    {{.code = CURLE_COULDNT_CONNECT, .os_errno = ENOBUFS}, Transport::exhausted},
+    {{.code = CURLE_COULDNT_CONNECT, .os_errno = ENOMEM}, Transport::exhausted},
     {{.code = CURLE_COULDNT_CONNECT, .os_errno = ECONNRESET}, Transport::connect},
     {{.code = CURLE_WEIRD_SERVER_REPLY, .head_received = true}, Transport::malformed},
     {{.code = CURLE_HTTP2}, Transport::malformed},

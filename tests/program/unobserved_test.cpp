@@ -259,3 +259,29 @@ TEST_F(Unobserved, ATimeOutWhileUpwatchWasStoppedIsNotTheServices) {
   EXPECT_EQ(summary_line("DOWNTIME:"),
             "DOWNTIME: none seen, but the run is inconclusive (see VERDICT)");
 }
+
+TEST_F(Unobserved, RunningOutOfFileDescriptorsIsUpwatchsOwnShortageNeverDowntime) {
+  // Answers take 2 s and a probe goes out every 10 ms: with 32 descriptors upwatch soon has
+  // none left for the next probe's socket.
+  TestServer server{parse_script("slow:2s")};
+  const int status = run_under({"/bin/sh", "-c", "ulimit -n 32 && exec \"$0\" \"$@\""},
+                               {server.url(), "0.01", "-c", "100", "-m", "5"});
+  EXPECT_EQ(status, upwatch::kExitInconclusive) << out_ << err_;
+  EXPECT_NE(err_.find(" not sent: upwatch ran out of file descriptors: raise its limit "
+                      "(ulimit -n)"),
+            std::string::npos)
+      << err_;
+  EXPECT_EQ(summary_line("VERDICT:").find("down"), std::string::npos) << out_;
+  EXPECT_NE(out_.find("not sent: upwatch ran out of file descriptors, memory or local ports"),
+            std::string::npos)
+      << out_;
+  const auto written = runs();
+  ASSERT_EQ(written.size(), 1U);
+  std::size_t exhausted = 0;
+  for (const auto& record : written[0].records) {
+    const auto name = format_as(record.outcome);
+    EXPECT_TRUE(name == "200" || name == "exhausted") << name;
+    if (name == "exhausted") ++exhausted;
+  }
+  EXPECT_GE(exhausted, 1U) << log_text();
+}

@@ -17,6 +17,7 @@ enum class GapCause : std::uint8_t {
   clock,      ///< the wall clock was stepped; times after it follow the new clock
   overload,   ///< --parallel-max probes were already in flight: the rate was more than upwatch held
   missing,    ///< probes the log does not hold (records lost, or written to another file)
+  exhausted,  ///< upwatch ran out of file descriptors, memory or local ports
 };
 
 /// The log's name of a cause: "stalled", "suspended", "clock", "overload".

@@ -29,6 +29,7 @@ enum class Transport : std::uint8_t {
   error,        ///< any other transport failure
   skipped,      ///< not sent: the cap on probes in flight was reached (logs of upwatch 0.1)
   abandoned,    ///< still in flight when the run was stopped by a signal
+  exhausted,    ///< not sent: upwatch ran out of file descriptors, memory or local ports
 };
 
 /// The outcome of one probe: an HTTP status, or the transport failure that prevented one.

@@ -22,7 +22,8 @@ struct CurlEnding {
 enum class ClassRule : std::uint8_t {
   fixed,           ///< always the row's class
   connect_errno,   ///< ECONNREFUSED: refused; ENETUNREACH, EHOSTUNREACH, ENETDOWN: unreachable;
-                   ///< else the row's class (connect)
+                   ///< EMFILE, ENFILE, ENOBUFS, ENOMEM, EADDRNOTAVAIL: exhausted (the
+                   ///< prober's own shortage); else the row's class (connect)
   transfer_errno,  ///< a reset (ECONNRESET, EPIPE, ECONNABORTED, or the kernel's word): reset;
                    ///< another errno: error; none, after a TLS handshake and before any head:
                    ///< tls (an alert); none otherwise: the row's class (malformed: libcurl's HTTP

@@ -31,6 +31,7 @@ struct Transfer {
   bool resolving = false;     ///< waiting for the resolver
   bool in_multi = false;      ///< added to the multi handle
   bool peer_reset = false;    ///< its fresh connection was found reset when it was closed
+  int socket_errno = 0;       ///< why a socket could not be opened for it (EMFILE...), or 0
   bool interrupted = false;   ///< in flight while upwatch did not run (a gap): a time-out
                               ///< then is upwatch's, not the service's
   std::uint64_t lookups = 0;  ///< look-ups started: tells a late answer from the current one

@@ -151,13 +151,17 @@ std::function<void(ProbeRecord&&)> record_sink(const Config& config, const RunHe
 }
 
 /// Serves the final metrics until a scrape has read them, `limit` has passed, or the user asks
-/// to stop (Ctrl-C, SIGTERM).
+/// to stop: Ctrl-C or SIGTERM, or, for a run they ended so, a second one (which ends upwatch).
 void linger(MetricsServer& server, std::chrono::nanoseconds limit, const StopSignals& stop) {
-  spdlog::info("waiting up to {}s for a scrape of the final numbers (--metrics-linger)",
-               format_seconds(limit));
+  const bool ended_by_signal = stop.stop_requested();
+  spdlog::info(
+      "waiting up to {}s for a scrape of the final numbers (--metrics-linger); "
+      "Ctrl-C {}stops waiting",
+      format_seconds(limit), ended_by_signal ? "again " : "");
   const auto seen = server.scrapes();
   const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!stop.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+  while ((ended_by_signal || !stop.stop_requested()) &&
+         std::chrono::steady_clock::now() < deadline) {
     if (server.wait_for_scrape(seen, std::chrono::milliseconds{100})) return;
   }
   spdlog::warn("no scrape read the final numbers (--metrics-linger)");

@@ -1,6 +1,7 @@
 #include "upwatch/live/metrics.hpp"
 
 #include <arpa/inet.h>
+#include <civetweb.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <prometheus/counter.h>
@@ -10,10 +11,12 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "upwatch/analysis/versions.hpp"
 #include "upwatch/core/error.hpp"
@@ -262,11 +265,26 @@ class MetricsServer::Counting final : public prometheus::Collectable {
   mutable std::uint64_t scrapes_ = 0;
 };
 
+namespace {
+
+/// civetweb's feature bit for IPv6 (MG_FEATURES_IPV6).
+constexpr unsigned kCivetwebIpv6 = 8;
+/// Connections made at most to wake civetweb's listener as it stops: 2 s of 10 ms.
+constexpr int kWakeAttempts = 200;
+
+}  // namespace
+
 MetricsServer::MetricsServer(const ListenAddress& where, std::string_view spec,
                              std::shared_ptr<prometheus::Registry> registry)
-    : counting_(std::make_shared<Counting>(std::move(registry))) {
-  // Bound once here first, for an error that says why (civetweb's does not).
+    : counting_(std::make_shared<Counting>(std::move(registry))), where_(where) {
   const bool v6 = where.host.find(':') != std::string::npos;
+  if (v6 && mg_check_feature(kCivetwebIpv6) == 0) {
+    throw UsageError(fmt::format(
+        "--metrics-listen {}: the HTTP server upwatch serves metrics with (civetweb, as this "
+        "system packages it) has no IPv6; listen on an IPv4 address such as 127.0.0.1:{}",
+        spec, where.port));
+  }
+  // Bound once here first, for an error that says why (civetweb's does not).
   sockaddr_storage storage{};
   socklen_t length = 0;
   if (v6) {
@@ -304,7 +322,26 @@ MetricsServer::MetricsServer(const ListenAddress& where, std::string_view spec,
   exposer_->RegisterCollectable(counting_);
 }
 
-MetricsServer::~MetricsServer() = default;
+MetricsServer::~MetricsServer() {
+  // civetweb's listener waits for connections in polls of 2 s, and stopping waits for it: a
+  // connection wakes it to see that it is to stop, so that the run ends at once.
+  std::atomic<bool> stopped{false};
+  std::thread stopping{[&] {
+    exposer_.reset();
+    stopped = true;
+  }};
+  sockaddr_in local{.sin_family = AF_INET, .sin_port = htons(where_.port), .sin_addr = {}};
+  inet_pton(AF_INET, where_.host.empty() ? "127.0.0.1" : where_.host.c_str(), &local.sin_addr);
+  for (int attempt = 0; attempt < kWakeAttempts && !stopped; ++attempt) {
+    const UniqueFd knock{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+    if (knock) {
+      static_cast<void>(
+          connect(knock.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  stopping.join();
+}
 
 std::uint64_t MetricsServer::scrapes() const { return counting_->scrapes(); }
 

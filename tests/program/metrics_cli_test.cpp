@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -199,6 +200,30 @@ TEST_F(Cli, AMergeOfRunsOfOtherUrlsOrOtherTimesIsRefused) {
     EXPECT_TRUE(out_.empty()) << out_;
   }
   EXPECT_EQ(upwatch::testing::read_file(dir_ + "/merged.html"), "");  // no page either
+}
+
+TEST_F(Cli, ARunEndedByCtrlCStillWaitsForTheLastScrape) {
+  TestServer server{parse_script("ok")};
+  const auto address = fmt::format("127.0.0.1:{}", upwatch::testing::free_port());
+  auto process =
+      start({server.url(), "0.05", "--metrics-listen", address, "--metrics-linger", "10m"});
+  ASSERT_TRUE(eventually([&] { return server.requests() >= 3; }, kGenerous));
+  process->signal(SIGINT);
+  ASSERT_TRUE(eventually(
+      [&] { return process->err().find("Ctrl-C again stops waiting") != std::string::npos; },
+      kGenerous))
+      << process->err();
+  const auto text = http_get(fmt::format("http://{}/metrics", address));
+  ASSERT_TRUE(text);
+  EXPECT_NE(text->find("upwatch_probes_total{"), std::string::npos);
+  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();
+  EXPECT_EQ(process->err().find("no scrape read the final numbers"), std::string::npos);
+}
+
+TEST_F(Cli, AnIpv6MetricsAddressCivetwebCannotServeIsOneError) {
+  EXPECT_EQ(run({"http://127.0.0.1:1/", "--metrics-listen", "[::1]:9115"}), 2);
+  EXPECT_TRUE(err_.starts_with("upwatch: error: --metrics-listen [::1]:9115: ")) << err_;
+  EXPECT_EQ(std::ranges::count(err_, '\n'), 1) << err_;
 }
 
 TEST_F(Cli, ACtrlCWhileWaitingForTheLastScrapeEndsTheWait) {

@@ -56,6 +56,7 @@ class MetricsServer {
   /// Listens at `where`; throws UsageError naming `spec` (as the user wrote it) if it cannot.
   MetricsServer(const ListenAddress& where, std::string_view spec,
                 std::shared_ptr<prometheus::Registry> registry);
+  /// Stops serving, at once.
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
@@ -69,6 +70,7 @@ class MetricsServer {
  private:
   class Counting;
   std::shared_ptr<Counting> counting_;
+  ListenAddress where_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

@@ -109,8 +109,10 @@ bool LogFile::catch_up() {
   std::string recovery = torn_ ? "\n\n" : "";
   if (header_pending_) recovery += header_;
   if (lost_) recovery += lost_format_(*lost_);
-  torn_ = false;
+  // Torn until the recovery is written: a recovery that fails (the disk is still full) must
+  // not forget the record it was to end.
   if (!write_all(recovery)) return false;
+  torn_ = false;
   header_pending_ = false;
   lost_.reset();
   return true;

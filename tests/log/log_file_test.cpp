@@ -177,6 +177,23 @@ TEST(LogFile, ARecordTornByAFailedWriteDoesNotSwallowTheNext) {
   EXPECT_EQ(contents.runs[0].lost[0].records, 1U);
 }
 
+TEST(LogFile, WhatWasLostStartsOnALineOfItsOwnHoweverLongTheLogStaysFull) {
+  SlowPipe pipe{"upwatch_log_file_full.fifo"};
+  upwatch::LogFile log{pipe.path(), text_lost};
+  // A record larger than the pipe holds is written in part; then nothing can be written.
+  EXPECT_FALSE(log.append("* torn " + std::string(200'000, 't') + "\n\n"));
+  EXPECT_FALSE(log.append("* next\n\n"));  // still full: ending the torn record fails too
+  pipe.drain();
+  ASSERT_TRUE(log.append("* after\n\n"));
+  pipe.drain();
+  const auto& text = pipe.read();
+  const auto lost = text.find("# upwatch lost ");
+  ASSERT_NE(lost, std::string::npos);
+  EXPECT_EQ(text.substr(lost - 3, 3), "t\n\n");  // the torn record ended, then a line of its own
+  EXPECT_EQ(log_lost_total(text), 2U);
+  EXPECT_TRUE(text.ends_with("\n\n* after\n\n"));
+}
+
 TEST(LogFile, AFileEmptiedUnderTheRunOpensWithItsHeaderAgain) {
   const auto path = temp_path("upwatch_log_file_copytruncate.log");
   upwatch::LogFile log{path, text_lost};

@@ -106,8 +106,34 @@ std::chrono::milliseconds MergedUrl::downtime(bool everywhere) const {
 RunVerdict MergedReport::verdict() const {
   const bool down =
       std::ranges::any_of(urls, [](const MergedUrl& url) { return !url.windows.empty(); });
-  return down ? RunVerdict::down : unobserved ? RunVerdict::inconclusive : RunVerdict::up;
+  if (down) return RunVerdict::down;
+  return unobserved || !outside.empty() ? RunVerdict::inconclusive : RunVerdict::up;
 }
+
+namespace {
+
+/// Each window of `runs` that reaches outside [start, end), in words.
+std::vector<std::string> windows_outside(const std::vector<VantageRun>& runs, WallTime start,
+                                         WallTime end) {
+  std::vector<std::string> outside;
+  for (const auto& run : runs) {
+    for (const auto& target : run.results.targets) {
+      if (!target.address.empty()) continue;
+      for (const auto& window : target.analysis.windows) {
+        const auto window_end = window.end.value_or(run.info.end);
+        if (window.prober_network || (window.start >= start && window_end <= end)) continue;
+        outside.push_back(fmt::format(
+            "{} saw {} down from {} to {}, {} the time all watched: not merged (their runs "
+            "began or ended apart, or their clocks disagree)",
+            run.name, target.url, format_iso_utc(window.start), format_iso_utc(window_end),
+            window_end <= start || window.start >= end ? "outside" : "partly outside"));
+      }
+    }
+  }
+  return outside;
+}
+
+}  // namespace
 
 MergedReport merge_runs(const std::vector<VantageRun>& runs) {
   if (runs.size() < 2) throw UsageError("--merge needs the logs of two vantage points or more");
@@ -139,6 +165,7 @@ MergedReport merge_runs(const std::vector<VantageRun>& runs) {
     merged.urls.push_back(
         {.url = url, .windows = merge_url(runs, url, merged.start, merged.end, merged.unobserved)});
   }
+  merged.outside = windows_outside(runs, merged.start, merged.end);
   return merged;
 }
 
@@ -167,6 +194,10 @@ std::string merged_reason(const MergedReport& merged, std::size_t vantages) {
   if (some.count() > 0) {
     return fmt::format("some vantage points saw downtime for {}, never all of them at once",
                        format_elapsed(some));
+  }
+  if (!merged.outside.empty()) {
+    return "no vantage point saw downtime in the time all watched, but one saw some outside it "
+           "(see OUTSIDE)";
   }
   return merged.unobserved ? "no vantage point saw downtime, but part of the period was not "
                              "observed from one of them"

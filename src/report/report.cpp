@@ -351,6 +351,7 @@ std::string render_merged(const std::vector<VantageRun>& runs, const MergedRepor
       }
     }
   }
+  for (const auto& note : merged.outside) out += fmt::format("OUTSIDE: {}\n", note);
   out += fmt::format("CLOCKS: {}\n", kClocksNote);
   return out;
 }

@@ -272,6 +272,7 @@ std::string render_merged_json(const std::vector<VantageRun>& runs, const Merged
                       {"verdict", format_as(merged.verdict())},
                       {"vantages", std::move(vantages)},
                       {"urls", std::move(urls)},
+                      {"outside", merged.outside},
                       {"clocks", kClocksNote}};
   return document.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
 }

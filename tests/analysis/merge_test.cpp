@@ -64,6 +64,24 @@ TEST(Merge, WindowsAllSawApartFromThoseSomeSawOverTheTimeAllWatched) {
   EXPECT_EQ(merged.urls[0].downtime(true), 5s);
   EXPECT_EQ(merged.urls[0].downtime(false), 5s + 5s + 5s + 10s);
   EXPECT_EQ(merged.verdict(), upwatch::RunVerdict::down);
+  // What was cut is named, never silently dropped.
+  ASSERT_EQ(merged.outside.size(), 2U);
+  EXPECT_TRUE(merged.outside[0].starts_with("a saw ")) << merged.outside[0];
+  EXPECT_NE(merged.outside[0].find(" partly outside the time all watched"), std::string::npos);
+  EXPECT_TRUE(merged.outside[1].starts_with("b saw ")) << merged.outside[1];
+}
+
+TEST(Merge, AWindowWhollyOutsideTheCommonTimeIsNamed) {
+  // b's clock runs 30 s behind: its window at 62-65 s is a's 32-35 s, but lies after a ended.
+  const std::vector<VantageRun> runs{run_of("a", 0, 60, {}), run_of("b", 10, 70, {{62, 65}})};
+  const auto merged = upwatch::merge_runs(runs);
+  EXPECT_TRUE(merged.urls[0].windows.empty());
+  ASSERT_EQ(merged.outside.size(), 1U);
+  EXPECT_NE(merged.outside[0].find(" outside the time all watched: not merged"),
+            std::string::npos)
+      << merged.outside[0];
+  EXPECT_EQ(merged.outside[0].find("partly"), std::string::npos);
+  EXPECT_EQ(merged.verdict(), upwatch::RunVerdict::inconclusive);  // never up over it
 }
 
 TEST(Merge, WhatOneVantagePointDidNotObserveIsNeverSeenEverywhere) {

@@ -47,9 +47,12 @@ struct MergedReport {
   WallTime end;    ///< the earliest end
   std::vector<MergedUrl> urls;
   bool unobserved = false;  ///< some vantage point did not observe part of the period
+  /// Windows a vantage point saw wholly or partly outside the period all watched (their runs
+  /// began or ended apart, or their clocks disagree), each named: left out of the merge.
+  std::vector<std::string> outside;
 
   /// down if any vantage point saw a URL down; else inconclusive if part of the period was not
-  /// observed from one of them; else up.
+  /// observed from one of them, or one saw a window outside it; else up.
   [[nodiscard]] RunVerdict verdict() const;
 };
 

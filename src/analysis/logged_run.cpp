@@ -332,7 +332,8 @@ LogReading RunReader::read(std::istream& in) {
     }
     ahead.erase(ahead.begin(), ahead.end() - 1);
   }
-  for (auto line = ahead.rbegin(); line != ahead.rend(); ++line) lines.push_back(std::move(*line));
+  // Given back last first, so that they are read again in order.
+  for (; !ahead.empty(); ahead.pop_back()) lines.push_back(std::move(ahead.back()));
   if (reading.format == LogFormat::jsonl) {
     read_jsonl(lines, *builder_);
   } else {

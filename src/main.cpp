@@ -1,9 +1,9 @@
 // upwatch: probe a URL on a fixed schedule, log every probe, report downtime on exit.
 
 #include <fcntl.h>
-#include <unistd.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <clocale>

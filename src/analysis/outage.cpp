@@ -240,9 +240,8 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
                    .ticks = 1,
                    .start = sample.sent,
                    .end = sample.sent + std::chrono::ceil<std::chrono::milliseconds>(interval_),
-                   .cause = sample.outcome.transport == Transport::exhausted
-                                ? GapCause::exhausted
-                                : GapCause::overload});
+                   .cause = sample.outcome.transport == Transport::exhausted ? GapCause::exhausted
+                                                                             : GapCause::overload});
       return;
     case Verdict::abandoned:
       // Neither up nor down: it neither opens nor closes a window.

@@ -52,10 +52,10 @@ void write_mark(const std::string& path, const Mark& mark) {
   // The run holds the log locked while it goes on: a lock had at once means no run would
   // ever report the mark.
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
-    throw UsageError(fmt::format(
-        "no run is going on in log '{}': a mark is told by the run that holds the log; "
-        "nothing was written",
-        path));
+    throw UsageError(
+        fmt::format("no run is going on in log '{}': a mark is told by the run that holds the log; "
+                    "nothing was written",
+                    path));
   }
   const auto line = format_mark(mark);
   const ssize_t written = ::write(fd.get(), line.data(), line.size());

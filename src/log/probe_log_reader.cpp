@@ -1,8 +1,6 @@
 // How the lines of a text log group into runs, records, gaps and marks: the reading of
 // the format that text_format.hpp defines.
 
-#include "upwatch/log/probe_log.hpp"
-
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +8,7 @@
 #include "text_format.hpp"
 #include "upwatch/core/duration.hpp"
 #include "upwatch/log/log_lines.hpp"
+#include "upwatch/log/probe_log.hpp"
 
 namespace upwatch {
 

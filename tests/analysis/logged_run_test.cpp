@@ -170,11 +170,25 @@ TEST(LoggedRun, RunsAreToldApartByTheirIdentifierNotByPosition) {
 
 namespace {
 
-/// A run `ID` of a 200 at #0-#2, refused at #3-#5, 200 again at #6-#9, and its summary.
-std::string refused_in_the_middle() {
+/// The header that opens run `ID`.
+std::string header_of_id() {
   auto run = header(kStart);
   run.id = "ID";
-  std::string text = upwatch::format_run_header(run);
+  return upwatch::format_run_header(run);
+}
+
+/// The records of run `ID` answered 200 at ticks `first` to `end` - 1.
+std::string answered(std::uint64_t first, std::uint64_t end) {
+  std::string text;
+  for (std::uint64_t k = first; k < end; ++k) {
+    text += upwatch::format_record(probe(kStart, k, Outcome::http(200)), "ID");
+  }
+  return text;
+}
+
+/// A run `ID` of a 200 at #0-#2, refused at #3-#5, 200 again at #6-#9, and its summary.
+std::string refused_in_the_middle() {
+  std::string text = header_of_id();
   for (std::uint64_t k = 0; k < 10; ++k) {
     auto record = probe(
         kStart, k, k >= 3 && k < 6 ? Outcome::failure(Transport::refused) : Outcome::http(200));
@@ -221,10 +235,7 @@ TEST(LoggedRun, ALogThatBeginsInsideARunIsReadAsUpwatchsNeverAsTheBashLoops) {
 }
 
 TEST(LoggedRun, AHeadlessRunIsNeverUp) {
-  std::string text;
-  for (std::uint64_t k = 5; k < 9; ++k)
-    text += upwatch::format_record(probe(kStart, k, Outcome::http(200)), "ID");
-  std::istringstream in{text};
+  std::istringstream in{answered(5, 9)};
   const auto reading = upwatch::read_runs(in);
   ASSERT_EQ(reading.all.size(), 1U);
   const auto& analysis = reading.all[0].results.targets.front().analysis;
@@ -237,12 +248,7 @@ TEST(LoggedRun, AHeadlessRunIsNeverUp) {
 }
 
 TEST(LoggedRun, ARunWhoseEndIsNotInTheLogIsAtBestInconclusive) {
-  auto run = header(kStart);
-  run.id = "ID";
-  std::string text = upwatch::format_run_header(run);
-  for (std::uint64_t k = 0; k < 4; ++k)
-    text += upwatch::format_record(probe(kStart, k, Outcome::http(200)), "ID");
-  std::istringstream in{text};
+  std::istringstream in{header_of_id() + answered(0, 4)};
   const auto reading = upwatch::read_runs(in);
   ASSERT_EQ(reading.all.size(), 1U);
   const auto& analysis = reading.all[0].results.targets.front().analysis;

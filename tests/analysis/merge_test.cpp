@@ -77,8 +77,7 @@ TEST(Merge, AWindowWhollyOutsideTheCommonTimeIsNamed) {
   const auto merged = upwatch::merge_runs(runs);
   EXPECT_TRUE(merged.urls[0].windows.empty());
   ASSERT_EQ(merged.outside.size(), 1U);
-  EXPECT_NE(merged.outside[0].find(" outside the time all watched: not merged"),
-            std::string::npos)
+  EXPECT_NE(merged.outside[0].find(" outside the time all watched: not merged"), std::string::npos)
       << merged.outside[0];
   EXPECT_EQ(merged.outside[0].find("partly"), std::string::npos);
   EXPECT_EQ(merged.verdict(), upwatch::RunVerdict::inconclusive);  // never up over it

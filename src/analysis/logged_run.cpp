@@ -257,9 +257,12 @@ class RunBuilder final : public LogVisitor {
     const auto& [last_tick, last_sent] = run.last_tick;
     std::string interval = "unknown";
     if (last_tick > first_tick) {
-      info.interval = std::chrono::round<std::chrono::milliseconds>(
+      const auto estimate = std::chrono::round<std::chrono::milliseconds>(
           (last_sent - first_sent) / static_cast<std::int64_t>(last_tick - first_tick));
-      interval = "estimated from its records";
+      if (estimate > std::chrono::milliseconds::zero() && estimate <= kLongestDuration) {
+        info.interval = estimate;
+        interval = "estimated from its records";
+      }
     }
     auto note = fmt::format(
         "the log holds no header of this run (it begins inside it: an excerpt, a log truncated "

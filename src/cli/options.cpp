@@ -29,9 +29,6 @@ constexpr std::size_t kMaxHeaderFile = std::size_t{1024} * 1024;
 /// The longest -d @FILE read: a probe's body, not an upload.
 constexpr std::size_t kMaxBody = std::size_t{16} * 1024 * 1024;
 
-/// The longest interval, duration or time limit accepted: a year.
-constexpr std::chrono::hours kLongestDuration{24 * 365};
-
 }  // namespace
 
 std::string shown(std::string_view text) {

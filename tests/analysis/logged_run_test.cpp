@@ -247,6 +247,18 @@ TEST(LoggedRun, AHeadlessRunIsNeverUp) {
             std::vector<std::string>{"its header is not in the log and its end is not in the log"});
 }
 
+TEST(LoggedRun, AHeadlessRunsIntervalIsUnknownWhenItsRecordsAreCenturiesApart) {
+  // Ticks 0 and 1, sent 300 years apart: no interval upwatch takes, nor one nanoseconds hold.
+  const auto later = kStart + std::chrono::hours{24 * 365 * 300};
+  std::istringstream in{upwatch::format_record(probe(kStart, 0, Outcome::http(200)), "ID") +
+                        upwatch::format_record(probe(later - 100ms, 1, Outcome::http(200)), "ID")};
+  const auto reading = upwatch::read_runs(in);
+  ASSERT_EQ(reading.all.size(), 1U);
+  ASSERT_FALSE(reading.all[0].info.notes.empty());
+  EXPECT_NE(reading.all[0].info.notes[0].find("INT is unknown"), std::string::npos)
+      << reading.all[0].info.notes[0];
+}
+
 TEST(LoggedRun, ARunWhoseEndIsNotInTheLogIsAtBestInconclusive) {
   std::istringstream in{header_of_id() + answered(0, 4)};
   const auto reading = upwatch::read_runs(in);

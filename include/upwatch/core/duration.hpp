@@ -7,6 +7,9 @@
 
 namespace upwatch {
 
+/// The longest interval, duration or timeout upwatch takes: a year.
+inline constexpr std::chrono::hours kLongestDuration{24 * 365};
+
 /// Parses a duration exactly (no floating point): "0.05", "2", "1.5s", "250ms", "10m", "1h".
 /// A bare number is in seconds. Returns nullopt for anything else, a negative value, or one
 /// beyond what 64 bits of nanoseconds hold (292 years).

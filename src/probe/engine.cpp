@@ -11,6 +11,7 @@
 #include "upwatch/core/url.hpp"
 #include "upwatch/net/resolver.hpp"
 #include "upwatch/net/tick_timer.hpp"
+#include "upwatch/probe/addresses.hpp"
 #include "upwatch/probe/schedule.hpp"
 #include "upwatch/probe/transfer.hpp"
 #include "upwatch/probe/transfer_pool.hpp"
@@ -49,8 +50,7 @@ struct Engine::Impl {
         sinks(std::move(run_sinks)),
         multi(make_multi()),
         pool(config, slots, multi.get()),
-        kept_addresses(slots + 1),
-        address_sets(slots) {
+        addresses(slots + 1) {
     const bool lookups = std::ranges::any_of(
         config.targets, [](const TargetUrl& target) { return target.lookup.has_value(); });
     if (lookups || config.control_lookup) {
@@ -106,9 +106,10 @@ struct Engine::Impl {
       }
       return;
     }
-    auto& kept = kept_addresses[slot_of(probe.role, probe.target)];
-    if (config.connections == Connections::keep_alive && kept &&
-        now - kept->found < kAddressesKept) {
+    const auto* kept = config.connections == Connections::keep_alive
+                           ? addresses.fresh(slot_of(probe.role, probe.target), now, kAddressesKept)
+                           : nullptr;
+    if (kept) {
       if (each_address) {
         fan_out(probe, kept->addresses);
       } else {
@@ -144,20 +145,14 @@ struct Engine::Impl {
   /// Sends the probe of one tick of a URL to each of `addresses` (--each-address): `first`
   /// goes to the first, a slot more to each of the others, each pinned to its address with
   /// the URL's host name kept for Host and TLS. A new set is handed over first.
-  void fan_out(Transfer& first, const std::vector<std::string>& addresses) {
+  void fan_out(Transfer& first, const std::vector<std::string>& resolved) {
     end_lookup(first);
     const auto found = Clock::now();
-    auto sorted = addresses;
-    std::ranges::sort(sorted);
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    const auto resolved = sorted.size();
-    sorted.resize(std::min(resolved, kMaxAddresses));
-    auto& known = address_sets[first.target];
-    if (sorted != known) {
-      known = sorted;
-      if (resolved > kMaxAddresses) {
+    const auto sorted = address_set(resolved, kMaxAddresses);
+    if (addresses.change_set(first.target, sorted)) {
+      if (const auto all = address_set(resolved, resolved.size()).size(); all > kMaxAddresses) {
         spdlog::warn("{} resolved to {} addresses: the first {} are probed", urls[first.target],
-                     resolved, kMaxAddresses);
+                     all, kMaxAddresses);
       }
       if (sinks.addresses) {
         sinks.addresses({.url = urls[first.target],
@@ -194,18 +189,15 @@ struct Engine::Impl {
       fail(probe, resolution.failure(), resolution.error(lookup.host));
       return;
     }
-    std::string entry = fmt::format("{}:{}:", lookup.host, lookup.port);
-    for (const auto& address : resolution.addresses) {
-      if (entry.back() != ':') entry += ',';
-      entry += address.find(':') == std::string::npos ? address : "[" + address + "]";
-    }
-    kept_addresses[slot_of(probe.role, probe.target)] =
-        KeptAddresses{entry, resolution.addresses, Clock::now()};
+    auto entry = resolve_entry(lookup.host, lookup.port, resolution.addresses);
     if (config.each_address && probe.role == Role::target) {
       fan_out(probe, resolution.addresses);
     } else {
       transfer(probe, entry);
     }
+    addresses.keep(slot_of(probe.role, probe.target), {.entry = std::move(entry),
+                                                       .addresses = std::move(resolution.addresses),
+                                                       .found = Clock::now()});
   }
 
   /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
@@ -414,16 +406,9 @@ struct Engine::Impl {
   std::unique_ptr<Resolver> resolver;  ///< when a name is to be resolved
   std::vector<curl_waitfd> watched;    ///< the descriptors of a wait besides libcurl's
   std::size_t resolving = 0;           ///< probes waiting for the resolver
-  /// The addresses last found for each URL and the control, kept with --keep-alive.
-  struct KeptAddresses {
-    std::string entry;                   ///< as CURLOPT_RESOLVE takes it
-    std::vector<std::string> addresses;  ///< as resolved
-    Clock::time_point found;
-  };
-  std::vector<std::optional<KeptAddresses>> kept_addresses;
-  std::vector<std::vector<std::string>> address_sets;  ///< each URL's last set, sorted
-  std::vector<std::string> urls;                       ///< each URL redacted, as the log names it
-  std::uint64_t sent = 0;                              ///< ticks sent
+  AddressBook addresses;  ///< look-ups kept for each URL and the control; each URL's last set
+  std::vector<std::string> urls;  ///< each URL redacted, as the log names it
+  std::uint64_t sent = 0;         ///< ticks sent
   Clock::time_point next_refresh{};
   std::uint64_t overload_first = 0;  ///< the first tick of the overload gap, if it is open
   std::uint64_t overload_ticks = 0;  ///< ticks not sent for --parallel-max since then

@@ -10,12 +10,7 @@
 
 namespace upwatch {
 
-using summary::count_gaps;
-using summary::count_windows;
-using summary::format_waited;
-using summary::plural;
-using summary::sum;
-using summary::target_name;
+using namespace summary;  // the words the summary's parts share
 
 namespace {
 

@@ -8,12 +8,7 @@
 
 namespace upwatch {
 
-using summary::count_gaps;
-using summary::count_windows;
-using summary::format_waited;
-using summary::plural;
-using summary::sum;
-using summary::target_name;
+using namespace summary;  // the words the summary's parts share
 
 std::vector<std::string> verdict_reasons(const RunInfo& run, const RunAnalysis& analysis) {
   std::vector<std::string> reasons;

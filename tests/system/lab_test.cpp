@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -98,6 +99,29 @@ class Lab : public ::testing::TestWithParam<bool> {
     EXPECT_GT(answers, 0U);
   }
 
+  /// Expects a run that saw no downtime, told in `summary` and ended with `status`: up (exit
+  /// 0), or inconclusive (exit 5) when the loaded machine starved upwatch itself of CPU, so that
+  /// every gap is one of its own stalls.
+  static void expect_no_downtime(const upwatch::RunAnalysis& analysis, const std::string& summary,
+                                 std::optional<int> status) {
+    EXPECT_TRUE(analysis.windows.empty()) << summary;
+    EXPECT_EQ(analysis.down, 0U) << summary;
+    const bool stalled = std::ranges::all_of(analysis.gaps, [](const upwatch::Gap& gap) {
+      return gap.cause == upwatch::GapCause::stalled;
+    });
+    EXPECT_TRUE(stalled) << summary;
+    const bool starved = stalled && !analysis.gaps.empty();
+    if (status) {
+      EXPECT_EQ(*status, starved ? 5 : 0) << summary;
+    }
+    // A probe still in flight when the rehearsal stops upwatch is unanswered, never judged: it
+    // waited less than the slowest answer, so it is no failure.
+    EXPECT_NE(summary.find(starved ? "\nDOWNTIME: none seen, but the run is inconclusive"
+                                   : "\nDOWNTIME: no downtime: every probe succeeded"),
+              std::string::npos)
+        << summary;
+  }
+
   std::string dir_;
 };
 
@@ -109,16 +133,10 @@ std::string protocol_name(const ::testing::TestParamInfo<bool>& info) {
 
 TEST_P(Lab, RollingCutoverHasNoDowntime) {
   const auto rehearsal = rehearse("rolling");
-  ASSERT_EQ(rehearsal.status, 0) << rehearsal.summary;
-  // A probe still in flight when the rehearsal stops upwatch is unanswered, never judged: it
-  // waited less than the slowest answer, so the verdict is up.
-  EXPECT_NE(rehearsal.summary.find("\nDOWNTIME: no downtime: every probe succeeded"),
-            std::string::npos)
-      << rehearsal.summary;
-  ASSERT_EQ(rehearsal.runs.all.size(), 1U);
+  ASSERT_EQ(rehearsal.runs.all.size(), 1U) << rehearsal.summary;
   const auto& analysis = rehearsal.runs.all[0].results.targets.front().analysis;
+  expect_no_downtime(analysis, rehearsal.summary, rehearsal.status);
   EXPECT_GE(analysis.probes(), 200U);
-  EXPECT_EQ(analysis.down, 0U);
   expect_protocol(rehearsal, https());
   // Both versions answered: the cutover happened under the probes.
   const auto text = upwatch::testing::read_file(dir_ + "/lab/testlog.log");
@@ -254,11 +272,9 @@ TEST_P(Lab, AStoppedLoadBalancerNodeIsSeenOnlyWithEachAddress) {
   const auto plain = upwatch::read_runs(plain_log);
   ASSERT_EQ(plain.all.size(), 1U);
   const auto& plain_analysis = plain.all[0].results.targets.at(0).analysis;
-  EXPECT_TRUE(plain_analysis.windows.empty());
+  expect_no_downtime(plain_analysis, upwatch::testing::read_file(dir_ + "/lab/plain.txt"),
+                     std::nullopt);
   EXPECT_GE(plain_analysis.probes(), 100U);
-  EXPECT_NE(upwatch::testing::read_file(dir_ + "/lab/plain.txt")
-                .find("\nDOWNTIME: no downtime: every probe succeeded"),
-            std::string::npos);
 }
 
 TEST_P(Lab, APathThatWentDownIsNamedAndOnlyIt) {

@@ -150,6 +150,36 @@ std::function<void(ProbeRecord&&)> record_sink(const Config& config, const RunHe
   };
 }
 
+/// Where the engine hands a run's records, gaps, address sets, interim summaries and refreshes:
+/// the log files, the analysis and the live view, if any.
+EngineSinks run_sinks(const Config& config, const RunHeader& header, RunFiles& files,
+                      TargetsAnalysis& analysis, std::optional<LiveView>& live) {
+  EngineSinks sinks{
+      .record = record_sink(config, header, files, analysis),
+      .gap =
+          [&files, &analysis](const Gap& gap) {
+            files.gap(gap);
+            analysis.add_gap(gap);
+          },
+      .addresses =
+          [&files, &analysis, &live](const AddressSet& set) {
+            files.addresses(set);
+            analysis.add_addresses(set);
+            if (live) live->on_addresses(set);
+          },
+      .interim =
+          [&header, &analysis, &live] {
+            auto info = run_info_of(header, std::chrono::floor<std::chrono::milliseconds>(
+                                                std::chrono::system_clock::now()));
+            info.notes.emplace_back(
+                "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
+            if (live) live->erase();
+            static_cast<void>(print(render_report(info, analysis.so_far())));
+          }};
+  if (live) sinks.refresh = [&live](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
+  return sinks;
+}
+
 /// Serves the final metrics until a scrape has read them, `limit` has passed, or the user asks
 /// to stop: Ctrl-C or SIGTERM, or, for a run they ended so, a second one (which ends upwatch).
 void linger(MetricsServer& server, std::chrono::nanoseconds limit, const StopSignals& stop) {
@@ -197,30 +227,7 @@ int run_probes(const Config& config) {
       return &metrics->target(url, address);
     });
   }
-  EngineSinks sinks{
-      .record = record_sink(config, header, files, analysis),
-      .gap =
-          [&](const Gap& gap) {
-            files.gap(gap);
-            analysis.add_gap(gap);
-          },
-      .addresses =
-          [&](const AddressSet& set) {
-            files.addresses(set);
-            analysis.add_addresses(set);
-            if (live) live->on_addresses(set);
-          },
-      .interim =
-          [&] {
-            auto info = run_info_of(header, std::chrono::floor<std::chrono::milliseconds>(
-                                                std::chrono::system_clock::now()));
-            info.notes.emplace_back(
-                "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
-            if (live) live->erase();
-            static_cast<void>(print(render_report(info, analysis.so_far())));
-          }};
-  if (live) sinks.refresh = [&](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
-  Engine engine{config, start, std::move(sinks)};
+  Engine engine{config, start, run_sinks(config, header, files, analysis, live)};
   const WallTime end = engine.run(stop);
   if (live) analysis.unobserve(&live->observer());
   live.reset();  // before the summary, on a clean line

@@ -131,12 +131,7 @@ struct Engine::Impl {
     if (!resolve_entry.empty()) {
       probe.resolving_took =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - probe.sent);
-      probe.resolved = make_slist(config.resolve);
-      if (!slist_append(probe.resolved, resolve_entry.c_str())) throw std::bad_alloc();
-      CURL* easy = probe.easy.get();
-      check(curl_easy_setopt(easy, CURLOPT_RESOLVE, probe.resolved.get()), "option");
-      const auto left = config.max_time - (Clock::now() - probe.sent);
-      check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_millis(left)), "option");
+      pool.setup().resolve_to(probe, resolve_entry);
     }
     check(curl_multi_add_handle(multi.get(), probe.easy.get()), "add");
     probe.in_multi = true;
@@ -164,20 +159,11 @@ struct Engine::Impl {
     const auto resolving_took =
         lookup_of(first) ? std::chrono::duration_cast<std::chrono::microseconds>(found - first.sent)
                          : std::chrono::microseconds{};
-    const auto& endpoint = config.targets[first.target].endpoint;
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       Transfer& probe =
           i == 0 ? first : pool.acquire(Role::target, first.target, first.sequence, first.sent);
-      probe.address = sorted[i];
       probe.resolving_took = resolving_took;
-      probe.pinned.reset();
-      if (!slist_append(probe.pinned, connect_to_entry(endpoint, probe.address).c_str())) {
-        throw std::bad_alloc();
-      }
-      CURL* easy = probe.easy.get();
-      check(curl_easy_setopt(easy, CURLOPT_CONNECT_TO, probe.pinned.get()), "option");
-      const auto left = config.max_time - (Clock::now() - probe.sent);
-      check(curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_millis(left)), "option");
+      pool.setup().pin_to(probe, sorted[i]);
       transfer(probe);
     }
   }
@@ -203,13 +189,18 @@ struct Engine::Impl {
   /// Ends a probe that was not sent, as the failure `transport` with `why` as its error.
   void fail(Transfer& probe, Transport transport, std::string why) {
     probe.head.lines.push_back(std::move(why));
-    release(probe, {.sequence = probe.sequence,
-                    .role = probe.role,
-                    .sent = timekeeper.to_wall(probe.sent),
-                    .outcome = Outcome::failure(transport),
-                    .total = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
-                                                                                   probe.sent),
-                    .lines = std::move(probe.head.lines)});
+    release(probe, unfinished_record(probe, transport, Clock::now()));
+  }
+
+  /// The record of a probe that libcurl did not finish, as the failure `transport` at `now`,
+  /// with the lines it has so far.
+  ProbeRecord unfinished_record(Transfer& probe, Transport transport, Clock::time_point now) {
+    return {.sequence = probe.sequence,
+            .role = probe.role,
+            .sent = timekeeper.to_wall(probe.sent),
+            .outcome = Outcome::failure(transport),
+            .total = std::chrono::duration_cast<std::chrono::microseconds>(now - probe.sent),
+            .lines = std::move(probe.head.lines)};
   }
 
   /// Ends the look-ups that have taken --max-time, as `dns` failures; returns when the next
@@ -290,18 +281,12 @@ struct Engine::Impl {
     }
     std::ranges::sort(active, {}, &Transfer::sequence);
     for (Transfer* probe : active) {
-      const auto in_flight_for =
-          std::chrono::duration_cast<std::chrono::microseconds>(now - probe->sent);
-      probe->head.lines.push_back(
+      auto record = unfinished_record(*probe, Transport::abandoned, now);
+      record.lines.push_back(
           fmt::format("upwatch: abandoned after {:.3f}s in flight: the run was stopped",
-                      static_cast<double>(in_flight_for.count()) / 1e6));
-      release(*probe, {.sequence = probe->sequence,
-                       .role = probe->role,
-                       .sent = timekeeper.to_wall(probe->sent),
-                       .outcome = Outcome::failure(Transport::abandoned),
-                       .total = in_flight_for,
-                       .remote = probe->in_multi ? remote_of(*probe) : "-",
-                       .lines = std::move(probe->head.lines)});
+                      static_cast<double>(record.total.count()) / 1e6));
+      record.remote = probe->in_multi ? remote_of(*probe) : "-";
+      release(*probe, std::move(record));
     }
   }
 

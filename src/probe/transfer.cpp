@@ -215,6 +215,29 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   return transfer;
 }
 
+void TransferSetup::resolve_to(Transfer& transfer, const std::string& entry) const {
+  transfer.resolved = make_slist(config_.resolve);
+  if (!slist_append(transfer.resolved, entry.c_str())) throw std::bad_alloc();
+  set_option(transfer.easy.get(), CURLOPT_RESOLVE, transfer.resolved.get());
+  limit_to_time_left(transfer);
+}
+
+void TransferSetup::pin_to(Transfer& transfer, std::string address) const {
+  transfer.address = std::move(address);
+  transfer.pinned.reset();
+  const auto& endpoint = config_.targets[transfer.target].endpoint;
+  if (!slist_append(transfer.pinned, connect_to_entry(endpoint, transfer.address).c_str())) {
+    throw std::bad_alloc();
+  }
+  set_option(transfer.easy.get(), CURLOPT_CONNECT_TO, transfer.pinned.get());
+  limit_to_time_left(transfer);
+}
+
+void TransferSetup::limit_to_time_left(Transfer& transfer) const {
+  const auto left = config_.max_time - (BootClock::now() - transfer.sent);
+  set_option(transfer.easy.get(), CURLOPT_TIMEOUT_MS, to_millis(left));
+}
+
 void TransferSetup::set_request_options(CURL* easy) const {
   set_option(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
   if (!config_.user.empty()) set_option(easy, CURLOPT_USERPWD, config_.user.c_str());

@@ -61,6 +61,12 @@ class TransferSetup {
   /// the values the run tracks if it is an answer of the URL; the lines are moved out of
   /// `transfer`.
   [[nodiscard]] ProbeRecord finished_record(Transfer& transfer, CURLcode code, WallTime sent) const;
+  /// Has `transfer`'s probe connect to `entry` (as CURLOPT_RESOLVE takes it, after the run's
+  /// --resolve), in the time its --max-time has left.
+  void resolve_to(Transfer& transfer, const std::string& entry) const;
+  /// Pins `transfer`'s probe to `address` (--each-address), keeping its URL's host name for
+  /// Host and TLS, in the time its --max-time has left.
+  void pin_to(Transfer& transfer, std::string address) const;
 
  private:
   /// Sets what `easy` sends: user agent, credentials, method, body, headers, HTTP version,
@@ -69,6 +75,8 @@ class TransferSetup {
   /// Sets how `easy` connects: interface, look-up overrides, TLS, proxy, IP version, and
   /// fresh connections unless the run keeps them alive.
   void set_connection_options(CURL* easy) const;
+  /// Limits `transfer`'s probe to the time its --max-time has left.
+  void limit_to_time_left(Transfer& transfer) const;
 
   const Config& config_;
   Tracking tracking_;

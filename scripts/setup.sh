@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake make g++ pkg-config libcurl4-openssl-dev libcli11-dev libspdlog-dev libfmt-dev
-          nlohmann-json3-dev libgtest-dev libc-ares-dev prometheus-cpp-dev "$@")
+          nlohmann-json3-dev libgtest-dev libc-ares-dev prometheus-cpp-dev
+          libmicrohttpd-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$package")

@@ -22,6 +22,7 @@
 #include "upwatch/core/tracking.hpp"
 #include "upwatch/live/live_view.hpp"
 #include "upwatch/live/metrics.hpp"
+#include "upwatch/live/metrics_server.hpp"
 #include "upwatch/log/mark.hpp"
 #include "upwatch/log/probe_jsonl.hpp"
 #include "upwatch/log/probe_log.hpp"

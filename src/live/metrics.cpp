@@ -1,26 +1,13 @@
 #include "upwatch/live/metrics.hpp"
 
-#include <arpa/inet.h>
-#include <civetweb.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
 #include <prometheus/counter.h>
-#include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
-#include <sys/socket.h>
 
 #include <array>
-#include <atomic>
-#include <cerrno>
-#include <condition_variable>
-#include <cstring>
-#include <mutex>
-#include <thread>
 
 #include "upwatch/analysis/versions.hpp"
-#include "upwatch/core/error.hpp"
-#include "upwatch/core/unique_fd.hpp"
 
 namespace upwatch {
 namespace {
@@ -229,124 +216,6 @@ void RunMetrics::finish(const RunResults& results, WallTime end) {
     const auto found = targets_.find({result.url, result.address});
     if (found != targets_.end()) found->second->finish(result.analysis.downtime(end));
   }
-}
-
-/// Hands the registry's metrics to each scrape, counting the scrapes.
-class MetricsServer::Counting final : public prometheus::Collectable {
- public:
-  explicit Counting(std::shared_ptr<prometheus::Registry> registry)
-      : registry_(std::move(registry)) {}
-
-  std::vector<prometheus::MetricFamily> Collect() const override {
-    {
-      const std::lock_guard lock{mutex_};
-      ++scrapes_;  // counted as it begins: it reads what was there before it
-    }
-    auto families = registry_->Collect();
-    scraped_.notify_all();
-    return families;
-  }
-
-  /// As MetricsServer::scrapes.
-  std::uint64_t scrapes() const {
-    const std::lock_guard lock{mutex_};
-    return scrapes_;
-  }
-  /// As MetricsServer::wait_for_scrape.
-  bool wait(std::uint64_t seen, std::chrono::milliseconds limit) {
-    std::unique_lock lock{mutex_};
-    return scraped_.wait_for(lock, limit, [&] { return scrapes_ > seen; });
-  }
-
- private:
-  std::shared_ptr<prometheus::Registry> registry_;
-  mutable std::mutex mutex_;
-  mutable std::condition_variable scraped_;
-  mutable std::uint64_t scrapes_ = 0;
-};
-
-namespace {
-
-/// civetweb's feature bit for IPv6 (MG_FEATURES_IPV6).
-constexpr unsigned kCivetwebIpv6 = 8;
-/// Connections made at most to wake civetweb's listener as it stops: 2 s of 10 ms.
-constexpr int kWakeAttempts = 200;
-
-}  // namespace
-
-MetricsServer::MetricsServer(const ListenAddress& where, std::string_view spec,
-                             std::shared_ptr<prometheus::Registry> registry)
-    : counting_(std::make_shared<Counting>(std::move(registry))), where_(where) {
-  const bool v6 = where.host.find(':') != std::string::npos;
-  if (v6 && mg_check_feature(kCivetwebIpv6) == 0) {
-    throw UsageError(fmt::format(
-        "--metrics-listen {}: the HTTP server upwatch serves metrics with (civetweb, as this "
-        "system packages it) has no IPv6; listen on an IPv4 address such as 127.0.0.1:{}",
-        spec, where.port));
-  }
-  // Bound once here first, for an error that says why (civetweb's does not).
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  if (v6) {
-    auto& address = reinterpret_cast<sockaddr_in6&>(storage);
-    address.sin6_family = AF_INET6;
-    address.sin6_port = htons(where.port);
-    inet_pton(AF_INET6, where.host.c_str(), &address.sin6_addr);
-    length = sizeof address;
-  } else {
-    auto& address = reinterpret_cast<sockaddr_in&>(storage);
-    address.sin_family = AF_INET;
-    address.sin_port = htons(where.port);
-    if (!where.host.empty()) inet_pton(AF_INET, where.host.c_str(), &address.sin_addr);
-    length = sizeof address;
-  }
-  const UniqueFd probe{socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
-  const int on = 1;
-  if (!probe || setsockopt(probe.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-      bind(probe.get(), reinterpret_cast<const sockaddr*>(&storage), length) != 0) {
-    throw UsageError(
-        fmt::format("--metrics-listen {}: cannot listen there: {}", spec, std::strerror(errno)));
-  }
-  const std::string bind = where.host.empty() ? fmt::format("{}", where.port)
-                           : v6               ? fmt::format("[{}]:{}", where.host, where.port)
-                                              : fmt::format("{}:{}", where.host, where.port);
-  try {
-    // Several threads, and a client that sends no request is dropped after a few seconds: one
-    // idle connection must not hold every scrape up for civetweb's default 30 s.
-    exposer_ = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
-        "listening_ports", bind, "num_threads", "4", "request_timeout_ms", "5000"});
-  } catch (const std::exception& error) {
-    throw UsageError(
-        fmt::format("--metrics-listen {}: cannot listen there: {}", spec, error.what()));
-  }
-  exposer_->RegisterCollectable(counting_);
-}
-
-MetricsServer::~MetricsServer() {
-  // civetweb's listener waits for connections in polls of 2 s, and stopping waits for it: a
-  // connection wakes it to see that it is to stop, so that the run ends at once.
-  std::atomic<bool> stopped{false};
-  std::thread stopping{[&] {
-    exposer_.reset();
-    stopped = true;
-  }};
-  sockaddr_in local{.sin_family = AF_INET, .sin_port = htons(where_.port), .sin_addr = {}};
-  inet_pton(AF_INET, where_.host.empty() ? "127.0.0.1" : where_.host.c_str(), &local.sin_addr);
-  for (int attempt = 0; attempt < kWakeAttempts && !stopped; ++attempt) {
-    const UniqueFd knock{socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
-    if (knock) {
-      static_cast<void>(
-          connect(knock.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  stopping.join();
-}
-
-std::uint64_t MetricsServer::scrapes() const { return counting_->scrapes(); }
-
-bool MetricsServer::wait_for_scrape(std::uint64_t seen, std::chrono::milliseconds limit) {
-  return counting_->wait(seen, limit);
 }
 
 }  // namespace upwatch

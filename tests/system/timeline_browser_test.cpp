@@ -141,16 +141,21 @@ TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
   expect_page_retells(shown, report);
   ASSERT_EQ(shown["version_lanes"].size(), 1U) << shown;
   EXPECT_EQ(shown["version_lanes"][0]["name"], "x-app-version");
-  EXPECT_GE(shown["version_lanes"][0]["marks"].get<int>(), 40);  // a mark per probe, at least
+  // A mark in each probe's column, at least: every answer carried a version.
+  EXPECT_GE(shown["version_lanes"][0]["marks"], shown["probe_columns"]) << shown;
+  // The server answers in the order requests reach it, which on a loaded machine need not be
+  // the order they were sent in: the page retells the switch the report found, whatever its
+  // mix.
   const auto& change = report["versions"][0]["switches"][0];
   ASSERT_EQ(shown["switches"].size(), 1U) << shown;
   EXPECT_EQ(
       shown["switches"][0],
-      fmt::format("v1 -> v2: first v2 at {}, last v1 at {}, mixed for {} (v1 x 1, v2 x 1 in "
+      fmt::format("v1 -> v2: first v2 at {}, last v1 at {}, mixed for {} (v1 x {}, v2 x {} in "
                   "between)",
                   change["first_new"].get<std::string>(), change["last_old"].get<std::string>(),
                   upwatch::format_elapsed(
-                      std::chrono::milliseconds{change["mixed_ms"].get<std::int64_t>()})));
+                      std::chrono::milliseconds{change["mixed_ms"].get<std::int64_t>()}),
+                  change["old_between"].get<int>(), change["new_between"].get<int>()));
   EXPECT_TRUE(shown["version_tip"].get<std::string>().starts_with("x-app-version: v1 x 1"))
       << shown;
   // A plain http:// URL: no TLS phase.

@@ -28,6 +28,8 @@ class UniqueFd {
   [[nodiscard]] int get() const { return fd_; }
   /// True if it holds a descriptor.
   explicit operator bool() const { return fd_ >= 0; }
+  /// Gives the descriptor up to the caller, who is to close it; -1 if none.
+  [[nodiscard]] int release() { return std::exchange(fd_, -1); }
   /// Closes the descriptor held, if any.
   void reset() {
     if (fd_ >= 0) ::close(std::exchange(fd_, -1));

@@ -14,10 +14,6 @@
 #include "upwatch/analysis/targets.hpp"
 #include "upwatch/core/url.hpp"
 
-namespace prometheus {
-class Exposer;
-}
-
 namespace upwatch {
 
 /// The Prometheus metrics of a run, kept up to date by observing each target's analysis. Every
@@ -47,31 +43,6 @@ class RunMetrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<Target>> targets_;
-};
-
-/// Serves a registry's metrics in Prometheus' text format at http://ADDRESS:PORT/metrics until
-/// destroyed, and tells when they were scraped.
-class MetricsServer {
- public:
-  /// Listens at `where`; throws UsageError naming `spec` (as the user wrote it) if it cannot.
-  MetricsServer(const ListenAddress& where, std::string_view spec,
-                std::shared_ptr<prometheus::Registry> registry);
-  /// Stops serving, at once.
-  ~MetricsServer();
-  MetricsServer(const MetricsServer&) = delete;
-  MetricsServer& operator=(const MetricsServer&) = delete;
-
-  /// Scrapes begun so far.
-  [[nodiscard]] std::uint64_t scrapes() const;
-  /// Waits until more than `seen` scrapes have begun, or until `limit` has passed; true if they
-  /// have.
-  bool wait_for_scrape(std::uint64_t seen, std::chrono::milliseconds limit);
-
- private:
-  class Counting;
-  std::shared_ptr<Counting> counting_;
-  ListenAddress where_;
-  std::unique_ptr<prometheus::Exposer> exposer_;
 };
 
 }  // namespace upwatch

@@ -255,14 +255,17 @@ void TestServer::accept_loop() {
     auto seen = max_concurrent_.load();
     while (open > seen && !max_concurrent_.compare_exchange_weak(seen, open)) {
     }
-    workers_.emplace_back([this, fd] {
-      serve(fd);
+    // A connection's first request follows the script in the order connections came: the
+    // order they were made in, which its worker's thread, on a loaded machine, need not keep.
+    workers_.emplace_back([this, fd, first = take_step()] {
+      serve(fd, first);
       --open_;
     });
   }
 }
 
-void TestServer::serve(int fd) {
+void TestServer::serve(int fd, Step first) {
+  bool first_request = true;
   std::string buffer;
   std::array<char, 4096> chunk{};
   while (!stopping_) {
@@ -293,7 +296,8 @@ void TestServer::serve(int fd) {
       arrivals_.push_back(std::chrono::steady_clock::now());
     }
     const bool with_body = !head.starts_with("HEAD ");
-    const Step step = take_step();
+    const Step step = first_request ? first : take_step();
+    first_request = false;
     switch (step.behaviour) {
       case Behaviour::ok:
       case Behaviour::refuse:

@@ -79,7 +79,8 @@ class TestServer {
  private:
   void listen_now();
   void accept_loop();
-  void serve(int fd);
+  /// Serves the connection `fd`, its first request with `first` (taken as it was accepted).
+  void serve(int fd, Step first);
   /// The step for the next request, advancing the script.
   Step take_step();
 

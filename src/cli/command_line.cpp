@@ -115,6 +115,29 @@ void refuse_empty_values(CLI::App& app) {
   }
 }
 
+/// The message for arguments `app` did not expect (CLI11's `error`): the option meant when the
+/// first of them is an option misspelt ("--tarck": did you mean "--track"?).
+std::string unexpected(const CLI::App& app, const CLI::ExtrasError& error) {
+  const auto extras = app.remaining();
+  const auto help = fmt::format("try '{} --help'", app.get_name());
+  if (extras.empty() || !extras.front().starts_with("--")) {
+    return fmt::format("{}; {}", error.what(), help);
+  }
+  const auto given = std::string_view{extras.front()}.substr(0, extras.front().find('='));
+  std::string closest;
+  std::size_t fewest = 3;  // more edits than two is another word
+  for (const auto* option : app.get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      if (const auto edits = edit_distance(given.substr(2), name); edits < fewest) {
+        fewest = edits;
+        closest = "--" + name;
+      }
+    }
+  }
+  if (closest.empty()) return fmt::format("unknown option '{}'; {}", given, help);
+  return fmt::format("unknown option '{}': did you mean '{}'?", given, closest);
+}
+
 std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* const* argv) {
   refuse_empty_values(app);
   try {
@@ -130,6 +153,8 @@ std::optional<CommandLine> parse_or_print(CLI::App& app, int argc, const char* c
     std::ostringstream err;
     app.exit(version, out, err);
     return CommandLine{.output = out.str()};
+  } catch (const CLI::ExtrasError& error) {
+    throw UsageError(unexpected(app, error));
   } catch (const CLI::ParseError& error) {
     throw UsageError(fmt::format("{}; try '{} --help'", error.what(), app.get_name()));
   }

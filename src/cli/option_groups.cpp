@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "upwatch/cli/options.hpp"
+#include "upwatch/core/duration.hpp"
 #include "upwatch/core/error.hpp"
 #include "upwatch/core/tracking.hpp"
 #include "upwatch/core/url.hpp"
@@ -206,6 +207,14 @@ std::optional<UrlParts> take_targets(Config& config, RunOptionTexts& texts) {
       (positionals.size() > 1 || !texts.url_file.empty())) {
     interval_text = positionals.back();
     positionals.pop_back();
+  }
+  if (interval_text.empty() && texts.interval.empty() && positionals.size() == 2 &&
+      positionals.front().find("://") == std::string::npos &&
+      positionals.back().find("://") != std::string::npos && parse_duration(positionals.front())) {
+    throw UsageError(
+        fmt::format("'{}' is given before the URL: the interval comes after it, as "
+                    "in 'upwatch {} {}'",
+                    positionals.front(), redact_url(positionals.back()), positionals.front()));
   }
   std::vector<std::pair<std::string, std::string>> urls;
   urls.reserve(positionals.size());

@@ -139,10 +139,6 @@ void check_readable(const std::string& path, std::string_view what) {
   }
 }
 
-namespace {
-
-/// The edits (insertions, deletions, changes of one letter, swaps of two neighbours) that make
-/// `a` into `b`.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows of the table: two back, one back, this one.
   std::vector<std::size_t> two_back(b.size() + 1);
@@ -163,8 +159,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return one_back[b.size()];
 }
-
-}  // namespace
 
 void check_not_a_command(std::string_view first) {
   if (first == "help") throw UsageError("'help' is not a command; try 'upwatch --help'");

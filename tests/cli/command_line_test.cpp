@@ -191,8 +191,20 @@ TEST(Config, AMisspeltCommandOrAnUnknownOptionSaysWhatToTry) {
   EXPECT_EQ(message({"reports", "x.log"}),
             "'reports' is not a command: did you mean 'upwatch report'?");
   EXPECT_EQ(message({"help"}), "'help' is not a command; try 'upwatch --help'");
-  EXPECT_TRUE(message({"--no-such-option", "http://h/"}).ends_with("; try 'upwatch --help'"));
-  EXPECT_TRUE(message({"report", "--no-such-option"}).ends_with("; try 'upwatch report --help'"));
+  EXPECT_EQ(message({"--no-such-option", "http://h/"}),
+            "unknown option '--no-such-option'; try 'upwatch --help'");
+  EXPECT_EQ(message({"report", "--no-such-option"}),
+            "unknown option '--no-such-option'; try 'upwatch report --help'");
+  // An option misspelt by a letter or two names the one meant, with its value or without.
+  EXPECT_EQ(message({"--tarck", "x-app-version", "http://h/"}),
+            "unknown option '--tarck': did you mean '--track'?");
+  EXPECT_EQ(message({"http://h/", "--max-tme=3"}),
+            "unknown option '--max-tme': did you mean '--max-time'?");
+  EXPECT_EQ(message({"report", "--jsn"}), "unknown option '--jsn': did you mean '--json'?");
+  // The interval given first, as another tool's habit has it, is told where it goes.
+  EXPECT_EQ(message({"0.5", "https://h/health"}),
+            "'0.5' is given before the URL: the interval comes after it, as in "
+            "'upwatch https://h/health 0.5'");
   // A host name is still told to name its scheme.
   EXPECT_EQ(message({"localhost"}),
             "bad URL 'localhost': no scheme: write http://localhost or https://localhost");

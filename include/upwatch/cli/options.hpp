@@ -36,6 +36,10 @@ void check_dns_servers(const std::string& servers);
 /// Checks that the file `path` given for `what` can be read.
 void check_readable(const std::string& path, std::string_view what);
 
+/// The edits (insertions, deletions, changes of one letter, swaps of two neighbours) that make
+/// `a` into `b`.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
 /// Throws UsageError if `first`, the first argument, is a command misspelt ("reprot", "makr") or
 /// one upwatch does not have ("help"), rather than letting it be taken for a URL.
 void check_not_a_command(std::string_view first);

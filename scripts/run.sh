@@ -9,8 +9,14 @@ lab_packages=(haproxy nginx openssl)
 if (($# > 0)); then lab_packages=(); fi
 "$root/scripts/setup.sh" "${lab_packages[@]}"
 build="$root/build/release"
+# The whole build (the manual page too), so that `cmake --install build/release` works after.
+if [[ ! -x $build/upwatch ]]; then
+  echo "upwatch: building $build (the first build takes a few minutes on 2 cores)" >&2
+fi
+started=$SECONDS
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DUPWATCH_TESTS=OFF >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target upwatch >/dev/null
+cmake --build "$build" --parallel "$(nproc)" >/dev/null
+if ((SECONDS - started > 5)); then echo "upwatch: built in $((SECONDS - started)) s" >&2; fi
 
 if (($# > 0)); then
   exec "$build/upwatch" "$@"

@@ -219,12 +219,12 @@ http {
   }
 }
 CFG
+  lab_now >"$LAB_DIR/tmp/$name/started_at"  # it cannot answer, nor be healthy, before this
   nginx -e "$LAB_DIR/$name.error.log" -c "$LAB_DIR/$name.nginx.conf" &
   echo $! >"$LAB_DIR/pids/$name"
   lab_wait_for "$name to listen" 100 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
   # Before HAProxy runs (the first instances) there is no health to wait for.
   [[ -e $LAB_DIR/pids/lb0 ]] || return 0
-  lab_now >"$LAB_DIR/tmp/$name/listening_at"  # it cannot be healthy before this
   lab_event "launched $name $version"
 }
 
@@ -232,7 +232,7 @@ CFG
 # the time of the last check at which no node saw it healthy: no node sent it traffic before.
 lab_wait_healthy() {
   local name=$1 before not_up_at up
-  not_up_at=$(cat "$LAB_DIR/tmp/$name/listening_at")
+  not_up_at=$(cat "$LAB_DIR/tmp/$name/started_at")
   for _ in $(seq 600); do
     before=$(lab_now)
     up=$(lab_nodes_in "$name" UP)

@@ -151,10 +151,34 @@ std::function<void(ProbeRecord&&)> record_sink(const Config& config, const RunHe
   };
 }
 
+/// The marks people made in the run's log while it went on (upwatch mark), as its summary
+/// lists them.
+struct RunMarks {
+  std::vector<Mark> listed;    ///< the first kMarksListed, in the order written
+  std::uint64_t unlisted = 0;  ///< the marks beyond them
+
+  /// Keeps the marks newly appended to `files`' log, showing each in `live` if there is one.
+  void take(RunFiles& files, std::optional<LiveView>& live) {
+    for (auto& mark : files.take_marks()) {
+      if (live) live->on_mark(mark);
+      if (listed.size() < kMarksListed) {
+        listed.push_back(std::move(mark));
+      } else {
+        ++unlisted;
+      }
+    }
+  }
+  /// Lists them in `info`.
+  void list_in(RunInfo& info) const {
+    info.marks = listed;
+    info.marks_unlisted = unlisted;
+  }
+};
+
 /// Where the engine hands a run's records, gaps, address sets, interim summaries and refreshes:
 /// the log files, the analysis and the live view, if any.
 EngineSinks run_sinks(const Config& config, const RunHeader& header, RunFiles& files,
-                      TargetsAnalysis& analysis, std::optional<LiveView>& live) {
+                      TargetsAnalysis& analysis, std::optional<LiveView>& live, RunMarks& marks) {
   EngineSinks sinks{
       .record = record_sink(config, header, files, analysis),
       .gap =
@@ -169,15 +193,22 @@ EngineSinks run_sinks(const Config& config, const RunHeader& header, RunFiles& f
             if (live) live->on_addresses(set);
           },
       .interim =
-          [&header, &analysis, &live] {
+          [&header, &analysis, &live, &files, &marks] {
             auto info = run_info_of(header, std::chrono::floor<std::chrono::milliseconds>(
                                                 std::chrono::system_clock::now()));
+            marks.take(files, live);
+            marks.list_in(info);
             info.notes.emplace_back(
                 "an interim summary (SIGUSR1): the run goes on; probes in flight are not in it");
             if (live) live->erase();
             static_cast<void>(print(render_report(info, analysis.so_far())));
           }};
-  if (live) sinks.refresh = [&live](WallTime now, std::uint64_t sent) { live->refresh(now, sent); };
+  if (live) {
+    sinks.refresh = [&live, &files, &marks](WallTime now, std::uint64_t sent) {
+      marks.take(files, live);
+      live->refresh(now, sent);
+    };
+  }
   return sinks;
 }
 
@@ -228,12 +259,15 @@ int run_probes(const Config& config) {
       return &metrics->target(url, address);
     });
   }
-  Engine engine{config, start, run_sinks(config, header, files, analysis, live)};
+  RunMarks marks;
+  Engine engine{config, start, run_sinks(config, header, files, analysis, live, marks)};
   const WallTime end = engine.run(stop);
+  marks.take(files, live);
   if (live) analysis.unobserve(&live->observer());
   live.reset();  // before the summary, on a clean line
   const RunResults result = std::move(analysis).finish();
   RunInfo info = run_info_of(header, end);
+  marks.list_in(info);
   files.note_losses(info.notes);
   info.log_incomplete = files.failed();
   std::string summary = render_report(info, result);

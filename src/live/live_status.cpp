@@ -13,6 +13,7 @@ namespace {
 constexpr std::string_view kRed = "1;31";
 constexpr std::string_view kGreen = "1;32";
 constexpr std::string_view kYellow = "33";
+constexpr std::string_view kCyan = "1;36";
 
 /// A time for a glance: "4.5s", "2m05s", "1h02m".
 std::string glance(std::chrono::milliseconds value) {
@@ -90,6 +91,14 @@ void LiveStatus::on_addresses(const AddressSet& set) {
             fmt::format("from #{}: {}", set.first_tick,
                         describe(set, addresses_.empty() ? nullptr : &addresses_)));
   addresses_ = set.addresses;
+}
+
+void LiveStatus::on_mark(const Mark& mark) {
+  // A mark read from the log may hold any byte: none reaches the terminal as a control.
+  std::string text = mark.text;
+  std::ranges::replace_if(
+      text, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
+  add_event(mark.time, "MARK", kCyan, text);
 }
 
 void LiveStatus::on_window_opened(const DowntimeWindow& window) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -42,8 +43,20 @@ void LogFile::open() {
     throw UsageError(fmt::format(
         "log file '{}' is in use by another upwatch run: give this run its own with -o", path_));
   }
+  // The same file opened to read what others append to it (upwatch mark): the one written is
+  // write-only, so that a FIFO nobody reads is never opened.
+  UniqueFd reader;
+  if (regular) {
+    reader = UniqueFd{::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+    struct stat read {};
+    if (reader && (::fstat(reader.get(), &read) != 0 || read.st_dev != status.st_dev ||
+                   read.st_ino != status.st_ino)) {
+      reader.reset();  // the name was given to another file meanwhile
+    }
+  }
   // Only a file opened whole takes the place of the one written so far.
   fd_ = std::move(fd);
+  reader_ = std::move(reader);
   created_ = created;
   regular_ = regular;
   end_ = regular ? status.st_size : 0;
@@ -82,10 +95,32 @@ bool LogFile::write_all(std::string_view text) {
       return false;
     }
     any = true;
+    // O_APPEND writes after whatever another writer appended since: that comes before this.
+    const off_t after = regular_ ? ::lseek(fd_.get(), 0, SEEK_CUR) : -1;
+    if (after >= written) keep_appended(after - written);
     end_ += written;
     text.remove_prefix(static_cast<std::size_t>(written));
   }
   return true;
+}
+
+void LogFile::keep_appended(off_t until) {
+  if (reader_ && until > end_ && appended_.size() < kMostAppended) {
+    std::string text(std::min<std::size_t>(static_cast<std::size_t>(until - end_),
+                                           kMostAppended - appended_.size()),
+                     '\0');
+    const ssize_t got = ::pread(reader_.get(), text.data(), text.size(), end_);
+    if (got > 0) appended_.append(text, 0, static_cast<std::size_t>(got));
+  }
+  end_ = until;
+}
+
+std::string LogFile::take_appended() {
+  struct stat status {};
+  if (regular_ && ::fstat(fd_.get(), &status) == 0 && status.st_size > end_) {
+    keep_appended(status.st_size);
+  }
+  return std::exchange(appended_, {});
 }
 
 bool LogFile::open_run(std::string header) {
@@ -102,7 +137,7 @@ bool LogFile::catch_up() {
       torn_ = false;
       header_pending_ = !header_.empty();
     }
-    end_ = status.st_size;
+    keep_appended(status.st_size);
   }
   if (!torn_ && !header_pending_ && !lost_) return true;
   // A blank line ends the record a failed write left torn (the first ends its last line).

@@ -351,6 +351,14 @@ std::string format_mark(const Mark& mark) {
   return text + "\n\n";
 }
 
+std::optional<Mark> parse_mark(std::string_view line) {
+  if (!line.starts_with(kMarkMarker)) return std::nullopt;
+  line.remove_prefix(kMarkMarker.size());
+  const auto time = parse_iso_utc(next_word(line));
+  if (!time || line.empty()) return std::nullopt;
+  return Mark{.time = *time, .text = unescape(line)};
+}
+
 std::string format_summary_block(std::string_view summary, WallTime end, std::string_view run) {
   return fmt::format("{}{}{}{}\n\n", summary, kEndMarker, format_iso_utc(end), run_suffix(run));
 }

@@ -79,10 +79,8 @@ class LogReading {
   /// last word.
   void take_mark(std::string_view line, std::size_t number) {
     in_summary_ = false;
-    std::string_view text = line.substr(kMarkMarker.size());
-    const auto time = parse_iso_utc(next_word(text));
-    if (time && !text.empty()) {
-      visitor_.on_mark({.time = *time, .text = unescape(text)});
+    if (auto mark = parse_mark(line)) {
+      visitor_.on_mark(std::move(*mark));
     } else {
       visitor_.on_bad_line(number);
     }

@@ -109,6 +109,19 @@ void RunFiles::addresses(const AddressSet& set) {
   if (jsonl_) jsonl_->append(format_jsonl_addresses(set, run_id_));
 }
 
+std::vector<Mark> RunFiles::take_marks() {
+  std::vector<Mark> marks;
+  const auto text = log_.file().take_appended();
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    if (auto mark = parse_mark(rest.substr(0, end))) marks.push_back(std::move(*mark));
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return marks;
+}
+
 void RunFiles::note_losses(std::vector<std::string>& notes) const {
   for (const RunLog* each : {&log_, jsonl_ ? &*jsonl_ : nullptr}) {
     if (each == nullptr) continue;

@@ -145,6 +145,15 @@ TEST(LiveView, ColouredOnlyOnATerminalWithoutNoColorAndNotDumb) {
   EXPECT_EQ(colour_wanted(false, nullptr, "xterm"), Colour::none);
 }
 
+TEST(LiveStatus, AMarkIsAnEventWithNoControlCharacterOfItsText) {
+  Watched run;
+  run.status.on_mark({.time = kStart + 1500ms, .text = "launched s2 v2"});
+  run.status.on_mark({.time = kStart + 2s, .text = "read from a log: \x1b[2J\x7f"});
+  EXPECT_EQ(run.events(),
+            (std::vector<std::string>{"2026-11-26T00:00:01.500Z  MARK: launched s2 v2",
+                                      "2026-11-26T00:00:02.000Z  MARK: read from a log: ?[2J?"}));
+}
+
 TEST(LiveStatus, ANewSetOfAddressesIsAnEventThatSaysWhatCameAndWent) {
   Watched run;
   run.status.on_addresses({.url = "http://lb/",

@@ -207,6 +207,26 @@ TEST(LogFile, AFileEmptiedUnderTheRunOpensWithItsHeaderAgain) {
   std::remove(path.c_str());
 }
 
+TEST(LogFile, WhatAnotherWriterAppendedIsTakenOnceAndNeverMistakenForTheRuns) {
+  const auto path = temp_path("upwatch_log_file_appended.log");
+  upwatch::LogFile log{path, text_lost};
+  ASSERT_TRUE(log.open_run("HEADER\n\n"));
+  EXPECT_EQ(log.take_appended(), "");
+  const auto append_elsewhere = [&](std::string_view text) {
+    const upwatch::UniqueFd other{::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC)};
+    ASSERT_EQ(::write(other.get(), text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  };
+  append_elsewhere("mark one\n");
+  ASSERT_TRUE(log.append("first\n"));
+  append_elsewhere("mark two\n");
+  EXPECT_EQ(log.take_appended(), "mark one\nmark two\n");  // before an append of the run's too
+  EXPECT_EQ(log.take_appended(), "");
+  ASSERT_TRUE(log.append("second\n"));
+  EXPECT_EQ(log.take_appended(), "");
+  EXPECT_EQ(contents(path), "HEADER\n\nmark one\nfirst\nmark two\nsecond\n");
+  std::remove(path.c_str());
+}
+
 TEST(LogFile, AHeaderThatCouldNotBeWrittenComesFirstOnceTheLogCanBeWritten) {
   SlowPipe pipe{"upwatch_log_file_header.fifo"};
   upwatch::LogFile log{pipe.path(), text_lost};

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <map>
@@ -27,9 +28,16 @@ class LiveView : public Cli {
   int run_on_terminal(std::vector<std::string> args,
                       const std::map<std::string, std::string>& env = {{"TERM", "xterm"},
                                                                        {"NO_COLOR", ""}}) {
+    start_on_terminal(std::move(args), env);
+    return terminal_->wait(kGenerous);
+  }
+
+  /// Starts upwatch on a pseudo-terminal of kColumns with `env` changes.
+  void start_on_terminal(std::vector<std::string> args,
+                         const std::map<std::string, std::string>& env = {{"TERM", "xterm"},
+                                                                          {"NO_COLOR", ""}}) {
     args.insert(args.begin(), UPWATCH_BINARY);
     terminal_ = std::make_unique<PseudoTerminalProcess>(args, dir_, env, kColumns);
-    return terminal_->wait(kGenerous);
   }
 
   /// The index of the first status line drawn at or after `from` that contains `text`, or -1.
@@ -137,6 +145,24 @@ TEST_F(LiveView, ATrackedVersionIsOnTheStatusLineAndItsSwitchIsAnEvent) {
   EXPECT_FALSE(event_row("VERSION: x-app-version v1 (#0)").empty()) << terminal_->output();
   EXPECT_FALSE(event_row("VERSION: x-app-version v2 answered first (#5), after v1").empty())
       << terminal_->output();
+}
+
+TEST_F(LiveView, AMarkIsAnEventAboveTheStatusLineAndInTheSummary) {
+  TestServer server{parse_script("ok")};
+  start_on_terminal({server.url(), "0.1"});
+  ASSERT_TRUE(terminal_->read_until([&] { return server.requests() >= 3; }, kGenerous));
+  ASSERT_EQ(run({"mark", "launched s2 v2"}), 0) << err_;
+  ASSERT_TRUE(
+      terminal_->read_until([&] { return !event_row("MARK: launched s2 v2").empty(); }, kGenerous))
+      << terminal_->output();
+  terminal_->signal(SIGINT);
+  ASSERT_EQ(terminal_->wait(kGenerous), 0) << terminal_->output();
+  const auto rows = terminal_->screen().rows();
+  const auto heading =
+      std::ranges::find(rows, "MARKS: 1 mark (upwatch mark), in time order with the windows");
+  ASSERT_NE(heading, rows.end()) << terminal_->output();
+  ASSERT_NE(std::next(heading), rows.end());
+  EXPECT_TRUE(std::next(heading)->ends_with("  launched s2 v2")) << terminal_->output();
 }
 
 TEST_F(LiveView, UpwatchsOwnMessagesAppearAboveTheStatusLine) {

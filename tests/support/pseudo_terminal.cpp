@@ -79,6 +79,29 @@ PseudoTerminalProcess::~PseudoTerminalProcess() {
   if (master_ >= 0) ::close(master_);
 }
 
+bool PseudoTerminalProcess::read_until(const std::function<bool()>& done,
+                                       std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  char buffer[4096];
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    pollfd readable{.fd = master_, .events = POLLIN, .revents = 0};
+    if (::poll(&readable, 1, 20) <= 0) continue;
+    const auto got = ::read(master_, buffer, sizeof buffer);
+    if (got > 0) {
+      output_.append(buffer, static_cast<std::size_t>(got));
+      screen_.write({buffer, static_cast<std::size_t>(got)});
+    } else if (got == 0 || errno != EINTR) {
+      return done();  // the child's side is closed: nothing more will come
+    }
+  }
+  return true;
+}
+
+void PseudoTerminalProcess::signal(int signal) const {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
 int PseudoTerminalProcess::wait(std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   int status = -1;

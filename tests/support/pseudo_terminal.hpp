@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ class PseudoTerminalProcess {
   /// Reads what the child writes until it exits (up to `limit`, then it is killed); returns
   /// its exit status, or -1 on timeout.
   int wait(std::chrono::milliseconds limit);
+  /// Reads what the child writes until `done` holds (checked every 20 ms at most) or `limit`
+  /// has passed; returns whether it held.
+  bool read_until(const std::function<bool()>& done, std::chrono::milliseconds limit);
+  /// Sends `signal` to the child (by its PID), if it still runs.
+  void signal(int signal) const;
   /// Everything the child wrote, as bytes.
   [[nodiscard]] const std::string& output() const { return output_; }
   /// The terminal's screen.

@@ -9,6 +9,7 @@
 
 #include "upwatch/analysis/outage.hpp"
 #include "upwatch/analysis/targets.hpp"
+#include "upwatch/log/mark.hpp"
 
 namespace upwatch {
 
@@ -36,6 +37,8 @@ class LiveStatus final : public AnalysisObserver {
   void on_window_closed(const DowntimeWindow& window) override;
   /// The URL's name resolved to a new set of addresses (--each-address).
   void on_addresses(const AddressSet& set);
+  /// A person marked the run's log (upwatch mark).
+  void on_mark(const Mark& mark);
 
   /// The event lines made since the last call (a window began or ended, a gap), oldest first.
   [[nodiscard]] std::vector<ScreenText> take_events();

@@ -41,6 +41,8 @@ class LiveView {
   [[nodiscard]] AnalysisObserver& observer() { return status_; }
   /// Shows a URL's new set of addresses (--each-address) among the events.
   void on_addresses(const AddressSet& set) { status_.on_addresses(set); }
+  /// As LiveStatus::on_mark.
+  void on_mark(const Mark& mark) { status_.on_mark(mark); }
   /// Prints the events since the last refresh, then redraws the status line.
   void refresh(WallTime now, std::uint64_t sent);
   /// Prints one line above the status line.

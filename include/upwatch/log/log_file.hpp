@@ -44,6 +44,9 @@ class LogFile {
   /// Opens `path` anew (creating it) in place of the file that was moved; throws UsageError as
   /// the constructor does, and then goes on writing the file that was moved.
   void reopen();
+  /// What other writers appended to the file since it was last taken (`upwatch mark`'s
+  /// lines), at most kMostAppended bytes of it; "" if nothing.
+  [[nodiscard]] std::string take_appended();
   /// Records lost since the last append that succeeded, if any.
   [[nodiscard]] const std::optional<LostRecords>& lost() const { return lost_; }
 
@@ -53,12 +56,15 @@ class LogFile {
   /// Writes what must come before the next append: the end of a torn record, the run's header
   /// if it is not in the file, the records lost; false (errno set) if it could not.
   bool catch_up();
+  /// Keeps the bytes from end_ to `until`, which another writer appended, and moves end_ there.
+  void keep_appended(off_t until);
   /// Opens and locks path_; throws UsageError on failure, leaving the file held so far.
   void open();
 
   std::string path_;
   LostFormat lost_format_;
   UniqueFd fd_;
+  UniqueFd reader_;  ///< the same file, to read what others append; none if not regular
   bool created_ = false;
   bool torn_ = false;  ///< a write stopped part way: the next must first end that record
   std::optional<LostRecords> lost_;
@@ -66,6 +72,10 @@ class LogFile {
   bool header_pending_ = false;  ///< the header is not in the file
   bool regular_ = false;         ///< a regular file, whose size tells if it was emptied
   off_t end_ = 0;                ///< its size after the last write, at least
+  std::string appended_;         ///< what others appended, not yet taken
 };
+
+/// The most bytes LogFile::take_appended keeps between two calls.
+inline constexpr std::size_t kMostAppended = std::size_t{64} * 1024;
 
 }  // namespace upwatch

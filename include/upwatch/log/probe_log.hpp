@@ -59,6 +59,9 @@ namespace upwatch {
 [[nodiscard]] std::string format_lost(const LostRecords& lost, std::string_view run = {});
 /// The line of a mark (upwatch mark), and a blank line.
 [[nodiscard]] std::string format_mark(const Mark& mark);
+/// The mark of `line` (as format_mark writes it, without its line break); nullopt if it is not
+/// one.
+[[nodiscard]] std::optional<Mark> parse_mark(std::string_view line);
 /// The summary as it is appended to the log after the records, with the end marker that
 /// records when run `run` ended.
 [[nodiscard]] std::string format_summary_block(std::string_view summary, WallTime end,

@@ -12,6 +12,7 @@
 #include "upwatch/core/probe.hpp"
 #include "upwatch/core/run.hpp"
 #include "upwatch/log/log_file.hpp"
+#include "upwatch/log/mark.hpp"
 
 namespace upwatch {
 
@@ -63,6 +64,8 @@ class RunFiles {
   void gap(const Gap& gap);
   /// Appends a URL's new set of addresses to each file.
   void addresses(const AddressSet& set);
+  /// The marks (upwatch mark) appended to the log since the last call, in the order written.
+  [[nodiscard]] std::vector<Mark> take_marks();
   /// Adds to `notes` what the files lost, if anything.
   void note_losses(std::vector<std::string>& notes) const;
   /// Ends the run in each file, with `summary` in the log.

@@ -27,7 +27,7 @@ _upwatch() {
       files='--html'
       ;;
     mark)
-      options="$common -o --log"
+      options="$common -o --log --at"
       files='-o --log'
       ;;
   esac

@@ -42,17 +42,18 @@ lab_now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 # lab_event TEXT...: appends a timestamped line to the lab's event log and prints it; once a
 # run watches (LAB_MARK_LOG, LAB_UPWATCH), marks it in the run's log too.
 lab_event() {
-  local line
-  line="$(lab_now) $*"
-  echo "$line" >>"$LAB_DIR/events.log"
-  echo "lab: $line" >&2
-  lab_mark "$*"
+  local time
+  time=$(lab_now)
+  echo "$time $*" >>"$LAB_DIR/events.log"
+  echo "lab: $time $*" >&2
+  lab_mark "$time" "$*"
 }
 
-# lab_mark TEXT: marks the run's log with TEXT (upwatch mark), if a run watches.
+# lab_mark TIME TEXT: marks the run's log with TEXT (upwatch mark), dated TIME (when the step
+# happened, however late a loaded machine runs the mark), if a run watches.
 lab_mark() {
   [[ -n ${LAB_MARK_LOG:-} ]] || return 0
-  "$LAB_UPWATCH" mark -o "$LAB_MARK_LOG" "$1"
+  "$LAB_UPWATCH" mark -o "$LAB_MARK_LOG" --at "$1" "$2"
 }
 
 # lab_slot_port NAME: the port of instance slot NAME (s1, s2, s3, a1).
@@ -239,7 +240,7 @@ lab_wait_healthy() {
     if ((up == ${#LAB_NODES[@]})); then
       echo "$not_up_at healthy $name" >>"$LAB_DIR/events.log"
       echo "lab: $name is healthy (no node had it at $not_up_at)" >&2
-      lab_mark "healthy $name"
+      lab_mark "$not_up_at" "healthy $name"
       return 0
     fi
     ((up > 0)) || not_up_at=$before

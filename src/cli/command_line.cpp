@@ -203,6 +203,22 @@ Exit status:
   return {.report = std::move(report)};
 }
 
+/// The time `text` names for `upwatch mark --at`: as the log writes it, the milliseconds
+/// optional; throws UsageError otherwise.
+WallTime mark_time(const std::string& text) {
+  auto time = parse_iso_utc(text);
+  if (!time && text.size() == 20 && text.ends_with('Z')) {
+    time = parse_iso_utc(text.substr(0, 19) + ".000Z");
+  }
+  if (!time) {
+    throw UsageError(
+        fmt::format("bad --at '{}': expected a time in UTC as the log writes it, such as "
+                    "2026-12-05T09:41:07.250Z or 2026-12-05T09:41:07Z",
+                    shown(text)));
+  }
+  return *time;
+}
+
 CommandLine parse_mark_command_line(int argc, const char* const* argv) {
   MarkConfig mark;
   std::vector<std::string> words;
@@ -211,18 +227,24 @@ CommandLine parse_mark_command_line(int argc, const char* const* argv) {
       "append, even while the run writes it. upwatch report tells the marks in time order\n"
       "with the windows of downtime, and draws them on the HTML timeline.",
       "upwatch mark"};
-  describe(app, "Usage: upwatch mark [-o LOG] TEXT...\n");
+  describe(app, "Usage: upwatch mark [-o LOG] [--at TIME] TEXT...\n");
   app.footer(R"(
-Example:
+Examples:
   upwatch mark -o cutover.log drained s1
+  upwatch mark -o cutover.log --at 2026-12-05T09:41:07.250Z launched s2 v2
 
 Exit status:
   0    marked
   2    bad usage, or the log is not there or cannot be written)");
   app.add_option("TEXT", words, "what happened, one line (the words are joined by spaces)");
   app.add_option("-o,--log", mark.log_path, "the run's log (default testlog.log)");
-  name_values(app, {{"--log", "FILE"}});
+  std::string at;
+  app.add_option("--at", at,
+                 "when it happened, in UTC as the log writes times (2026-12-05T09:41:07.250Z, "
+                 "the milliseconds may be left out), rather than now");
+  name_values(app, {{"--log", "FILE"}, {"--at", "TIME"}});
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
+  if (!at.empty()) mark.at = mark_time(at);
   for (const auto& word : words) mark.text += (mark.text.empty() ? "" : " ") + word;
   check_mark_text(mark.text);
   return {.mark = std::move(mark)};

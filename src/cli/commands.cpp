@@ -401,10 +401,9 @@ int run_report(const ReportConfig& report) {
 }
 
 int run_mark(const MarkConfig& mark) {
-  write_mark(
-      mark.log_path,
-      {.time = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
-       .text = mark.text});
+  write_mark(mark.log_path, {.time = mark.at.value_or(std::chrono::floor<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now())),
+                             .text = mark.text});
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // upwatch mark: events noted in a run's log while it runs, told in time order with the windows
 // by the run's own summary and by report.
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,8 @@
 #include "cli_fixture.hpp"
 #include "upwatch/core/duration.hpp"
 #include "upwatch/core/wall_time.hpp"
+
+using namespace std::chrono_literals;
 
 namespace upwatch::testing {
 namespace {
@@ -92,6 +95,30 @@ TEST_F(Cli, MarksMadeWhileARunWritesItsLogAreToldInTimeOrderWithTheWindows) {
   ASSERT_EQ(document["marks"].size(), 2U);
   EXPECT_EQ(document["marks"][1]["text"], second);
   EXPECT_EQ(document["marks"][1]["time"], format_iso_utc(all[0].marks[1].time));
+}
+
+TEST_F(Cli, AMarkCarriesTheTimeGivenWithAtRatherThanWhenItWasMade) {
+  TestServer server{parse_script("ok")};
+  auto probing = start({server.url(), "0.1", "--no-live"});
+  ASSERT_TRUE(eventually([&] { return server.requests() >= 3; }, kGenerous));
+  // A step dated as it happened, marked later (a loaded machine, a second terminal).
+  const auto step = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto iso = format_iso_utc(step);  // "...T09:41:07.000Z"
+  EXPECT_EQ(run({"mark", "--at", iso.substr(0, 19) + "Z", "launched s2 v2"}), 0) << err_;
+  EXPECT_EQ(run({"mark", "--at", format_iso_utc(step + 250ms), "healthy s2"}), 0) << err_;
+  EXPECT_EQ(run({"mark", "--at", "9:41", "drained s1"}), 2);
+  EXPECT_EQ(err_,
+            "upwatch: error: bad --at '9:41': expected a time in UTC as the log writes it, such "
+            "as 2026-12-05T09:41:07.250Z or 2026-12-05T09:41:07Z\n");
+  probing->signal(SIGINT);
+  ASSERT_EQ(probing->wait(kGenerous), 0) << probing->err();
+  const auto all = runs();
+  ASSERT_EQ(all.size(), 1U);
+  ASSERT_EQ(all[0].marks.size(), 2U);  // the bad one wrote nothing
+  EXPECT_EQ(all[0].marks[0], (Mark{.time = step, .text = "launched s2 v2"}));
+  EXPECT_EQ(all[0].marks[1], (Mark{.time = step + 250ms, .text = "healthy s2"}));
+  EXPECT_NE(probing->out().find("\n  " + iso + "  launched s2 v2\n"), std::string::npos)
+      << probing->out();
 }
 
 TEST_F(Cli, AMarkThatCannotBeMadeIsOneErrorAndChangesNothing) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "upwatch/core/config.hpp"
+#include "upwatch/core/wall_time.hpp"
 
 namespace upwatch {
 
@@ -27,6 +28,7 @@ struct ReportConfig {
 struct MarkConfig {
   std::string log_path = "testlog.log";  ///< the run's log
   std::string text;                      ///< the mark, checked
+  std::optional<WallTime> at;            ///< when it happened (--at), if not now
 };
 
 /// The result of reading the command line: at most one of config, report and mark is set.

@@ -30,6 +30,22 @@ lab_init() {
   LAB_SLOT_BASE=$((base + 4 + ${#LAB_NODES[@]}))
 }
 
+# lab_save: writes the lab's settings to $LAB_DIR/lab.env, for lab_load.
+lab_save() {
+  local name
+  for name in LAB_DIR LAB_HTTP_PORT LAB_HTTPS_PORT LAB_MTLS_PORT LAB_TLS12_PORT LAB_ADMIN_BASE \
+    LAB_SLOT_BASE; do
+    printf '%s=%q\n' "$name" "${!name}"
+  done >"$LAB_DIR/lab.env"
+}
+
+# lab_load DIR: takes the settings of the lab running in DIR (lab_save); fails if there is none.
+lab_load() {
+  [[ -e $1/lab.env ]] || { echo "lab: no lab in $1 (start one with ctl.sh $1 up)" >&2; return 1; }
+  # shellcheck source=/dev/null
+  source "$1/lab.env"
+}
+
 # lab_resolve PORT: the --resolve entry that pins $LAB_NAME:PORT to every node.
 lab_resolve() {
   local IFS=,
@@ -41,12 +57,13 @@ lab_now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 
 # lab_event TEXT...: appends a timestamped line to the lab's event log and prints it; once a
 # run watches (LAB_MARK_LOG, LAB_UPWATCH), marks it in the run's log too.
-lab_event() {
-  local time
-  time=$(lab_now)
-  echo "$time $*" >>"$LAB_DIR/events.log"
-  echo "lab: $time $*" >&2
-  lab_mark "$time" "$*"
+lab_event() { lab_event_at "$(lab_now)" "$*"; }
+
+# lab_event_at TIME TEXT: as lab_event, for a step that began at TIME.
+lab_event_at() {
+  echo "$1 $2" >>"$LAB_DIR/events.log"
+  echo "lab: $1 $2" >&2
+  lab_mark "$1" "$2"
 }
 
 # lab_mark TIME TEXT: marks the run's log with TEXT (upwatch mark), dated TIME (when the step
@@ -131,7 +148,7 @@ backend api
   default-server check inter 100ms fall 2 rise 2
 $(grep ' a[0-9]* ' <<<"$servers")
 CFG
-    haproxy -f "$LAB_DIR/haproxy-$node.cfg" -db >"$LAB_DIR/haproxy-$node.out" 2>&1 &
+    haproxy -f "$LAB_DIR/haproxy-$node.cfg" -db </dev/null >"$LAB_DIR/haproxy-$node.out" 2>&1 &
     echo $! >"$LAB_DIR/pids/lb$node"
     lab_wait_for "HAProxy on ${LAB_NODES[$node]} to listen" 100 lab_admin "show info" "$node" >/dev/null
   done
@@ -221,16 +238,21 @@ http {
 }
 CFG
   lab_now >"$LAB_DIR/tmp/$name/started_at"  # it cannot answer, nor be healthy, before this
-  nginx -e "$LAB_DIR/$name.error.log" -c "$LAB_DIR/$name.nginx.conf" &
+  # Its output to a file: it outlives a `ctl.sh launch`, and must not hold that one's open.
+  nginx -e "$LAB_DIR/$name.error.log" -c "$LAB_DIR/$name.nginx.conf" </dev/null \
+    >"$LAB_DIR/$name.out" 2>&1 &
   echo $! >"$LAB_DIR/pids/$name"
   lab_wait_for "$name to listen" 100 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
   # Before HAProxy runs (the first instances) there is no health to wait for.
   [[ -e $LAB_DIR/pids/lb0 ]] || return 0
-  lab_event "launched $name $version"
+  # A slot stopped before (deregistered) takes traffic again once it is checked healthy.
+  lab_admin_all "set server $(lab_pool "$name")/$name state ready"
+  lab_event_at "$(cat "$LAB_DIR/tmp/$name/started_at")" "launched $name $version"
 }
 
 # lab_wait_healthy NAME: waits until every node marks NAME healthy. The event it logs carries
 # the time of the last check at which no node saw it healthy: no node sent it traffic before.
+# The mark in upwatch's log carries the time of the check that saw it healthy on every node.
 lab_wait_healthy() {
   local name=$1 before not_up_at up
   not_up_at=$(cat "$LAB_DIR/tmp/$name/started_at")
@@ -240,7 +262,7 @@ lab_wait_healthy() {
     if ((up == ${#LAB_NODES[@]})); then
       echo "$not_up_at healthy $name" >>"$LAB_DIR/events.log"
       echo "lab: $name is healthy (no node had it at $not_up_at)" >&2
-      lab_mark "$not_up_at" "healthy $name"
+      lab_mark "$before" "healthy $name"  # the log tells when it was seen healthy
       return 0
     fi
     ((up > 0)) || not_up_at=$before
@@ -256,13 +278,27 @@ lab_drain() {
   lab_event "drained $1"
 }
 
+# lab_wait_gone PID: waits until process PID has exited, for at most 10 s: the shell's own child
+# is reaped, another's (started by an earlier `ctl.sh` command) is polled.
+lab_wait_gone() {
+  wait "$1" 2>/dev/null || true
+  local _
+  for _ in $(seq 200); do
+    # Gone, or a zombie that whoever inherited it has yet to reap.
+    kill -0 "$1" 2>/dev/null && [[ $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) != Z ]] || return 0
+    sleep 0.05
+  done
+  echo "lab: process $1 did not exit" >&2
+  return 1
+}
+
 # lab_end NAME SIGNAL WHAT: logs WHAT, sends SIGNAL to instance NAME and waits until it exits.
 lab_end() {
   local pid
   pid=$(cat "$LAB_DIR/pids/$1")
   lab_event "$3 $1"
   kill -"$2" "$pid"
-  wait "$pid" 2>/dev/null || true
+  lab_wait_gone "$pid"
   rm -f "$LAB_DIR/pids/$1"
 }
 
@@ -295,7 +331,7 @@ lab_down() {
     pid=$(cat "$file")
     kill -TERM "$pid" 2>/dev/null || true
     kill -CONT "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    lab_wait_gone "$pid" || true
     rm -f "$file"
   done
 }

@@ -2,7 +2,8 @@
 # Rehearses a cutover in the lab (scripts/lab/lab.sh) with upwatch watching the load balancer
 # through its name at 50 ms, and exits with upwatch's status.
 #   rolling  the seed plan, 1 -> 3 -> 1: launch two v2 instances, wait until they are healthy,
-#            then drain and stop the v1 instance. Expected: no failed probe.
+#            then drain and stop the v1 instance, then one of the v2 instances. Expected: no
+#            failed probe.
 #   naive    kill the v1 instance (whatever it has in flight) before any v2 instance exists,
 #            then launch v2. Expected: a window of the load balancer's 503s until v2 is healthy.
 #   node     one load-balancer node (127.0.0.2) stops answering for 3 s, watched with
@@ -93,6 +94,10 @@ case $scenario in
     lab_drain s1
     wait_ticks 10
     lab_stop s1
+    wait_ticks 10
+    lab_drain s3
+    wait_ticks 10
+    lab_stop s3
     ;;
   naive)
     lab_kill s1

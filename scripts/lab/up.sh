@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the lab (scripts/lab/lab.sh) with one v1 instance behind the load balancer and keeps it
+# Starts the lab (scripts/lab/lab.sh) with a v1 instance in each target group (s1 for /health,
+# a1 for /api/health) behind the load balancer and keeps it
 # up until SIGTERM or SIGINT, then stops everything it started, by PID. For probing the lab by
 # hand or from a test: once it is ready it writes DIR/ports (NAME=PORT lines: http, https,
 # mtls, tls12) and prints them. Certificates are in DIR: lab.crt (the server's, for --cacert),
@@ -15,6 +16,7 @@ lab_init "$1"
 trap lab_down EXIT
 trap 'exit 0' TERM INT
 lab_launch s1 v1
+lab_launch a1 v1
 lab_start_lb
 printf 'http=%s\nhttps=%s\nmtls=%s\ntls12=%s\n' "$LAB_HTTP_PORT" "$LAB_HTTPS_PORT" \
   "$LAB_MTLS_PORT" "$LAB_TLS12_PORT" >"$LAB_DIR/ports.tmp"

@@ -247,28 +247,37 @@ TEST_P(Lab, AStoppedLoadBalancerNodeIsSeenOnlyWithEachAddress) {
   const auto resumed = rehearsal.events.find("resumed node 127.0.0.2")->second;
   const auto& run = rehearsal.runs.all.at(0);
   ASSERT_EQ(run.results.targets.size(), 3U) << rehearsal.summary;
-  // The node that stopped has its window, while it did not answer; the other has none.
+  // The node that stopped has windows while it did not answer: from the pause until the probes
+  // it held could no longer be answered within --max-time (2 s). As it resumes, it works off
+  // the connections it held, which on a loaded machine can fail a few more of them: a second,
+  // short window, never later than --max-time after the resume. The other node has none.
   const auto& stopped = target_of(run, run.info.url, "127.0.0.2");
-  ASSERT_EQ(stopped.windows.size(), 1U) << rehearsal.summary;
-  const auto& window = stopped.windows[0];
+  ASSERT_FALSE(stopped.windows.empty()) << rehearsal.summary;
   const auto& records = rehearsal.log.runs.at(0).records;
-  const auto first_failed = std::find_if(records.begin(), records.end(), [&](const auto& r) {
-    return r.address == "127.0.0.2" && r.sequence == window.first_sequence;
-  });
-  ASSERT_NE(first_failed, records.end());
-  EXPECT_GE(first_failed->sent + std::chrono::ceil<std::chrono::milliseconds>(first_failed->total),
-            paused);
-  ASSERT_TRUE(window.end);
-  EXPECT_LE(*window.end, resumed) << rehearsal.summary;
-  EXPECT_GE(window.failed, 5U);
+  std::uint64_t failed = 0;
+  for (const auto& window : stopped.windows) {
+    const auto first_failed = std::find_if(records.begin(), records.end(), [&](const auto& r) {
+      return r.address == "127.0.0.2" && r.sequence == window.first_sequence;
+    });
+    ASSERT_NE(first_failed, records.end());
+    EXPECT_GE(
+        first_failed->sent + std::chrono::ceil<std::chrono::milliseconds>(first_failed->total),
+        paused);
+    ASSERT_TRUE(window.end);
+    EXPECT_LE(*window.end, resumed + std::chrono::seconds{2}) << rehearsal.summary;
+    failed += window.failed;
+  }
+  EXPECT_GE(failed, 5U);
   const auto& other = target_of(run, run.info.url, "127.0.0.1");
   EXPECT_TRUE(other.windows.empty()) << rehearsal.summary;
   EXPECT_GE(other.probes(), 200U);
-  // As users saw it: a window in which one of the two nodes failed.
+  // As users saw it: the same windows, in which one of the two nodes failed.
   const auto& users = target_of(run, run.info.url);
-  ASSERT_EQ(users.windows.size(), 1U) << rehearsal.summary;
-  EXPECT_EQ(users.windows[0].most_failed, 1U);
-  EXPECT_EQ(users.windows[0].addresses, 2U);
+  ASSERT_EQ(users.windows.size(), stopped.windows.size()) << rehearsal.summary;
+  for (const auto& window : users.windows) {
+    EXPECT_EQ(window.most_failed, 1U);
+    EXPECT_EQ(window.addresses, 2U);
+  }
   expect_protocol(rehearsal, https());
   // Without --each-address, every probe went to the first address: the run is up, and the
   // node that stopped is not seen at all.

@@ -75,17 +75,18 @@ void TargetsAnalysis::observe(AnalysisObserver* observer) {
 }
 
 void TargetsAnalysis::observe_each(ObserverFactory make) {
-  make_observer_ = std::move(make);
   for (auto& url : urls_) {
-    url.analysis.observe(make_observer_(url.url, ""));
-    for (auto& [address, analysis] : url.addresses) {
-      analysis.observe(make_observer_(url.url, address));
-    }
+    url.analysis.observe(make(url.url, ""));
+    for (auto& [address, analysis] : url.addresses) analysis.observe(make(url.url, address));
   }
+  observer_makers_.push_back(std::move(make));
 }
 
 void TargetsAnalysis::unobserve(AnalysisObserver* observer) {
-  if (!urls_.empty()) urls_.front().analysis.unobserve(observer);
+  for (auto& url : urls_) {
+    url.analysis.unobserve(observer);
+    for (auto& [address, analysis] : url.addresses) analysis.unobserve(observer);
+  }
 }
 
 void TargetsAnalysis::add(const ProbeRecord& record) {
@@ -188,7 +189,7 @@ OutageAnalysis* TargetsAnalysis::address_analysis(Url& url, const std::string& a
   if (url.addresses.size() == kMaxAddresses) return nullptr;
   auto& analysis = url.addresses.emplace(address, OutageAnalysis{expectation_, interval_, tracked_})
                        .first->second;
-  if (make_observer_) analysis.observe(make_observer_(url.url, address));
+  for (const auto& make : observer_makers_) analysis.observe(make(url.url, address));
   analysis.begin_at(url.first_tick);
   analysis.add_absent(url.first_tick, tick - url.first_tick, at);  // not in the name's answers
   return &analysis;

@@ -116,16 +116,14 @@ void check_not_a_log(const std::string& path, const std::vector<std::string>& lo
   }
 }
 
-/// The live view of `config`'s run, if one is wanted: it follows one URL (as users saw it,
-/// with --each-address) on a terminal.
-std::optional<LiveView> live_view_of(const Config& config, const RunHeader& header) {
+/// The live view of `config`'s run, if one is wanted, on a terminal: of its URL, or of each of
+/// its targets if it has `several` (URLs, or addresses with --each-address).
+std::optional<LiveView> live_view_of(const Config& config, const RunHeader& header, bool several) {
   const bool on_terminal = isatty(STDERR_FILENO) == 1;
-  if (!header.more_urls.empty() || !live_view_wanted(config.live, config.quiet, on_terminal)) {
-    return std::nullopt;
-  }
+  if (!live_view_wanted(config.live, config.quiet, on_terminal)) return std::nullopt;
   return std::optional<LiveView>{
       std::in_place, header.start, config.interval,
-      colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM"))};
+      colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")), several};
 }
 
 /// Where each probe record goes: the log files and the analysis, with a warning the first
@@ -252,8 +250,15 @@ int run_probes(const Config& config) {
 
   TargetsAnalysis analysis{config.expectation, config.interval, header.track,
                            all_urls(header.url, header.more_urls), config.each_address};
-  std::optional<LiveView> live = live_view_of(config, header);
-  if (live) analysis.observe(&live->observer());
+  const bool several = !header.more_urls.empty() || config.each_address;
+  std::optional<LiveView> live = live_view_of(config, header, several);
+  if (live && several) {
+    analysis.observe_each([&live](const std::string& url, const std::string& address) {
+      return live->target(url, address);
+    });
+  } else if (live) {
+    analysis.observe(&live->observer());
+  }
   if (metrics) {
     analysis.observe_each([&](const std::string& url, const std::string& address) {
       return &metrics->target(url, address);
@@ -263,7 +268,10 @@ int run_probes(const Config& config) {
   Engine engine{config, start, run_sinks(config, header, files, analysis, live, marks)};
   const WallTime end = engine.run(stop);
   marks.take(files, live);
-  if (live) analysis.unobserve(&live->observer());
+  if (live) {
+    analysis.unobserve(&live->observer());
+    for (auto* target : live->targets()) analysis.unobserve(target);
+  }
   live.reset();  // before the summary, on a clean line
   const RunResults result = std::move(analysis).finish();
   RunInfo info = run_info_of(header, end);

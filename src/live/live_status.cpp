@@ -32,8 +32,13 @@ std::string window_span(const DowntimeWindow& window) {
 
 }  // namespace
 
-LiveStatus::LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour)
-    : start_(start), interval_(interval), colour_(colour), last_answer_(start) {}
+LiveStatus::LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour,
+                       std::string target)
+    : start_(start),
+      interval_(interval),
+      colour_(colour),
+      target_(std::move(target)),
+      last_answer_(start) {}
 
 void LiveStatus::on_probe(const JudgedProbe& probe) {
   if (probe.verdict == Verdict::abandoned) return;  // no answer: it says nothing of now
@@ -128,15 +133,28 @@ void LiveStatus::on_window_closed(const DowntimeWindow& window) {
 std::vector<ScreenText> LiveStatus::take_events() { return std::exchange(events_, {}); }
 
 ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t columns) const {
+  const auto elapsed = std::max<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now - start_).count(), 0);
+  std::vector<ScreenText> fields{
+      ScreenText{fmt::format("{}:{:02}:{:02}", elapsed / 3600, elapsed / 60 % 60, elapsed % 60)}};
+  for (auto& field : state_fields(now, fmt::format("{} sent", sent))) {
+    fields.push_back(std::move(field));
+  }
+  return fit(std::move(fields), columns);
+}
+
+ScreenText LiveStatus::lane(WallTime now, std::size_t columns) const {
+  std::vector<ScreenText> fields{ScreenText{target_}};
+  for (auto& field : state_fields(now, {})) fields.push_back(std::move(field));
+  return fit(std::move(fields), columns);
+}
+
+std::vector<ScreenText> LiveStatus::state_fields(WallTime now, std::string sent) const {
   const auto painted = [this](const std::string& text, std::string_view sgr) {
     return ScreenText{paint(text, sgr), text.size()};
   };
   // Each field with its width on screen, most important first.
   std::vector<ScreenText> fields;
-  const auto elapsed = std::max<std::int64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(now - start_).count(), 0);
-  fields.push_back(
-      ScreenText{fmt::format("{}:{:02}:{:02}", elapsed / 3600, elapsed / 60 % 60, elapsed % 60)});
   if (!last_outcome_) {
     fields.push_back({"waiting for the first answer"});
   } else if (down_since_) {
@@ -156,7 +174,7 @@ ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t colu
              ? fmt::format("{} {}", version.name, version.latest)
              : fmt::format("{} {}+{}", version.name, version.mixed_with, version.latest)});
   }
-  fields.push_back({fmt::format("{} sent", sent)});
+  if (!sent.empty()) fields.push_back({std::move(sent)});
   fields.push_back({failed_ == 0 ? std::string{"no failures"}
                                  : fmt::format("{} failed in {} window{}", failed_, windows_,
                                                windows_ == 1 ? "" : "s")});
@@ -172,6 +190,10 @@ ScreenText LiveStatus::status(WallTime now, std::uint64_t sent, std::size_t colu
     append_millis(p50, *middle);
     fields.push_back({std::move(p50)});
   }
+  return fields;
+}
+
+ScreenText LiveStatus::fit(std::vector<ScreenText> fields, std::size_t columns) {
   ScreenText line;
   for (auto& field : fields) {
     if (field.width == 0) field.width = field.text.size();
@@ -191,9 +213,30 @@ std::string LiveStatus::paint(std::string_view text, std::string_view sgr) const
 
 void LiveStatus::add_event(WallTime time, std::string_view label, std::string_view sgr,
                            std::string_view text) {
-  const auto prefix = format_iso_utc(time) + "  ";
+  const auto prefix = format_iso_utc(time) + "  " + (target_.empty() ? "" : target_ + "  ");
   events_.push_back({prefix + paint(label, sgr) + ": " + std::string{text},
                      prefix.size() + label.size() + 2 + text.size()});
+}
+
+std::vector<ScreenText> lane_lines(std::vector<const LiveStatus*> lanes, WallTime now,
+                                   std::size_t columns, std::size_t rows) {
+  std::ranges::stable_sort(lanes, [](const LiveStatus* a, const LiveStatus* b) {
+    return std::pair{a->down(), a->failed()} > std::pair{b->down(), b->failed()};
+  });
+  const auto shown = lanes.size() <= rows ? lanes.size() : std::max<std::size_t>(rows, 1) - 1;
+  std::vector<ScreenText> lines;
+  for (std::size_t i = 0; i < shown; ++i) lines.push_back(lanes[i]->lane(now, columns));
+  if (shown < lanes.size()) {
+    const auto rest = lanes.size() - shown;
+    const auto down = static_cast<std::size_t>(
+        std::ranges::count_if(lanes.begin() + static_cast<std::ptrdiff_t>(shown), lanes.end(),
+                              [](const LiveStatus* lane) { return lane->down(); }));
+    auto text = fmt::format("... and {} more target{}, {}", rest, rest == 1 ? "" : "s",
+                            down == 0 ? std::string{"all up"} : fmt::format("{} down", down));
+    if (text.size() > columns) text.resize(columns);
+    lines.push_back({text, text.size()});
+  }
+  return lines;
 }
 
 }  // namespace upwatch

@@ -19,7 +19,8 @@ const WallTime kStart{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26}};
 /// A run probed every 100 ms whose analysis tells a LiveStatus its events.
 class Watched {
  public:
-  explicit Watched(Colour colour = Colour::none) : status(kStart, 100ms, colour) {
+  explicit Watched(Colour colour = Colour::none, std::string target = {})
+      : status(kStart, 100ms, colour, std::move(target)) {
     analysis.observe(&status);
   }
   /// Probe k, sent at k x 100 ms, answered in 2 ms + k us.
@@ -152,6 +153,39 @@ TEST(LiveStatus, AMarkIsAnEventWithNoControlCharacterOfItsText) {
   EXPECT_EQ(run.events(),
             (std::vector<std::string>{"2026-11-26T00:00:01.500Z  MARK: launched s2 v2",
                                       "2026-11-26T00:00:02.000Z  MARK: read from a log: ?[2J?"}));
+}
+
+TEST(LiveStatus, EachOfSeveralTargetsHasALaneTheWorstFirstAndWhatDoesNotFitIsCounted) {
+  Watched steady{Colour::none, "https://lb/health"};
+  Watched flaky{Colour::none, "https://lb/api at 10.0.1.17"};
+  Watched down{Colour::none, "https://lb/admin"};
+  for (std::uint64_t k = 0; k < 6; ++k) {
+    steady.probe(k, kOk);
+    flaky.probe(k, k == 2 ? k502 : kOk);
+    down.probe(k, k < 3 ? kOk : kReset);
+  }
+  // Its events are named by the target.
+  EXPECT_EQ(down.events(), (std::vector<std::string>{"2026-11-26T00:00:00.300Z  https://lb/admin  "
+                                                     "DOWN: window 1 began with #3: reset"}));
+  const auto now = kStart + 600ms;
+  const auto texts = [](const std::vector<upwatch::ScreenText>& lines) {
+    std::vector<std::string> kept;
+    for (const auto& line : lines) kept.push_back(line.text);
+    return kept;
+  };
+  const std::vector<const LiveStatus*> lanes{&steady.status, &flaky.status, &down.status};
+  EXPECT_EQ(texts(upwatch::lane_lines(lanes, now, 200, 3)),
+            (std::vector<std::string>{
+                "https://lb/admin  DOWN for 0.3s  3 failed in 1 window  last #5 reset  p50 2.001ms",
+                "https://lb/api at 10.0.1.17  UP  1 failed in 1 window  last #5 200  p50 2.003ms",
+                "https://lb/health  UP  no failures  last #5 200  p50 2.002ms"}));
+  // Two rows: the worst, and a count of the rest.
+  EXPECT_EQ(texts(upwatch::lane_lines(lanes, now, 200, 2)),
+            (std::vector<std::string>{
+                "https://lb/admin  DOWN for 0.3s  3 failed in 1 window  last #5 reset  p50 2.001ms",
+                "... and 2 more targets, all up"}));
+  // Narrow: each line is cut at a field.
+  for (const auto& line : upwatch::lane_lines(lanes, now, 40, 3)) EXPECT_LE(line.width, 40U);
 }
 
 TEST(LiveStatus, ANewSetOfAddressesIsAnEventThatSaysWhatCameAndWent) {

@@ -165,6 +165,30 @@ TEST_F(LiveView, AMarkIsAnEventAboveTheStatusLineAndInTheSummary) {
   EXPECT_TRUE(std::next(heading)->ends_with("  launched s2 v2")) << terminal_->output();
 }
 
+TEST_F(LiveView, SeveralUrlsHaveALineEachTheWorstFirstAndTheirEventsNamed) {
+  TestServer server{parse_script("ok")};
+  const auto refused = fmt::format("http://127.0.0.1:{}/api", upwatch::testing::refusing_port());
+  start_on_terminal({server.url(), refused, "0.1"});
+  // The status area is the screen's last rows: the URL that is down first.
+  const auto lanes_drawn = [&] {
+    const auto rows = terminal_->screen().rows();
+    return rows.size() >= 2 && rows[rows.size() - 2].starts_with(refused + "  DOWN for ") &&
+           rows.back().starts_with(server.url() + "  UP  ");
+  };
+  ASSERT_TRUE(terminal_->read_until(lanes_drawn, kGenerous)) << terminal_->output();
+  EXPECT_FALSE(event_row(refused + "  DOWN: window 1 began with #0: refused").empty())
+      << terminal_->output();
+  terminal_->signal(SIGINT);
+  ASSERT_EQ(terminal_->wait(kGenerous), 1) << terminal_->output();
+  // The area was erased before the summary: no target's line is left on the screen.
+  for (const auto& row : terminal_->screen().rows()) {
+    EXPECT_FALSE(row.starts_with(server.url() + "  UP  ")) << terminal_->output();
+  }
+  EXPECT_NE(without_newlines(terminal_->output()).find("VERDICT: down (exit 1): 1 of 2 targets"),
+            std::string::npos)
+      << terminal_->output();
+}
+
 TEST_F(LiveView, UpwatchsOwnMessagesAppearAboveTheStatusLine) {
   TestServer server{upwatch::testing::parse_script("404")};
   ASSERT_EQ(run_on_terminal({"-c", "8", server.url(), "0.1"}), 0) << terminal_->output();

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <system_error>
@@ -17,11 +18,20 @@ void Screen::write(std::string_view bytes) {
   for (const char byte : bytes) {
     if (!escape_.empty()) {
       escape_ += byte;
-      // CSI sequences end with a letter; this screen only knows colours, which take no room.
-      if (escape_.size() > 2 && byte >= '@' && byte <= '~') escape_.clear();
+      // CSI sequences end with a letter: colours take no room; the cursor goes up (A), and
+      // everything from it to the end of the screen is erased (J).
+      if (escape_.size() > 2 && byte >= '@' && byte <= '~') {
+        const auto count = escape_.size() > 3 ? std::stoul(escape_.substr(2)) : 1UL;
+        if (byte == 'A') row_ -= std::min<std::size_t>(count, row_);
+        if (byte == 'J') {
+          rows_.resize(row_ + 1);
+          if (rows_[row_].size() > column_) rows_[row_].resize(column_);
+        }
+        escape_.clear();
+      }
       continue;
     }
-    auto& row = rows_.back();
+    auto& row = rows_[row_];
     if (byte == '\x1b') {
       escape_ = byte;
     } else if (byte == '\r') {
@@ -29,18 +39,19 @@ void Screen::write(std::string_view bytes) {
       if (end != std::string::npos) overwritten_.push_back(row.substr(0, end + 1));
       column_ = 0;
     } else if (byte == '\n') {
-      rows_.emplace_back();
-      column_ = 0;
+      next_row();
     } else {
-      if (column_ == columns_) {
-        rows_.emplace_back();
-        column_ = 0;
-      }
-      auto& current = rows_.back();
+      if (column_ == columns_) next_row();
+      auto& current = rows_[row_];
       if (current.size() <= column_) current.resize(column_ + 1, ' ');
       current[column_++] = byte;
     }
   }
+}
+
+void Screen::next_row() {
+  if (++row_ == rows_.size()) rows_.emplace_back();
+  column_ = 0;
 }
 
 std::vector<std::string> Screen::rows() const {

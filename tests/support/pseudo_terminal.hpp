@@ -12,8 +12,9 @@ namespace upwatch::testing {
 
 /// What a terminal of `columns` shows of the text written to it: printable characters at the
 /// cursor, carriage return, newline and wrapping at the last column; SGR colour sequences
-/// take no room. Keeps every row ever written (no scrolling off) and, each time a row is
-/// overwritten from its start (a carriage return), what the row showed just before.
+/// take no room; the cursor moves up (CSI A) and the screen is erased below it (CSI J). Keeps
+/// every row ever written (no scrolling off) and, each time a row is overwritten from its start
+/// (a carriage return), what the row showed just before.
 class Screen {
  public:
   explicit Screen(std::size_t columns) : columns_(columns) {}
@@ -25,8 +26,12 @@ class Screen {
   [[nodiscard]] const std::vector<std::string>& overwritten() const { return overwritten_; }
 
  private:
+  /// Moves the cursor to the start of the next row, adding one at the bottom.
+  void next_row();
+
   std::size_t columns_;
   std::vector<std::string> rows_{std::string{}};
+  std::size_t row_ = 0;  ///< the cursor's row
   std::size_t column_ = 0;
   std::vector<std::string> overwritten_;
   std::string escape_;  ///< an escape sequence being read

@@ -75,7 +75,7 @@ class TargetsAnalysis {
   /// Tells an observer made by `make` the events of each target: of each URL from now on, and
   /// of each address from when it is first probed.
   void observe_each(ObserverFactory make);
-  /// Tells `observer`, given to observe(), nothing from now on.
+  /// Tells `observer`, given to observe() or made for observe_each(), nothing from now on.
   void unobserve(AnalysisObserver* observer);
   /// Begins the analysis at tick `tick` rather than 0, before anything is added: for a run
   /// whose log begins after its start.
@@ -123,7 +123,7 @@ class TargetsAnalysis {
   bool each_address_;
   std::vector<Url> urls_;
   std::unordered_map<std::string, std::size_t> index_;  ///< URL -> its place in urls_
-  ObserverFactory make_observer_;                       ///< for each address, when it comes
+  std::vector<ObserverFactory> observer_makers_;        ///< for each address, when it comes
 };
 
 }  // namespace upwatch

@@ -27,8 +27,10 @@ struct ScreenText {
 /// one-line status. Pure: it never reads a clock or writes anywhere.
 class LiveStatus final : public AnalysisObserver {
  public:
-  /// The status of a run that started at `start`, probing every `interval`.
-  LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour);
+  /// The status of a run that started at `start`, probing every `interval`; of `target` (a URL,
+  /// or a URL at an address), named in its events and its lane, if the run has several.
+  LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour,
+             std::string target = {});
 
   void on_probe(const JudgedProbe& probe) override;
   void on_gap(const Gap& gap) override;
@@ -45,11 +47,23 @@ class LiveStatus final : public AnalysisObserver {
   /// The status line at `now`, when `sent` probes of the URL were sent, at most `columns`
   /// wide: fields that do not fit are left out from the right.
   [[nodiscard]] ScreenText status(WallTime now, std::uint64_t sent, std::size_t columns) const;
+  /// The target's line among several at `now`: its name, then what status() tells but the
+  /// run's time and count, at most `columns` wide.
+  [[nodiscard]] ScreenText lane(WallTime now, std::size_t columns) const;
+  /// True while a window of downtime is open.
+  [[nodiscard]] bool down() const { return down_since_.has_value(); }
+  /// The failed probes so far.
+  [[nodiscard]] std::uint64_t failed() const { return failed_; }
 
  private:
   /// Answers whose latencies make the "recent p50".
   static constexpr std::size_t kRecent = 100;
 
+  /// The fields of the status after the run's time: the state, the version, `sent` (if not
+  /// empty), the failures, the last outcome, the recent median.
+  [[nodiscard]] std::vector<ScreenText> state_fields(WallTime now, std::string sent) const;
+  /// As many of `fields` as fit in `columns`, from the first, two spaces apart.
+  [[nodiscard]] static ScreenText fit(std::vector<ScreenText> fields, std::size_t columns);
   /// `text` in the colour `sgr` ("1;31"), if colour is on.
   [[nodiscard]] std::string paint(std::string_view text, std::string_view sgr) const;
   void add_event(WallTime time, std::string_view label, std::string_view sgr,
@@ -64,6 +78,7 @@ class LiveStatus final : public AnalysisObserver {
   WallTime start_;
   std::chrono::nanoseconds interval_;
   Colour colour_;
+  std::string target_;  ///< named in events and the lane; "" for a run of one
   std::vector<ScreenText> events_;
   std::uint64_t failed_ = 0;
   std::uint64_t windows_ = 0;
@@ -76,5 +91,11 @@ class LiveStatus final : public AnalysisObserver {
   std::vector<std::string> addresses_;  ///< the last set, for what came and went
   std::vector<Version> versions_;       ///< of the tracked names, in the order first seen
 };
+
+/// The lines that show `lanes` (each target's status) at `now` in at most `rows` lines of
+/// `columns`: the worst first (down, then most failures), and when they do not all fit, a last
+/// line that counts the rest.
+[[nodiscard]] std::vector<ScreenText> lane_lines(std::vector<const LiveStatus*> lanes, WallTime now,
+                                                 std::size_t columns, std::size_t rows);
 
 }  // namespace upwatch

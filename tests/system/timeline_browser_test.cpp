@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
@@ -20,6 +21,8 @@ using upwatch::testing::kGenerous;
 using upwatch::testing::parse_script;
 using upwatch::testing::Process;
 using upwatch::testing::TestServer;
+
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -93,9 +96,28 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
 
   const auto shown = open_in_browser("timeline.html", UPWATCH_SCREENSHOT_DIR "/timeline.png");
   expect_page_retells(shown, report);
-  // Each probe of this short run has its column.
-  EXPECT_EQ(shown["probe_columns"], report["probes"]["sent"]);
-  EXPECT_EQ(shown["down_column_widths"].size(), report["probes"]["down"]);
+  // Each probe of this short run has its column, but for probes that a machine short of CPU
+  // sent together after a wait (closer than half an interval), which may share one.
+  const auto probes = records();
+  std::size_t together = 0;
+  for (std::size_t k = 1; k < probes.size(); ++k) {
+    together += probes[k].sent - probes[k - 1].sent < 25ms ? 1 : 0;
+  }
+  const auto columns = shown["probe_columns"].get<std::size_t>();
+  const auto down_columns = shown["down_column_widths"].size();
+  EXPECT_LE(columns, report["probes"]["sent"].get<std::size_t>());
+  EXPECT_GE(columns + together, report["probes"]["sent"].get<std::size_t>());
+  EXPECT_LE(down_columns, report["probes"]["down"].get<std::size_t>());
+  EXPECT_GE(down_columns + together, report["probes"]["down"].get<std::size_t>());
+  // A probe's tip: "#K sent ...", or its column's "#A-#B: N probes sent ..." when shared.
+  const auto tip_shows = [&](const std::string& tip, int probe) {
+    int from = -1;
+    int to = -1;
+    if (std::sscanf(tip.c_str(), "#%d-#%d:", &from, &to) == 2) {
+      return together > 0 && from <= probe && probe <= to;
+    }
+    return tip.starts_with(fmt::format("#{} sent ", probe));
+  };
   // Hovering the first window shows its times and outcomes, and lights its row in the list.
   const auto& first = report["windows"][0];
   std::string outcomes;
@@ -113,11 +135,10 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
   EXPECT_EQ(outcomes, "502 x 6, reset x 3");  // the script's first outage
   EXPECT_EQ(shown["window_row_highlighted"], 1);
   // Hovering a probe shows that probe.
-  EXPECT_TRUE(shown["down_tip"].get<std::string>().starts_with(
-      fmt::format("#{} sent ", first["first_probe"].get<int>())))
+  EXPECT_TRUE(tip_shows(shown["down_tip"].get<std::string>(), first["first_probe"].get<int>()))
       << shown;
-  EXPECT_NE(shown["down_tip"].get<std::string>().find("502 x 1"), std::string::npos) << shown;
-  EXPECT_TRUE(shown["up_tip"].get<std::string>().starts_with("#0 sent ")) << shown;
+  EXPECT_NE(shown["down_tip"].get<std::string>().find("502 x "), std::string::npos) << shown;
+  EXPECT_TRUE(tip_shows(shown["up_tip"].get<std::string>(), 0)) << shown;
   // Hovering the mark shows what was marked, and when.
   EXPECT_EQ(shown["mark_tip"], "drained s1\n" + report["marks"][0]["time"].get<std::string>());
   struct stat written {};
@@ -157,8 +178,7 @@ TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
                       std::chrono::milliseconds{change["mixed_ms"].get<std::int64_t>()}),
                   change["old_between"].get<int>(), change["new_between"].get<int>()));
   // The first column's: one probe, or two sent together after a wait on a loaded machine.
-  EXPECT_TRUE(shown["version_tip"].get<std::string>().starts_with("x-app-version: v1 x "))
-      << shown;
+  EXPECT_TRUE(shown["version_tip"].get<std::string>().starts_with("x-app-version: v1 x ")) << shown;
   // A plain http:// URL: no TLS phase.
   EXPECT_EQ(shown["phase_lines"], json({"dns", "connect", "ttfb"})) << shown;
 }

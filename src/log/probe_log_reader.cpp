@@ -79,8 +79,8 @@ class LogReading {
   /// last word.
   void take_mark(std::string_view line, std::size_t number) {
     in_summary_ = false;
-    if (auto mark = parse_mark(line)) {
-      visitor_.on_mark(std::move(*mark));
+    if (const auto mark = parse_mark(line)) {
+      visitor_.on_mark(*mark);
     } else {
       visitor_.on_bad_line(number);
     }

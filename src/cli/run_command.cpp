@@ -1,5 +1,3 @@
-#include "upwatch/cli/commands.hpp"
-
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 #include "output.hpp"
 #include "upwatch/analysis/outage.hpp"
 #include "upwatch/analysis/run_info.hpp"
+#include "upwatch/cli/commands.hpp"
 #include "upwatch/core/duration.hpp"
 #include "upwatch/core/tracking.hpp"
 #include "upwatch/live/live_view.hpp"

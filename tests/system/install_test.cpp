@@ -130,8 +130,8 @@ TEST_F(Install, ADebianPackageNamesTheLibrariesItNeedsAndRuns) {
   ASSERT_EQ(::access(deb.c_str(), R_OK), 0) << out;
   // dpkg-shlibdeps computed them from the binary: nothing listed by hand.
   ASSERT_EQ(run_in(dir_, {"/usr/bin/dpkg-deb", "--field", deb, "Depends"}, out), 0) << out;
-  for (const auto* library : {"libcurl4 ", "libc-ares2 ", "libc6 ", "libmicrohttpd12 ",
-                              "libprometheus-cpp-core"}) {
+  for (const auto* library :
+       {"libcurl4 ", "libc-ares2 ", "libc6 ", "libmicrohttpd12 ", "libprometheus-cpp-core"}) {
     EXPECT_NE(out.find(library), std::string::npos) << library << " not in " << out;
   }
   ASSERT_EQ(run_in(dir_, {"/usr/bin/dpkg-deb", "--extract", deb, dir_ + "/root"}, out), 0) << out;

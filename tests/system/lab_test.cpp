@@ -26,6 +26,11 @@ namespace {
 /// up to 0.5 ms a second.
 constexpr std::chrono::milliseconds kClockDrift{10};
 
+/// When `record`'s answer (or failure) reached upwatch, to the millisecond, rounded up.
+upwatch::WallTime answered_at(const upwatch::ProbeRecord& record) {
+  return record.sent + std::chrono::ceil<std::chrono::milliseconds>(record.total);
+}
+
 struct Rehearsal {
   int status = -1;
   std::string summary;
@@ -167,10 +172,7 @@ TEST_P(Lab, RollingCutoverHasNoDowntime) {
   ASSERT_NE(first_v2, records.end());
   const auto first_healthy = std::min(rehearsal.events.find("healthy s2")->second,
                                       rehearsal.events.find("healthy s3")->second);
-  EXPECT_GE(first_v2->sent + std::chrono::ceil<std::chrono::milliseconds>(first_v2->total) +
-                kClockDrift,
-            first_healthy)
-      << rehearsal.summary;
+  EXPECT_GE(answered_at(*first_v2) + kClockDrift, first_healthy) << rehearsal.summary;
   EXPECT_LE(*change.last_old,
             rehearsal.events.find("drained s1")->second + std::chrono::milliseconds{50})
       << rehearsal.summary;
@@ -196,9 +198,6 @@ TEST_P(Lab, NaiveCutoverShowsTheLoadBalancers503s) {
   // probe was answered after the kill (it may have been sent just before, in flight when the
   // instance died), and the first good one after the last moment HAProxy still saw v2 unhealthy.
   const auto& records = rehearsal.log.runs.at(0).records;
-  const auto answered_at = [](const upwatch::ProbeRecord& r) {
-    return r.sent + std::chrono::ceil<std::chrono::milliseconds>(r.total);
-  };
   const auto first_failed = std::find_if(records.begin(), records.end(), [&](const auto& r) {
     return r.sequence == window->first_sequence;
   });
@@ -260,9 +259,7 @@ TEST_P(Lab, AStoppedLoadBalancerNodeIsSeenOnlyWithEachAddress) {
       return r.address == "127.0.0.2" && r.sequence == window.first_sequence;
     });
     ASSERT_NE(first_failed, records.end());
-    EXPECT_GE(
-        first_failed->sent + std::chrono::ceil<std::chrono::milliseconds>(first_failed->total),
-        paused);
+    EXPECT_GE(answered_at(*first_failed), paused);
     ASSERT_TRUE(window.end);
     EXPECT_LE(*window.end, resumed + std::chrono::seconds{2}) << rehearsal.summary;
     failed += window.failed;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,11 +65,7 @@ class RunBuilder final : public LogVisitor {
                      .analysis = std::move(analysis),
                      .expectation_known = expectation.has_value(),
                      .last_activity = start});
-    if (timelines_ == Timelines::build) {
-      auto& run = open_.back();
-      run.timeline = std::make_unique<Timeline>(start);
-      run.analysis.observe(run.timeline.get());
-    }
+    if (timelines_ == Timelines::build) draw(open_.back(), start);
   }
 
   void on_header(const RunHeader& header) override {
@@ -155,9 +152,11 @@ class RunBuilder final : public LogVisitor {
     std::vector<std::string> notes;
     std::vector<Mark> marks;
     std::uint64_t marks_unlisted = 0;
-    std::unique_ptr<Timeline> timeline;  ///< where the analysis tells its events, if drawn
-    bool headless = false;               ///< its header is not in the log
-    std::uint64_t first_tick = 0;        ///< of a headless run: the first in the log
+    /// Where the analysis tells each target's events, by URL and address, if drawn; apart,
+    /// so that it stays where the analysis' observers point as runs open and close.
+    std::unique_ptr<std::map<std::pair<std::string, std::string>, Timeline>> timelines;
+    bool headless = false;                          ///< its header is not in the log
+    std::uint64_t first_tick = 0;                   ///< of a headless run: the first in the log
     std::pair<std::uint64_t, WallTime> first_seen;  ///< a headless run's first probe
     std::pair<std::uint64_t, WallTime> last_tick;   ///< and the last tick it probed
     std::uint64_t left_out = 0;   ///< a headless run's records that could not be placed
@@ -187,12 +186,17 @@ class RunBuilder final : public LogVisitor {
                      .first_tick = tick,
                      .first_seen = {tick, at},
                      .last_tick = {tick, at}});
-    if (timelines_ == Timelines::build) {
-      auto& run = open_.back();
-      run.timeline = std::make_unique<Timeline>(at);
-      run.analysis.observe(run.timeline.get());
-    }
+    if (timelines_ == Timelines::build) draw(open_.back(), at);
     return &open_.back();
+  }
+
+  /// Draws each target of `run`, begun at `start`, on a Timeline of its own.
+  static void draw(Open& run, WallTime start) {
+    run.timelines = std::make_unique<std::map<std::pair<std::string, std::string>, Timeline>>();
+    run.analysis.observe_each([timelines = run.timelines.get(), start](const std::string& url,
+                                                                       const std::string& address) {
+      return &timelines->try_emplace({url, address}, start).first->second;
+    });
   }
 
   Open* find_named(std::string_view id) {
@@ -245,7 +249,12 @@ class RunBuilder final : public LogVisitor {
                      .results = std::move(results),
                      .records = run.records,
                      .summarized = run.end.has_value()};
-    if (run.timeline) closed.timeline = std::move(*run.timeline);
+    if (run.timelines) {
+      for (const auto& target : closed.results.targets) {
+        auto drawn = run.timelines->extract({target.url, target.address});
+        closed.timelines.push_back(drawn ? std::move(drawn.mapped()) : Timeline{closed.info.start});
+      }
+    }
     open_.erase(open_.begin() + (&run - open_.data()));
     on_closed_(std::move(closed));
   }

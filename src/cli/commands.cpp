@@ -163,14 +163,7 @@ int run_report(const ReportConfig& report) {
                                  number, number == 1 ? "" : "s"));
   }
   const auto& results = chosen->results;
-  if (html) {
-    // The timeline follows the first URL (as users saw it, with --each-address).
-    if (!chosen->info.more_urls.empty()) {
-      throw UsageError(fmt::format("--html draws a run of one URL; this run has {} URLs",
-                                   chosen->info.more_urls.size() + 1));
-    }
-    html->commit(render_html(chosen->info, results.targets.front().analysis, *chosen->timeline));
-  }
+  if (html) html->commit(render_html(chosen->info, results, chosen->timelines));
   if (!print(report.json ? render_report_json(chosen->info, results)
                          : render_report(chosen->info, results))) {
     return kExitLogWrite;

@@ -12,6 +12,7 @@
 
 #include "upwatch/analysis/outage.hpp"
 #include "upwatch/analysis/run_info.hpp"
+#include "upwatch/analysis/targets.hpp"
 #include "upwatch/analysis/timeline.hpp"
 #include "upwatch/core/wall_time.hpp"
 #include "upwatch/report/html_report.hpp"
@@ -45,29 +46,31 @@ class TimeAxis {
     const auto offset = static_cast<double>((time - start_).count());
     return std::clamp(offset / static_cast<double>(length_.count()) * kWidth, 0.0, kWidth);
   }
-  /// About six labelled times, evenly spaced, as "HH:MM:SS" in UTC.
-  [[nodiscard]] std::string labels() const {
-    std::string out = R"(<div class="axis">)";
-    constexpr int kLabels = 6;
-    for (int k = 0; k <= kLabels; ++k) {
-      const auto time = start_ + length_ * k / kLabels;
-      const auto iso = format_iso_utc(time);
-      // Tenths of a second where the labels are less than a second apart.
-      const auto label = iso.substr(11, length_ < std::chrono::seconds{kLabels} ? 10 : 8);
-      append(out, R"(<span style="left:{:.2f}%">{}</span>)", 100.0 * k / kLabels,
-             k == kLabels ? label + " UTC" : label);
-    }
-    return out + "</div>";
-  }
+  /// The axis under a drawing, a row of its chart: "UTC", then axis_ticks' labels, each
+  /// centred on its instant.
+  [[nodiscard]] std::string labels() const;
 
  private:
   WallTime start_;
   std::chrono::milliseconds length_;
 };
 
-/// The strip of every probe, coloured by outcome, with the windows, gaps and marks under it.
+/// The row of a chart above its drawing that labels the run's marks with their text, each
+/// at its line; "" if the run has none.
+[[nodiscard]] std::string render_mark_labels(const RunInfo& run, const TimeAxis& axis);
+/// The marks of the run as lines across a drawing `height` units high.
+[[nodiscard]] std::string render_mark_lines(const RunInfo& run, const TimeAxis& axis,
+                                            double height);
+
+/// A lane per target of a run of several, with its probes, under the marks' labels.
+[[nodiscard]] std::string render_lanes(const RunInfo& run, const RunResults& results,
+                                       const std::vector<Timeline>& timelines,
+                                       const TimeAxis& axis);
+/// The strip of every probe of a target (number `target`, from 1, in the page), coloured by
+/// outcome, with its windows and gaps under it and the marks across it.
 [[nodiscard]] std::string render_strip(const RunInfo& run, const RunAnalysis& analysis,
-                                       const Timeline& timeline, const TimeAxis& axis);
+                                       const Timeline& timeline, const TimeAxis& axis,
+                                       std::size_t target);
 /// The latency of good probes over time: each column's band, mean and phases.
 [[nodiscard]] std::string render_latency(const RunInfo& run, const Timeline& timeline,
                                          const TimeAxis& axis);

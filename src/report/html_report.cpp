@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "html_drawing.hpp"
+#include "summary_words.hpp"
 #include "upwatch/analysis/versions.hpp"
 #include "upwatch/core/duration.hpp"
 
@@ -39,9 +40,11 @@ std::string escape_html(std::string_view text) {
 
 namespace {
 
-std::string render_window_list(const RunInfo& run, const RunAnalysis& analysis) {
+/// The windows of target number `target` (from 1) as a table, each row lit with its mark.
+std::string render_window_list(const RunInfo& run, const RunAnalysis& analysis,
+                               std::size_t target) {
   if (analysis.windows.empty()) return "<p>No downtime window.</p>\n";
-  std::string out = R"(<table id="window-list"><tr><th>#</th><th>start</th><th>end</th>)"
+  std::string out = R"(<table class="window-list"><tr><th>#</th><th>start</th><th>end</th>)"
                     R"(<th>duration</th><th>failed probes</th><th>outcomes</th><th>note</th></tr>)";
   out += '\n';
   std::size_t number = 0;
@@ -52,9 +55,10 @@ std::string render_window_list(const RunInfo& run, const RunAnalysis& analysis) 
     if (window.began_in_gap) note += "began in a gap: its true start is unknown; ";
     if (window.ended_in_gap) note += "ended by a gap: its true end is unknown; ";
     append(out,
-           R"(<tr class="window-row" id="window-{0}" data-window="{0}"><td>{0}</td><td>{1}</td>)"
-           R"(<td>{2}</td><td>{3}</td><td>{4} (#{5}-#{6})</td><td>{7}</td><td>{8}</td></tr>)",
-           number, format_iso_utc(window.start),
+           R"(<tr class="window-row" id="window-{0}-{1}" data-window="{0}-{1}"><td>{1}</td>)"
+           R"(<td>{2}</td><td>{3}</td><td>{4}</td><td>{5} (#{6}-#{7})</td><td>{8}</td>)"
+           R"(<td>{9}</td></tr>)",
+           target, number, format_iso_utc(window.start),
            window.end ? format_iso_utc(*window.end) : "still down at END",
            format_elapsed(window.duration(run.end)), window.failed, window.first_sequence,
            window.last_sequence, escape_html(format_counts(window.outcomes)), escape_html(note));
@@ -70,28 +74,72 @@ std::string render_window_list(const RunInfo& run, const RunAnalysis& analysis) 
   return out;
 }
 
-/// The marks people made in the run's log, in the order written.
-std::string render_mark_list(const RunInfo& run) {
-  if (run.marks.empty()) return {};
-  std::string out = "<h2>Marks</h2>\n<table id=\"mark-list\"><tr><th>time</th><th>mark</th></tr>\n";
-  for (const auto& mark : run.marks) {
-    append(out, "<tr><td>{}</td><td>{}</td></tr>\n", format_iso_utc(mark.time),
-           escape_html(mark.text));
+/// The marks people made in the run's log and the windows of its targets, in time order.
+std::string render_events(const RunInfo& run, const RunResults& results) {
+  summary::NamedAnalyses targets;
+  for (const auto& target : results.targets) {
+    targets.emplace_back(results.single() ? "" : summary::target_name(target), &target.analysis);
+  }
+  const auto events = summary::run_events(run, targets);
+  if (events.empty()) return {};
+  std::string out = "<h2>Events</h2>\n<table id=\"events\"><tr><th>time</th><th>event</th></tr>\n";
+  for (const auto& event : events) {
+    append(out, "<tr class=\"{}\"><td>{}</td><td>{}</td></tr>\n", event.mark ? "mark" : "window",
+           format_iso_utc(event.time), escape_html(event.text));
   }
   out += "</table>\n";
-  if (run.marks_unlisted > 0)
-    append(out, "<p>... and {} more not listed.</p>\n", run.marks_unlisted);
+  if (run.marks_unlisted > 0) {
+    append(out, "<p>... and {} more mark{} not listed.</p>\n", run.marks_unlisted,
+           run.marks_unlisted == 1 ? "" : "s");
+  }
   return out;
+}
+
+/// The section of target number `number` (from 1): its probes, versions, latency and windows,
+/// under its name if the run has several.
+std::string render_target(const RunInfo& run, const RunResults& results, std::size_t number,
+                          const Timeline& timeline, const TimeAxis& axis) {
+  const auto& target = results.targets[number - 1];
+  const bool several = !results.single();
+  const auto* heading = several ? "h3" : "h2";
+  std::string out;
+  append(out, R"(<section class="target" data-target="{}">)",
+         escape_html(summary::target_name(target)));
+  if (several) append(out, "\n<h2>{}</h2>\n", escape_html(summary::target_name(target)));
+  if (results.each_address && target.address.empty()) {
+    out += "<p>As users saw it: a tick failed if any of its addresses failed.</p>\n<ul>";
+    const std::vector<std::string>* before = nullptr;
+    for (const auto& set : target.sets) {
+      append(out, "<li>{} from #{}: {}</li>", format_iso_utc(set.time), set.first_tick,
+             escape_html(describe(set, before)));
+      before = &set.addresses;
+    }
+    out += "</ul>\n";
+  }
+  append(out, "<{0}>Every probe</{0}>\n", heading);
+  out += html::render_strip(run, target.analysis, timeline, axis, number);
+  out += html::render_versions(run, target.analysis, timeline, axis);
+  append(out, "<{0}>Latency of good probes</{0}>\n", heading);
+  out += html::render_latency(run, timeline, axis);
+  append(out, "<{0}>Downtime windows</{0}>\n", heading);
+  return out + render_window_list(run, target.analysis, number) + "</section>\n";
 }
 
 }  // namespace
 
-std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const Timeline& timeline) {
-  const auto verdict = analysis.verdict();
+std::string render_html(const RunInfo& run, const RunResults& results,
+                        const std::vector<Timeline>& timelines) {
+  const auto verdict = results.verdict();
   std::string reasons;
-  for (const auto& reason : verdict_reasons(run, analysis)) {
-    reasons += (reasons.empty() ? "" : "; ") + reason;
+  if (results.single()) {
+    for (const auto& reason : verdict_reasons(run, results.targets.front().analysis)) {
+      reasons += (reasons.empty() ? "" : "; ") + reason;
+    }
+  } else {
+    reasons = describe_verdict(results);
   }
+  std::string urls = escape_html(run.url);
+  for (const auto& more : run.more_urls) urls += "<br>" + escape_html(more);
   const TimeAxis axis{run};
   std::string out;
   append(out,
@@ -106,15 +154,18 @@ std::string render_html(const RunInfo& run, const RunAnalysis& analysis, const T
   append(out,
          "<dl class=\"seed\"><dt>START:</dt><dd>{}</dd><dt>END:</dt><dd>{}</dd><dt>URL:</dt>"
          "<dd>{}</dd><dt>INT:</dt><dd>{}</dd></dl>\n",
-         format_date_local(run.start), format_date_local(run.end), escape_html(run.url),
+         format_date_local(run.start), format_date_local(run.end), urls,
          format_seconds(run.interval));
-  out += "<h2>Every probe</h2>\n" + html::render_strip(run, analysis, timeline, axis);
-  out += html::render_versions(run, analysis, timeline, axis);
-  out += "<h2>Latency of good probes</h2>\n" + html::render_latency(run, timeline, axis);
-  out += "<h2>Downtime windows</h2>\n" + render_window_list(run, analysis);
-  out += render_mark_list(run);
+  if (!results.single()) {
+    out += "<h2>Every target</h2>\n" + html::render_lanes(run, results, timelines, axis);
+  }
+  const Timeline none{run.start};
+  for (std::size_t k = 0; k < results.targets.size(); ++k) {
+    out += render_target(run, results, k + 1, k < timelines.size() ? timelines[k] : none, axis);
+  }
+  out += render_events(run, results);
   append(out, "<h2>Summary</h2>\n<pre id=\"summary\">{}</pre>\n",
-         escape_html(render_summary(run, analysis)));
+         escape_html(render_report(run, results)));
   append(out, "<div id=\"tip\" hidden></div>\n<script>{}</script>\n</body></html>\n", kHtmlScript);
   return out;
 }

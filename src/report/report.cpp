@@ -215,29 +215,39 @@ void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& an
 
 /// The marks people made in the run's log, told in time order with where the windows of
 /// `targets` (each named, "" for a run of one) began and ended.
-void append_marks(std::string& out, const RunInfo& run,
-                  const std::vector<std::pair<std::string, const RunAnalysis*>>& targets) {
-  if (run.marks.empty()) return;
-  std::vector<std::pair<WallTime, std::string>> events;
-  for (const auto& mark : run.marks) events.emplace_back(mark.time, mark.text);
+}  // namespace
+
+std::vector<RunEvent> summary::run_events(const RunInfo& run, const NamedAnalyses& targets) {
+  std::vector<RunEvent> events;
+  for (const auto& mark : run.marks) events.push_back({mark.time, mark.text, true});
   for (const auto& [name, analysis] : targets) {
     const auto of = name.empty() ? std::string{} : " of " + name;
     for (const auto& window : analysis->windows) {
       const auto what = window.prober_network ? "prober network window" : "downtime";
-      events.emplace_back(window.start,
-                          fmt::format("[{}{} begins: {} (#{}-#{}): {}]", what, of,
-                                      plural(window.failed, "failed probe"), window.first_sequence,
-                                      window.last_sequence, format_counts(window.outcomes)));
+      events.push_back(
+          {window.start, fmt::format("{}{} begins: {} (#{}-#{}): {}", what, of,
+                                     plural(window.failed, "failed probe"), window.first_sequence,
+                                     window.last_sequence, format_counts(window.outcomes))});
       if (window.end) {
-        events.emplace_back(*window.end, fmt::format("[{}{} ends after {}]", what, of,
-                                                     format_elapsed(window.duration(run.end))));
+        events.push_back({*window.end, fmt::format("{}{} ends after {}", what, of,
+                                                   format_elapsed(window.duration(run.end)))});
       }
     }
   }
-  std::ranges::stable_sort(events, {}, &std::pair<WallTime, std::string>::first);
+  std::ranges::stable_sort(events, {}, &RunEvent::time);
+  return events;
+}
+
+namespace {
+
+void append_marks(std::string& out, const RunInfo& run, const NamedAnalyses& targets) {
+  if (run.marks.empty()) return;
   append_line(out, "MARKS: {} (upwatch mark), in time order with the windows",
               plural(run.marks.size() + run.marks_unlisted, "mark"));
-  for (const auto& [time, text] : events) append_line(out, "  {}  {}", format_iso_utc(time), text);
+  for (const auto& event : run_events(run, targets)) {
+    append_line(out, "  {}  {}", format_iso_utc(event.time),
+                event.mark ? event.text : "[" + event.text + "]");
+  }
   if (run.marks_unlisted > 0) {
     append_line(out, "  ... and {} more not listed", plural(run.marks_unlisted, "mark"));
   }
@@ -295,7 +305,7 @@ std::string render_report(const RunInfo& run, const RunResults& results) {
     append_analysis(out, run, target.analysis);
   }
   if (!run.marks.empty() || !run.notes.empty()) out += '\n';
-  std::vector<std::pair<std::string, const RunAnalysis*>> analyses;
+  NamedAnalyses analyses;
   for (const auto& target : results.targets) {
     analyses.emplace_back(target_name(target), &target.analysis);
   }

@@ -9,8 +9,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "upwatch/analysis/outage.hpp"
+#include "upwatch/analysis/run_info.hpp"
 #include "upwatch/analysis/targets.hpp"
 #include "upwatch/core/duration.hpp"
 
@@ -51,5 +54,19 @@ namespace upwatch::summary {
 [[nodiscard]] inline std::string target_name(const TargetResult& target) {
   return target.address.empty() ? target.url : fmt::format("{} at {}", target.url, target.address);
 }
+
+/// Targets' analyses with their names ("" for the one target of a run).
+using NamedAnalyses = std::vector<std::pair<std::string, const RunAnalysis*>>;
+
+/// A moment of a run worth a line of its own: a mark, or a window beginning or ending.
+struct RunEvent {
+  WallTime time;
+  std::string text;  ///< the mark's text, or what began or ended
+  bool mark = false;
+};
+
+/// The marks of `run` and the beginning and end of each window of `targets`, in time order
+/// (the order written where times are equal).
+[[nodiscard]] std::vector<RunEvent> run_events(const RunInfo& run, const NamedAnalyses& targets);
 
 }  // namespace upwatch::summary

@@ -1,6 +1,7 @@
 // Opens an HTML timeline written by `upwatch report --html` in headless Chromium (Debian's),
 // as a person would, and prints what the page shows as one JSON object: the verdict, the
-// windows and failure marks drawn, what hovering a window and a failed probe shows, any script
+// windows and failure marks drawn for each target, the labels of its axes and marks (and any
+// that are cut off or overlap), what hovering a window and a failed probe shows, any script
 // error or network request (there must be none), and how long it took to load.
 // Usage: node check_timeline.mjs PAGE.html SCREENSHOT.png
 import { chromium } from 'playwright-core';
@@ -26,28 +27,55 @@ try {
   const load_ms = Date.now() - started;
 
   const shown = await page.evaluate(() => {
-    const widths = (selector) =>
-      [...document.querySelectorAll(selector)].map((each) => each.getBoundingClientRect().width);
+    const widths = (scope, selector) =>
+      [...scope.querySelectorAll(selector)].map((each) => each.getBoundingClientRect().width);
+    // What each target's section draws.
+    const drawn = (section) => ({
+      name: section.dataset.target,
+      window_marks: section.querySelectorAll('.windows rect.window').length,
+      window_rows: section.querySelectorAll('.window-list tr.window-row').length,
+      gap_marks: section.querySelectorAll('.gaps rect.gap').length,
+      mark_lines: section.querySelectorAll('svg.timeline .marks rect.mark').length,
+      probe_columns: section.querySelectorAll('.probes rect').length,
+      down_column_widths: widths(section, '.probes rect.down'),
+      window_mark_widths: widths(section, '.windows rect.window'),
+      latency_marks: section.querySelectorAll('svg.latency rect.band').length,
+      phase_lines: [...section.querySelectorAll('svg.latency path.phase')].map((each) => each.dataset.phase),
+      version_lanes: [...section.querySelectorAll('svg.versions')].map((lane) => ({
+        name: lane.dataset.name,
+        marks: lane.querySelectorAll('rect.version').length,
+      })),
+      switches: [...section.querySelectorAll('ul.switches li')].map((each) => each.textContent),
+    });
+    // Labels cut off by the window's edges, or overlapping their neighbours.
+    const clipped = [];
+    const page_width = document.documentElement.clientWidth;
+    for (const row of document.querySelectorAll('.axis, .mark-labels')) {
+      const boxes = [...row.children].map((each) => [each.textContent, each.getBoundingClientRect()]);
+      boxes.forEach(([text, box], k) => {
+        if (box.left < 0 || box.right > page_width) clipped.push('off the page: ' + text);
+        for (const [other, next] of boxes.slice(k + 1)) {
+          const apart = box.right <= next.left || next.right <= box.left ||
+                        box.bottom <= next.top || next.bottom <= box.top;
+          if (!apart) clipped.push(text + ' overlaps ' + other);
+        }
+      });
+    }
+    const targets = [...document.querySelectorAll('section.target')].map(drawn);
     return {
       ready: document.body.dataset.ready === 'yes',
       verdict: document.getElementById('verdict').textContent,
       reasons: document.getElementById('reasons').textContent,
       seed: [...document.querySelectorAll('dl.seed dt')].map((each) => each.textContent),
-      window_marks: document.querySelectorAll('#windows rect.window').length,
-      window_rows: document.querySelectorAll('#window-list tr.window-row').length,
-      gap_marks: document.querySelectorAll('#gaps rect.gap').length,
-      mark_marks: document.querySelectorAll('#marks rect.mark').length,
-      mark_rows: document.querySelectorAll('#mark-list tr').length - (document.getElementById('mark-list') ? 1 : 0),
-      probe_columns: document.querySelectorAll('#probes rect').length,
-      down_column_widths: widths('#probes rect.down'),
-      window_mark_widths: widths('#windows rect.window'),
-      latency_marks: document.querySelectorAll('#latency rect.band').length,
-      phase_lines: [...document.querySelectorAll('#latency path.phase')].map((each) => each.dataset.phase),
-      version_lanes: [...document.querySelectorAll('svg.versions')].map((lane) => ({
-        name: lane.dataset.name,
-        marks: lane.querySelectorAll('rect.version').length,
-      })),
-      switches: [...document.querySelectorAll('ul.switches li')].map((each) => each.textContent),
+      ...targets[0],
+      targets,
+      lanes: [...document.querySelectorAll('#lanes .lanes div')].map((each) => each.title),
+      axis_labels: [...document.querySelectorAll('.axis')].map(
+        (axis) => [...axis.children].map((each) => each.textContent)),
+      mark_labels: [...document.querySelectorAll('.mark-labels')].map(
+        (row) => [...row.children].map((each) => each.textContent)),
+      mark_rows: document.querySelectorAll('#events tr.mark').length,
+      clipped,
     };
   });
 
@@ -62,13 +90,14 @@ try {
       return tip.hidden ? null : tip.textContent;
     });
   };
-  shown.window_tip = await hover('#windows rect.window');
+  shown.window_tip = await hover('.windows rect.window');
   shown.window_row_highlighted = await page.evaluate(
-    () => document.querySelectorAll('#window-list tr.highlight').length);
-  shown.down_tip = await hover('#probes rect.down');
-  shown.up_tip = await hover('#probes rect.up');
+    () => document.querySelectorAll('.window-list tr.highlight').length);
+  shown.down_tip = await hover('.probes rect.down');
+  shown.up_tip = await hover('.probes rect.up');
   shown.version_tip = await hover('svg.versions rect.version');
-  shown.mark_tip = await hover('#marks rect.mark');
+  shown.mark_tip = await hover('svg.timeline .marks rect.mark');
+  shown.mark_label_tip = await hover('.mark-label');
   await page.mouse.move(1, 1);
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(JSON.stringify({ ...shown, errors, load_ms }));

@@ -90,12 +90,25 @@ TEST_F(Cli, SeveralUrlsEachHaveTheirSectionAndOnlyTheOneThatFailedHasAWindow) {
   EXPECT_EQ(up["probes"]["up"], 30);
   EXPECT_EQ(up["verdict"], "up");
 
-  // The list of runs names the first URL and how many more; the HTML timeline draws one URL.
+  // The list of runs names the first URL and how many more.
   ASSERT_EQ(run({"report", "--list"}), 0) << err_;
   EXPECT_NE(out_.find(failing_url + " (and 1 more)"), std::string::npos) << out_;
-  EXPECT_EQ(run({"report", "--html", "run.html"}), 2);
-  EXPECT_NE(err_.find("--html draws a run of one URL; this run has 2"), std::string::npos) << err_;
-  EXPECT_EQ(::access((dir_ + "/run.html").c_str(), F_OK), -1);
+  // The page has a lane for each URL, then each URL's section with its windows.
+  ASSERT_EQ(run({"report", "--html", "run.html"}), 1) << err_;
+  const auto page = upwatch::testing::read_file(dir_ + "/run.html");
+  const auto lanes = page.find(R"(<div class="chart" id="lanes">)");
+  const auto first = page.find(R"(<section class="target" data-target=")" + failing_url + "\">");
+  const auto second = page.find(R"(<section class="target" data-target=")" + steady.url() + "\">");
+  EXPECT_LT(lanes, first);
+  EXPECT_LT(first, second);
+  EXPECT_NE(second, std::string::npos);
+  EXPECT_NE(page.find(fmt::format(R"(<div class="url" title="{}">127.0.0.1:{}/api</div>)",
+                                  failing_url, failing.port())),
+            std::string::npos);
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<tr class="window-row" id="window-1-1")"), 1U);
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<tr class="window-row")"), 1U);
+  EXPECT_NE(page.find("5 failed probes (#10-#14)"), std::string::npos);
+  EXPECT_NE(page.find("<dd>" + failing_url + "<br>" + steady.url() + "</dd>"), std::string::npos);
 }
 
 TEST_F(Cli, EachUrlHasItsOwnSlotStaggeredAcrossTheInterval) {
@@ -201,10 +214,25 @@ TEST_F(Cli, EachAddressShowsTheNodeThatFailedAndOnlyIt) {
   EXPECT_EQ(format_as(at_bad[15].outcome), "502");
   expect_report_retells(1);
   expect_report_retells(1, "probes.jsonl");
-  // The timeline draws the URL as users saw it.
+  // The page draws the URL as users saw it, then each node by its address.
   ASSERT_EQ(run({"report", "--html", "run.html"}), 1) << err_;
-  EXPECT_NE(upwatch::testing::read_file(dir_ + "/run.html").find("10 failed probes (#10-#19)"),
+  const auto page = upwatch::testing::read_file(dir_ + "/run.html");
+  std::vector<std::size_t> sections;
+  for (const auto& name : {url, url + " at 127.0.0.1", url + " at 127.0.0.2"}) {
+    sections.push_back(page.find(R"(<section class="target" data-target=")" + name + "\">"));
+    EXPECT_NE(page.find(R"(title=")" + name + "\""), std::string::npos) << name;  // its lane
+  }
+  EXPECT_TRUE(std::ranges::is_sorted(sections)) << page;
+  EXPECT_NE(sections.back(), std::string::npos);
+  EXPECT_NE(page.find("As users saw it: a tick failed if any of its addresses failed."),
             std::string::npos);
+  EXPECT_NE(page.find(R"(<div class="address" title=")" + url + R"( at 127.0.0.2">at 127.0.0.2<)"),
+            std::string::npos);
+  // The users' window and the node's, the healthy node none.
+  EXPECT_GE(upwatch::testing::occurrences(page, "10 failed probes (#10-#19)"), 2U);
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<tr class="window-row" id="window-1-1")"), 1U);
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<tr class="window-row" id="window-3-1")"), 1U);
+  EXPECT_EQ(upwatch::testing::occurrences(page, R"(<tr class="window-row")"), 2U);
 
   ASSERT_EQ(run({"report", "--json"}), 1) << err_;
   const auto report = json::parse(out_);

@@ -44,22 +44,34 @@ class Timeline : public Cli {
     return shown;
   }
 
-  /// Checks that the page shows what the report says.
+  /// Checks that the page shows what the report says, and that none of its labels is cut off
+  /// or hidden by another.
   void expect_page_retells(const json& shown, const json& report) {
     EXPECT_TRUE(shown["ready"].get<bool>());  // its script ran to the end
     EXPECT_EQ(shown["errors"], json::array()) << shown;
     EXPECT_EQ(shown["verdict"], report["verdict"]);
     EXPECT_EQ(shown["seed"], json({"START:", "END:", "URL:", "INT:"}));
-    EXPECT_EQ(shown["window_marks"], report["windows"].size());
-    EXPECT_EQ(shown["window_rows"], report["windows"].size());
-    EXPECT_EQ(shown["gap_marks"], report["gaps"].size());
-    EXPECT_EQ(shown["mark_marks"], report["marks"].size());
-    EXPECT_EQ(shown["mark_rows"], report["marks"].size());
-    std::string reasons;
-    for (const auto& reason : report["verdict_reasons"]) {
-      reasons += (reasons.empty() ? "" : "; ") + reason.get<std::string>();
+    const auto targets = report.contains("targets") ? report["targets"] : json::array({report});
+    ASSERT_EQ(shown["targets"].size(), targets.size()) << shown;
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+      const auto& drawn = shown["targets"][k];
+      const auto& target = targets[k];
+      EXPECT_EQ(drawn["window_marks"], target["windows"].size()) << drawn["name"];
+      EXPECT_EQ(drawn["window_rows"], target["windows"].size()) << drawn["name"];
+      EXPECT_EQ(drawn["gap_marks"], target["gaps"].size()) << drawn["name"];
+      EXPECT_EQ(drawn["mark_lines"], report["marks"].size()) << drawn["name"];
     }
-    EXPECT_EQ(shown["reasons"], reasons);
+    EXPECT_EQ(shown["mark_rows"], report["marks"].size());
+    EXPECT_EQ(shown["clipped"], json::array()) << shown;
+    for (const auto& axis : shown["axis_labels"]) EXPECT_GE(axis.size(), 2U) << shown;
+    for (const auto& labels : shown["mark_labels"]) {
+      EXPECT_EQ(labels.size(), report["marks"].size()) << shown;
+    }
+    std::string joined;
+    for (const auto& reason : report["verdict_reasons"]) {
+      joined += (joined.empty() ? "" : "; ") + reason.get<std::string>();
+    }
+    EXPECT_EQ(shown["reasons"], joined);
   }
 };
 
@@ -87,9 +99,10 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
                                       : html.substr(start, html.find(to, start) - start);
   };
   for (const auto& [from, to] :
-       {std::pair{"<!DOCTYPE", "<h2>Every probe"}, std::pair{"<g id=\"probes\">", "</g>"},
-        std::pair{"<g id=\"windows\">", "</g>"}, std::pair{"<h2>Latency", "<h2>Downtime windows"},
-        std::pair{"<table id=\"window-list\">", "</table>"}}) {
+       {std::pair{"<!DOCTYPE", "<h2>Every probe"}, std::pair{"<g class=\"probes\">", "</g>"},
+        std::pair{"<g class=\"windows\">", "</g>"},
+        std::pair{"<svg class=\"latency\"", "<path class=\"mean\""},
+        std::pair{"<table class=\"window-list\">", "</table>"}}) {
     EXPECT_FALSE(part(page, from, to).empty()) << from;
     EXPECT_TRUE(part(from_jsonl, from, to) == part(page, from, to)) << from;
   }
@@ -139,8 +152,10 @@ TEST_F(Timeline, APageOfARealOutageShowsTheReportsWindowsAndTheirDetailsOnHover)
       << shown;
   EXPECT_NE(shown["down_tip"].get<std::string>().find("502 x "), std::string::npos) << shown;
   EXPECT_TRUE(tip_shows(shown["up_tip"].get<std::string>(), 0)) << shown;
-  // Hovering the mark shows what was marked, and when.
+  // The mark is labelled with its text; hovering its line or label shows it, and when.
+  EXPECT_EQ(shown["mark_labels"][0], json({"drained s1"}));
   EXPECT_EQ(shown["mark_tip"], "drained s1\n" + report["marks"][0]["time"].get<std::string>());
+  EXPECT_EQ(shown["mark_label_tip"], shown["mark_tip"]);
   struct stat written {};
   EXPECT_EQ(::stat(UPWATCH_SCREENSHOT_DIR "/timeline.png", &written), 0);
 }
@@ -181,6 +196,46 @@ TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
   EXPECT_TRUE(shown["version_tip"].get<std::string>().starts_with("x-app-version: v1 x ")) << shown;
   // A plain http:// URL: no TLS phase.
   EXPECT_EQ(shown["phase_lines"], json({"dns", "connect", "ttfb"})) << shown;
+}
+
+TEST_F(Timeline, APageOfSeveralTargetsHasALaneAndASectionForEachTheUsersViewFirst) {
+  // Two load-balancer nodes behind one name, the second answering 502 for a while, and a
+  // second URL.
+  TestServer good{parse_script("ok")};
+  TestServer bad{parse_script("ok*10,502*10,ok"), good.port(), "127.0.0.2"};
+  TestServer api{parse_script("ok")};
+  const auto url = fmt::format("http://lb.test:{}/health", good.port());
+  auto probing = start({"--each-address", "--resolve",
+                        fmt::format("lb.test:{}:127.0.0.1,127.0.0.2", good.port()), url, api.url(),
+                        "0.05", "-c", "40"});
+  ASSERT_TRUE(upwatch::testing::eventually([&] { return bad.requests() >= 5; }, kGenerous));
+  ASSERT_EQ(run({"mark", "launched s2 v2"}), 0) << err_;
+  ASSERT_EQ(probing->wait(kGenerous), 1) << probing->err();
+  ASSERT_EQ(run({"report", "--html", "several.html"}), 1) << err_;
+  const auto report = report_json();
+  const auto shown = open_in_browser("several.html", UPWATCH_SCREENSHOT_DIR "/several.png");
+  expect_page_retells(shown, report);
+  // Each target, in the report's order (a URL as users saw it, then its nodes), has its lane
+  // and its section, named.
+  json names = json::array();
+  for (const auto& target : report["targets"]) {
+    names.push_back(target["address"].is_null()
+                        ? target["url"].get<std::string>()
+                        : fmt::format("{} at {}", target["url"].get<std::string>(),
+                                      target["address"].get<std::string>()));
+  }
+  ASSERT_GE(names.size(), 4U) << report;
+  EXPECT_EQ(names[0], url);
+  EXPECT_EQ(names[1], url + " at 127.0.0.1");
+  EXPECT_EQ(names[2], url + " at 127.0.0.2");
+  EXPECT_EQ(names[3], api.url());
+  EXPECT_EQ(shown["lanes"], names);
+  json sections = json::array();
+  for (const auto& target : shown["targets"]) sections.push_back(target["name"]);
+  EXPECT_EQ(sections, names);
+  // The mark is a labelled line across the lanes and every section's drawings.
+  for (const auto& labels : shown["mark_labels"]) EXPECT_EQ(labels, json({"launched s2 v2"}));
+  EXPECT_GE(shown["mark_labels"].size(), 1U + 2U * names.size());
 }
 
 TEST_F(Timeline, APageOfTheBashLoopsLog) {

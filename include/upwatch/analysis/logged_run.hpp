@@ -35,12 +35,13 @@ struct LoggedRun {
   RunInfo info;        ///< with notes on what the log could not tell
   RunResults results;  ///< analysed as the records streamed by
   std::uint64_t records = 0;
-  bool summarized = false;           ///< false if the run ended without writing its summary
-  std::optional<Timeline> timeline;  ///< its first URL's probes over time, if the reader was
-                                     ///< asked for it
+  bool summarized = false;  ///< false if the run ended without writing its summary
+  /// Each target's probes over time, in the order of results.targets, if the reader was asked
+  /// for them.
+  std::vector<Timeline> timelines;
 };
 
-/// Whether a RunReader draws each run's Timeline too.
+/// Whether a RunReader draws each target's Timeline too.
 enum class Timelines : std::uint8_t { none, build };
 
 /// What reading one log found, besides its runs.

@@ -103,6 +103,9 @@ void OutageAnalysis::add(const ProbeRecord& record, TickTally tally) {
   }
   Sample sample{record.sent,    record.outcome, record.total, record.phases,
                 record.tracked, record.tried,   tally};
+  if (!observers_.empty() && expectation_.judge(record.outcome) == Verdict::down) {
+    sample.cause = describe_failure(record);
+  }
   if (record.sequence == next_sequence_ && held_back_.empty()) {
     consume(record.sequence, sample);  // the common case, without the map
     return;
@@ -227,7 +230,8 @@ void OutageAnalysis::consume_sample(std::uint64_t sequence, const Sample& sample
                           .verdict = verdict,
                           .total = sample.total,
                           .phases = sample.phases,
-                          .tracked = sample.tracked});
+                          .tracked = sample.tracked,
+                          .cause = sample.cause});
     }
   }
   if (sample.outcome.transport == Transport::answered) {

@@ -45,7 +45,8 @@ std::size_t Timeline::value_index(std::size_t name, const std::string& value) {
 }
 
 void Timeline::on_probe(const JudgedProbe& probe) {
-  const auto& [sequence, sent, outcome, verdict, total, phases, tracked] = probe;
+  [[maybe_unused]] const auto& [sequence, sent, outcome, verdict, total, phases, tracked, cause] =
+      probe;
   const auto offset = std::max(sent - start_, std::chrono::milliseconds{0});
   auto index = static_cast<std::size_t>(offset / span_);
   while (index >= kMaxColumns) {

@@ -1,5 +1,7 @@
 #include "upwatch/core/probe.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
 #include <utility>
@@ -105,6 +107,49 @@ Verdict StatusExpectation::judge(Outcome outcome) const {
   if (outcome.transport != Transport::answered) return Verdict::down;
   const bool up = outcome.status >= 0 && outcome.status < 600 && up_.test(outcome.status);
   return up ? Verdict::up : Verdict::down;
+}
+
+std::string describe_failure(const ProbeRecord& record) {
+  const auto& outcome = record.outcome;
+  const std::string_view remote = record.remote == "-" ? std::string_view{} : record.remote;
+  std::string words;
+  if (outcome.transport == Transport::answered) {
+    // "HTTP/1.1 502 Bad Gateway": the status and its reason, if the line holds it.
+    const std::string_view line = record.lines.empty() ? std::string_view{} : record.lines.front();
+    const auto space = line.find(' ');
+    words = line.starts_with("HTTP/") && space != std::string_view::npos
+                ? std::string{line.substr(space + 1)}
+                : std::to_string(outcome.status);
+    while (!words.empty() && words.back() == ' ') words.pop_back();
+    if (!remote.empty()) words += " from " + std::string{remote};
+  } else if (!remote.empty() &&
+             (outcome.transport == Transport::refused || outcome.transport == Transport::reset)) {
+    words = fmt::format("connection {} by {}", format_as(outcome), remote);
+  } else if (!remote.empty() && outcome.transport == Transport::empty) {
+    words = fmt::format("{} closed the connection without answering", remote);
+  } else {
+    // The last line of an unanswered probe says why, in libcurl's words ("curl: (60) SSL
+    // certificate problem: ...") or upwatch's ("upwatch: not sent: ...").
+    std::string_view why = record.lines.empty() ? std::string_view{} : record.lines.back();
+    if (why.starts_with("curl: (") && why.find(") ") != std::string_view::npos) {
+      why.remove_prefix(why.find(") ") + 2);
+    } else if (why.starts_with("upwatch: ")) {
+      why.remove_prefix(std::string_view{"upwatch: "}.size());
+    }
+    constexpr std::string_view kCertificate = "SSL certificate problem: ";
+    words = why.starts_with(kCertificate)
+                ? "certificate verify failed: " + std::string{why.substr(kCertificate.size())}
+                : std::string{why.empty() ? format_as(outcome) : why};
+    if (!remote.empty() && words.find(remote.substr(0, remote.rfind(':'))) == std::string::npos) {
+      words += fmt::format(" ({})", remote);
+    }
+  }
+  if (words.size() > kCauseLength) {
+    auto cut = kCauseLength - 3;
+    while (cut > 0 && (static_cast<unsigned char>(words[cut]) & 0xC0U) == 0x80U) --cut;
+    words = words.substr(0, cut) + "...";
+  }
+  return words;
 }
 
 }  // namespace upwatch

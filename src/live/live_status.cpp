@@ -30,6 +30,15 @@ std::string window_span(const DowntimeWindow& window) {
                      format_counts(window.outcomes));
 }
 
+/// `text` with every control character replaced by '?': what a server or a log says reaches
+/// the terminal as text, never as a control.
+std::string printable(std::string_view text) {
+  std::string out{text};
+  std::ranges::replace_if(
+      out, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
+  return out;
+}
+
 }  // namespace
 
 LiveStatus::LiveStatus(WallTime start, std::chrono::nanoseconds interval, Colour colour,
@@ -49,6 +58,10 @@ void LiveStatus::on_probe(const JudgedProbe& probe) {
                probe.sent + std::chrono::duration_cast<std::chrono::milliseconds>(probe.total));
   if (probe.verdict == Verdict::down) {
     ++failed_;
+    last_failure_ = probe.sequence;
+    const auto outcome = format_as(probe.outcome);
+    cause_known_ = !probe.cause.empty() && probe.cause != outcome;
+    last_cause_ = cause_known_ ? printable(probe.cause) : outcome;
     return;
   }
   recent_[recent_count_++ % kRecent] = probe.total;
@@ -99,20 +112,22 @@ void LiveStatus::on_addresses(const AddressSet& set) {
 }
 
 void LiveStatus::on_mark(const Mark& mark) {
-  // A mark read from the log may hold any byte: none reaches the terminal as a control.
-  std::string text = mark.text;
-  std::ranges::replace_if(
-      text, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
-  add_event(mark.time, "MARK", kCyan, text);
+  add_event(mark.time, "MARK", kCyan, printable(mark.text));
 }
 
 void LiveStatus::on_window_opened(const DowntimeWindow& window) {
   ++windows_;
   down_since_ = window.start;
+  // What the first failure was, in words: "502 Bad Gateway from ...", "refused: connection
+  // refused by ...".
+  const auto outcome = window.outcomes.begin()->first;
+  auto what = format_as(outcome);
+  if (last_failure_ == window.first_sequence && last_cause_ != what) {
+    what = outcome.transport == Transport::answered ? last_cause_ : what + ": " + last_cause_;
+  }
   add_event(
       window.start, "DOWN", kRed,
-      fmt::format("window {} began with #{}: {}{}", windows_, window.first_sequence,
-                  format_as(window.outcomes.begin()->first),
+      fmt::format("window {} began with #{}: {}{}", windows_, window.first_sequence, what,
                   window.began_in_gap ? " (after a gap: it may have begun earlier, unseen)" : ""));
 }
 
@@ -159,6 +174,7 @@ std::vector<ScreenText> LiveStatus::state_fields(WallTime now, std::string sent)
     fields.push_back({"waiting for the first answer"});
   } else if (down_since_) {
     fields.push_back(painted("DOWN for " + glance(now - *down_since_), kRed));
+    if (cause_known_) fields.push_back({last_cause_});
   } else {
     fields.push_back(painted("UP", kGreen));
   }
@@ -189,6 +205,9 @@ std::vector<ScreenText> LiveStatus::state_fields(WallTime now, std::string sent)
     std::string p50 = "p50 ";
     append_millis(p50, *middle);
     fields.push_back({std::move(p50)});
+  }
+  if (failed_ > 0 && !down_since_) {
+    fields.push_back({fmt::format("last failure #{}: {}", last_failure_, last_cause_)});
   }
   return fields;
 }

@@ -65,3 +65,49 @@ TEST(StatusExpectation, RejectsBadSpecs) {
     EXPECT_FALSE(StatusExpectation::parse(bad)) << bad;
   }
 }
+
+TEST(DescribeFailure, SaysWhyInWordsAPersonActsOn) {
+  using upwatch::describe_failure;
+  using upwatch::Outcome;
+  using upwatch::ProbeRecord;
+  using upwatch::Transport;
+  const auto failed = [](Outcome outcome, std::string remote, std::vector<std::string> lines) {
+    return describe_failure(
+        ProbeRecord{.outcome = outcome, .remote = std::move(remote), .lines = std::move(lines)});
+  };
+  EXPECT_EQ(failed(Outcome::failure(Transport::refused), "10.0.1.17:443",
+                   {"curl: (7) Failed to connect to 10.0.1.17 port 443 after 0 ms: Couldn't "
+                    "connect to server"}),
+            "connection refused by 10.0.1.17:443");
+  EXPECT_EQ(failed(Outcome::failure(Transport::reset), "[::1]:8443",
+                   {"curl: (56) Recv failure: Connection reset by peer"}),
+            "connection reset by [::1]:8443");
+  EXPECT_EQ(failed(Outcome::failure(Transport::tls), "10.0.1.17:443",
+                   {"curl: (60) SSL certificate problem: self-signed certificate"}),
+            "certificate verify failed: self-signed certificate (10.0.1.17:443)");
+  EXPECT_EQ(failed(Outcome::http(502), "127.0.0.1:8080", {"HTTP/1.1 502 Bad Gateway", "Server: x"}),
+            "502 Bad Gateway from 127.0.0.1:8080");
+  EXPECT_EQ(failed(Outcome::http(503), "127.0.0.1:8443", {"HTTP/2 503 ", "server: x"}),
+            "503 from 127.0.0.1:8443");
+  EXPECT_EQ(failed(Outcome::failure(Transport::empty), "127.0.0.1:8080",
+                   {"curl: (52) Empty reply from server"}),
+            "127.0.0.1:8080 closed the connection without answering");
+  EXPECT_EQ(
+      failed(Outcome::failure(Transport::timeout), "127.0.0.1:8080",
+             {"curl: (28) Operation timed out after 2001 milliseconds with 0 bytes received"}),
+      "Operation timed out after 2001 milliseconds with 0 bytes received (127.0.0.1:8080)");
+  EXPECT_EQ(
+      failed(Outcome::failure(Transport::dns), "-", {"curl: (6) Could not resolve host: lb.test"}),
+      "Could not resolve host: lb.test");
+  EXPECT_EQ(failed(Outcome::failure(Transport::exhausted), "-",
+                   {"curl: (7) Couldn't connect to server",
+                    "upwatch: not sent: out of file descriptors (Too many open files); not the "
+                    "service's failure"}),
+            "not sent: out of file descriptors (Too many open files); not the service's failure");
+  // Without words from libcurl (a log of the bash loop), the class; never more than a line.
+  EXPECT_EQ(failed(Outcome::failure(Transport::malformed), "-", {}), "malformed");
+  const auto longest =
+      failed(Outcome::failure(Transport::error), "-", {"curl: (99) " + std::string(300, 'x')});
+  EXPECT_EQ(longest.size(), upwatch::kCauseLength);
+  EXPECT_TRUE(longest.ends_with("xx...")) << longest;
+}

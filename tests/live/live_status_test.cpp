@@ -23,12 +23,15 @@ class Watched {
       : status(kStart, 100ms, colour, std::move(target)) {
     analysis.observe(&status);
   }
-  /// Probe k, sent at k x 100 ms, answered in 2 ms + k us.
-  void probe(std::uint64_t k, Outcome outcome) {
+  /// Probe k, sent at k x 100 ms, answered in 2 ms + k us, by `remote` with `lines`.
+  void probe(std::uint64_t k, Outcome outcome, std::string remote = "-",
+             std::vector<std::string> lines = {}) {
     analysis.add({.sequence = k,
                   .sent = kStart + 100ms * static_cast<int>(k),
                   .outcome = outcome,
-                  .total = std::chrono::microseconds{2000 + static_cast<int>(k)}});
+                  .total = std::chrono::microseconds{2000 + static_cast<int>(k)},
+                  .remote = std::move(remote),
+                  .lines = std::move(lines)});
   }
   [[nodiscard]] std::vector<std::string> events() {
     std::vector<std::string> texts;
@@ -63,7 +66,41 @@ TEST(LiveStatus, StatusLineSaysUpOrDownNowWithCountsLastOutcomeAndRecentMedian) 
             "last #4 reset  p50 2.001ms");
   run.probe(5, kOk);
   EXPECT_EQ(run.status.status(kStart + 540ms, 6, 200).text,
-            "0:00:00  UP  6 sent  2 failed in 1 window  last #5 200  p50 2.001ms");
+            "0:00:00  UP  6 sent  2 failed in 1 window  last #5 200  p50 2.001ms  "
+            "last failure #4: reset");
+}
+
+TEST(LiveStatus, TheCauseOfTheLastFailureIsInWordsAPersonActsOn) {
+  Watched run{Colour::none, "https://lb.test/health at 10.0.1.17"};
+  run.probe(0, kOk);
+  run.probe(1, Outcome::failure(Transport::refused), "10.0.1.17:443",
+            {"curl: (7) Failed to connect to 10.0.1.17 port 443 after 0 ms: Couldn't connect to "
+             "server"});
+  EXPECT_EQ(run.status.lane(kStart + 150ms, 200).text,
+            "https://lb.test/health at 10.0.1.17  DOWN for 0.1s  connection refused by "
+            "10.0.1.17:443  1 failed in 1 window  last #1 refused  p50 2.000ms");
+  run.probe(2, Outcome::failure(Transport::tls), "10.0.1.17:443",
+            {"curl: (60) SSL certificate problem: self-signed certificate"});
+  EXPECT_NE(run.status.lane(kStart + 300ms, 200)
+                .text.find("DOWN for 0.2s  certificate verify failed: self-signed certificate "
+                           "(10.0.1.17:443)  2 failed"),
+            std::string::npos)
+      << run.status.lane(kStart + 300ms, 200).text;
+  run.probe(3, kOk);
+  // A server's reason phrase reaches the terminal as text, never as a control.
+  run.probe(4, k502, "10.0.1.17:443", {"HTTP/1.1 502 Bad \x1b[2JGateway"});
+  run.probe(5, kOk);
+  EXPECT_EQ(run.status.status(kStart + 550ms, 6, 200).text,
+            "0:00:00  UP  6 sent  3 failed in 2 windows  last #5 200  p50 2.003ms  "
+            "last failure #4: 502 Bad ?[2JGateway from 10.0.1.17:443");
+  const auto events = run.events();
+  ASSERT_EQ(events.size(), 4U);
+  EXPECT_EQ(events[0],
+            "2026-11-26T00:00:00.100Z  https://lb.test/health at 10.0.1.17  DOWN: window 1 began "
+            "with #1: refused: connection refused by 10.0.1.17:443");
+  EXPECT_EQ(events[2],
+            "2026-11-26T00:00:00.400Z  https://lb.test/health at 10.0.1.17  DOWN: window 2 began "
+            "with #4: 502 Bad ?[2JGateway from 10.0.1.17:443");
 }
 
 TEST(LiveStatus, FieldsThatDoNotFitAreLeftOutFromTheRight) {
@@ -174,11 +211,13 @@ TEST(LiveStatus, EachOfSeveralTargetsHasALaneTheWorstFirstAndWhatDoesNotFitIsCou
     return kept;
   };
   const std::vector<const LiveStatus*> lanes{&steady.status, &flaky.status, &down.status};
-  EXPECT_EQ(texts(upwatch::lane_lines(lanes, now, 200, 3)),
-            (std::vector<std::string>{
-                "https://lb/admin  DOWN for 0.3s  3 failed in 1 window  last #5 reset  p50 2.001ms",
-                "https://lb/api at 10.0.1.17  UP  1 failed in 1 window  last #5 200  p50 2.003ms",
-                "https://lb/health  UP  no failures  last #5 200  p50 2.002ms"}));
+  EXPECT_EQ(
+      texts(upwatch::lane_lines(lanes, now, 200, 3)),
+      (std::vector<std::string>{
+          "https://lb/admin  DOWN for 0.3s  3 failed in 1 window  last #5 reset  p50 2.001ms",
+          "https://lb/api at 10.0.1.17  UP  1 failed in 1 window  last #5 200  p50 2.003ms  last "
+          "failure #2: 502",
+          "https://lb/health  UP  no failures  last #5 200  p50 2.002ms"}));
   // Two rows: the worst, and a count of the rest.
   EXPECT_EQ(texts(upwatch::lane_lines(lanes, now, 200, 2)),
             (std::vector<std::string>{

@@ -167,12 +167,15 @@ TEST_F(LiveView, AMarkIsAnEventAboveTheStatusLineAndInTheSummary) {
 
 TEST_F(LiveView, SeveralUrlsHaveALineEachTheWorstFirstAndTheirEventsNamed) {
   TestServer server{parse_script("ok")};
-  const auto refused = fmt::format("http://127.0.0.1:{}/api", upwatch::testing::refusing_port());
+  const auto port = upwatch::testing::refusing_port();
+  const auto refused = fmt::format("http://127.0.0.1:{}/api", port);
   start_on_terminal({server.url(), refused, "0.1"});
-  // The status area is the screen's last rows: the URL that is down first.
+  // The status area is the screen's last rows: the URL that is down first, and why.
   const auto lanes_drawn = [&] {
     const auto rows = terminal_->screen().rows();
     return rows.size() >= 2 && rows[rows.size() - 2].starts_with(refused + "  DOWN for ") &&
+           rows[rows.size() - 2].find(fmt::format("s  connection refused by 127.0.0.1:{}", port)) !=
+               std::string::npos &&
            rows.back().starts_with(server.url() + "  UP  ");
   };
   ASSERT_TRUE(terminal_->read_until(lanes_drawn, kGenerous)) << terminal_->output();
@@ -241,7 +244,8 @@ TEST_F(LiveView, QuietSaysNothingButErrorsAndLiveForcesTheViewOnAPipe) {
   const auto first_failed = std::ranges::find_if(
       probes, [](const upwatch::ProbeRecord& probe) { return probe.outcome.status == 502; });
   ASSERT_NE(first_failed, probes.end()) << log_text();
-  EXPECT_NE(err_.find(fmt::format("DOWN: window 1 began with #{}: 502\n", first_failed->sequence)),
+  EXPECT_NE(err_.find(fmt::format("DOWN: window 1 began with #{}: 502 Bad Gateway from {}\n",
+                                  first_failed->sequence, first_failed->remote)),
             std::string::npos)
       << err_;
   EXPECT_NE(err_.find("UP: window 1 ended after "), std::string::npos) << err_;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "process.hpp"
+#include "pseudo_terminal.hpp"
 #include "upwatch/log/probe_log.hpp"
 
 namespace {
@@ -117,3 +118,23 @@ TEST_F(TlsLab, TheOldestTlsVersionAcceptedIsTheOneAsked) {
 }
 
 }  // namespace
+
+TEST_F(TlsLab, ACertificateThatCannotBeVerifiedIsNamedInTheLiveView) {
+  // The lab's certificate is its own (self-signed): without --cacert, no probe can trust it.
+  const auto& number = ports_.at("https");
+  upwatch::testing::PseudoTerminalProcess upwatch{
+      {UPWATCH_BINARY, "-o", dir_ + "/untrusted.log", "--resolve",
+       "lab.test:" + number + ":127.0.0.1", "-c", "3", "https://lab.test:" + number + "/health",
+       "0.05"},
+      dir_,
+      {{"TERM", "xterm"}, {"NO_COLOR", "1"}},
+      200};
+  ASSERT_EQ(upwatch.wait(std::chrono::minutes{1}), 1) << upwatch.output();
+  std::string shown = upwatch.output();
+  std::erase_if(shown, [](char c) { return c == '\r' || c == '\n'; });
+  EXPECT_NE(shown.find("DOWN: window 1 began with #0: tls: certificate verify failed: self-signed "
+                       "certificate (127.0.0.1:" +
+                       number + ")"),
+            std::string::npos)
+      << upwatch.output();
+}

@@ -139,6 +139,7 @@ struct JudgedProbe {
   std::chrono::microseconds total{};
   PhaseTimes phases{};                    ///< when it reached each phase
   std::span<const TrackedValue> tracked;  ///< the values of the tracked names it carried
+  std::string_view cause;  ///< a failure's cause in words (describe_failure), if observed
 };
 
 /// How many of a URL's addresses one of its ticks probed, and how many of them failed.
@@ -204,6 +205,7 @@ class OutageAnalysis {
     std::vector<TrackedValue> tracked;
     std::vector<std::string> tried;
     TickTally tally;
+    std::string cause;  ///< a failure's, for observers (describe_failure)
   };
   struct Absent {
     std::uint64_t ticks = 0;

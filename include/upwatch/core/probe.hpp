@@ -132,4 +132,12 @@ struct ProbeRecord {
   bool operator==(const ProbeRecord&) const = default;
 };
 
+/// Why `record` failed, in words a person acts on, at most kCauseLength bytes: "connection
+/// refused by 10.0.1.17:443", "certificate verify failed: self-signed certificate
+/// (10.0.1.17:443)", "502 Bad Gateway from 10.0.1.17:443"; libcurl's or upwatch's own words
+/// where there are none better.
+[[nodiscard]] std::string describe_failure(const ProbeRecord& record);
+/// The longest describe_failure text.
+inline constexpr std::size_t kCauseLength = 100;
+
 }  // namespace upwatch

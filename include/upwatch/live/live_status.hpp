@@ -59,8 +59,9 @@ class LiveStatus final : public AnalysisObserver {
   /// Answers whose latencies make the "recent p50".
   static constexpr std::size_t kRecent = 100;
 
-  /// The fields of the status after the run's time: the state, the version, `sent` (if not
-  /// empty), the failures, the last outcome, the recent median.
+  /// The fields of the status after the run's time: the state (and while down, the cause of
+  /// the last failure), the version, `sent` (if not empty), the failures, the last outcome,
+  /// the recent median, and once up again, the last failure and its cause.
   [[nodiscard]] std::vector<ScreenText> state_fields(WallTime now, std::string sent) const;
   /// As many of `fields` as fit in `columns`, from the first, two spaces apart.
   [[nodiscard]] static ScreenText fit(std::vector<ScreenText> fields, std::size_t columns);
@@ -85,7 +86,10 @@ class LiveStatus final : public AnalysisObserver {
   std::optional<WallTime> down_since_;   ///< the start of the window open, if one is
   std::optional<Outcome> last_outcome_;  ///< of the last probe judged
   std::uint64_t last_sequence_ = 0;
-  WallTime last_answer_;                                     ///< when the last judged probe ended
+  std::uint64_t last_failure_ = 0;  ///< the sequence of the last failed probe
+  std::string last_cause_;          ///< its cause in words, printable; else its outcome
+  bool cause_known_ = false;        ///< whether last_cause_ is in words
+  WallTime last_answer_;            ///< when the last judged probe ended
   std::array<std::chrono::microseconds, kRecent> recent_{};  ///< a ring of good probes' totals
   std::size_t recent_count_ = 0;
   std::vector<std::string> addresses_;  ///< the last set, for what came and went

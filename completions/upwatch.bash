@@ -17,14 +17,16 @@ _upwatch() {
         --connect-timeout -X --request -d --data -A --user-agent -u --user -L --location
         --max-redirs --interface -H --header -k --insecure --cacert -E --cert --key --tlsv1.2
         --tlsv1.3 --http1.1 --http2 --resolve --connect-to -4 --ipv4 -6 --ipv6 --dns-servers
-        -x --proxy --noproxy --keep-alive --expect --duration -c --count --parallel-max
+        -x --proxy --noproxy --keep-alive --expect --slow --max-downtime --max-window --junit
+        --duration -c --count --parallel-max
         --control --jsonl --track --track-body --vantage --metrics-listen --metrics-linger
         -q -s --quiet --silent --live --no-live"
-      files='--url-file -o --log --cacert -E --cert --key --jsonl'
+      files='--url-file -o --log --cacert -E --cert --key --jsonl --junit'
       ;;
     report)
-      options="$common --run --list --merge --json --track --html"
-      files='--html'
+      options="$common --run --list --merge --json --track --html --slow --max-downtime
+        --max-window --junit"
+      files='--html --junit'
       ;;
     mark)
       options="$common -o --log --at"
@@ -52,7 +54,8 @@ _upwatch() {
     -i | --interval | -m | --max-time | --connect-timeout | -d | --data | -A | --user-agent | \
       -u | --user | --max-redirs | -H | --header | --resolve | --connect-to | --dns-servers | \
       -x | --proxy | --noproxy | --duration | -c | --count | --parallel-max | --control | \
-      --track | --track-body | --vantage | --metrics-listen | --metrics-linger | --run)
+      --track | --track-body | --vantage | --metrics-listen | --metrics-linger | --run | \
+      --slow | --max-downtime | --max-window)
       COMPREPLY=()
       return
       ;;

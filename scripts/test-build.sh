@@ -7,9 +7,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # curl: the bash loop's own, for the test that reads its log, and the judge of the hostile
 # answers; haproxy, nginx, openssl: the rehearsal lab; prometheus: the end-to-end test of the
 # metrics; dpkg-dev and file (cpack's dpkg-shlibdeps), groff-base and zsh: the tests of the
-# package, the manual page and the completions; then Chromium and what drives it, for the HTML
-# timeline.
-"$root/scripts/setup-browser.sh" curl haproxy nginx openssl prometheus dpkg-dev file groff-base zsh
+# package, the manual page and the completions; python3-junitparser: a reader of JUnit XML as CI
+# systems read it; then Chromium and what drives it, for the HTML timeline.
+"$root/scripts/setup-browser.sh" curl haproxy nginx openssl prometheus dpkg-dev file groff-base zsh \
+  python3-junitparser
 build=$1
 shift
 options=()

@@ -38,8 +38,11 @@ constexpr std::size_t kLookAhead = 256;
 class RunBuilder final : public LogVisitor {
  public:
   RunBuilder(std::function<void(LoggedRun&&)> on_closed, Timelines timelines,
-             std::vector<std::string> track)
-      : on_closed_(std::move(on_closed)), timelines_(timelines), track_(std::move(track)) {}
+             std::vector<std::string> track, std::optional<std::chrono::microseconds> slow)
+      : on_closed_(std::move(on_closed)),
+        timelines_(timelines),
+        track_(std::move(track)),
+        slow_(slow) {}
   /// Where what is read from the log being read goes.
   void reading(LogReading* reading) { reading_ = reading; }
   RunBuilder(const RunBuilder&) = delete;
@@ -59,8 +62,10 @@ class RunBuilder final : public LogVisitor {
     for (const auto& name : track_) {
       if (std::ranges::find(header.track, name) == header.track.end()) header.track.push_back(name);
     }
-    TargetsAnalysis analysis{expectation.value_or(StatusExpectation{}), interval, header.track,
-                             all_urls(header.url, header.more_urls), header.each_address};
+    if (slow_) header.slow = slow_;
+    TargetsAnalysis analysis{expectation.value_or(StatusExpectation{}).slower_than(header.slow),
+                             interval, header.track, all_urls(header.url, header.more_urls),
+                             header.each_address};
     open_.push_back({.header = std::move(header),
                      .analysis = std::move(analysis),
                      .expectation_known = expectation.has_value(),
@@ -175,8 +180,12 @@ class RunBuilder final : public LogVisitor {
                      .start = std::chrono::floor<std::chrono::milliseconds>(at),
                      .url = url.empty() ? std::string{kUnknownUrl} : url,
                      .each_address = each_address};
-    TargetsAnalysis analysis{
-        StatusExpectation{}, std::chrono::nanoseconds{0}, track_, {header.url}, each_address};
+    header.slow = slow_;
+    TargetsAnalysis analysis{StatusExpectation{}.slower_than(slow_),
+                             std::chrono::nanoseconds{0},
+                             track_,
+                             {header.url},
+                             each_address};
     analysis.begin_at(tick);
     header.track = track_;
     open_.push_back({.header = std::move(header),
@@ -290,7 +299,8 @@ class RunBuilder final : public LogVisitor {
 
   std::function<void(LoggedRun&&)> on_closed_;
   Timelines timelines_;
-  std::vector<std::string> track_;  ///< names to follow in every run besides its own
+  std::vector<std::string> track_;                 ///< names to follow in every run besides its own
+  std::optional<std::chrono::microseconds> slow_;  ///< --slow, over what the logs say
   LogReading* reading_ = nullptr;
   std::vector<Open> open_;  ///< in the order they began
 };
@@ -315,8 +325,9 @@ LogFormat detect_format(std::string_view first_line) {
 }
 
 RunReader::RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines,
-                     std::vector<std::string> track)
-    : builder_(std::make_unique<RunBuilder>(std::move(on_run), timelines, std::move(track))) {}
+                     std::vector<std::string> track, std::optional<std::chrono::microseconds> slow)
+    : builder_(std::make_unique<RunBuilder>(std::move(on_run), timelines, std::move(track), slow)) {
+}
 
 RunReader::~RunReader() = default;
 

@@ -6,6 +6,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "upwatch/core/duration.hpp"
+
 using namespace std::chrono_literals;
 
 namespace upwatch {
@@ -78,12 +80,35 @@ RunVerdict RunAnalysis::verdict() const {
       std::ranges::any_of(windows, [](const auto& window) { return !window.prober_network; })) {
     return RunVerdict::down;
   }
+  return verdict_apart_from_downtime();
+}
+
+RunVerdict RunAnalysis::verdict_apart_from_downtime() const {
   const bool all_observed = unobserved() == 0ms && ticks_not_sent() == 0;
-  if (!all_observed || overdue() > 0 || !availability() || !windows.empty() ||
-      !incomplete.empty()) {
+  const bool prober_windows =
+      std::ranges::any_of(windows, [](const auto& window) { return window.prober_network; });
+  if (!all_observed || overdue() > 0 || !availability() || prober_windows || !incomplete.empty()) {
     return RunVerdict::inconclusive;
   }
   return RunVerdict::up;
+}
+
+bool RunAnalysis::within(const DowntimeBudget& budget, WallTime run_end) const {
+  if (budget.empty()) return false;
+  if (budget.total && downtime(run_end) > *budget.total) return false;
+  for (const auto& window : windows) {
+    if (window.prober_network) continue;
+    if (!window.end) return false;  // still down at the end: no budget lets that pass
+    if (budget.window && window.duration(run_end) > *budget.window) return false;
+  }
+  // Windows not listed: the longest is not known.
+  return !(budget.window && unlisted_windows.count > 0);
+}
+
+RunVerdict RunAnalysis::gated(const DowntimeBudget& budget, WallTime run_end) const {
+  const auto verdict = this->verdict();
+  if (verdict != RunVerdict::down || !within(budget, run_end)) return verdict;
+  return verdict_apart_from_downtime();
 }
 
 OutageAnalysis::OutageAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
@@ -101,9 +126,17 @@ void OutageAnalysis::add(const ProbeRecord& record, TickTally tally) {
     }
     return;
   }
-  Sample sample{record.sent,    record.outcome, record.total, record.phases,
-                record.tracked, record.tried,   tally};
-  if (!observers_.empty() && expectation_.judge(record.outcome) == Verdict::down) {
+  const auto outcome = expectation_.classify(record.outcome, record.total);
+  Sample sample{record.sent,    outcome,      record.total, record.phases,
+                record.tracked, record.tried, tally};
+  if (!observers_.empty() && outcome.transport == Transport::slow) {
+    sample.cause = fmt::format(
+        "{} after {:.3f}s, slower than --slow {}",
+        describe_failure({.outcome = record.outcome,
+                          .remote = record.remote,
+                          .lines = {record.lines.empty() ? std::string{} : record.lines.front()}}),
+        std::chrono::duration<double>(record.total).count(), format_seconds(*expectation_.slow()));
+  } else if (!observers_.empty() && expectation_.judge(outcome) == Verdict::down) {
     sample.cause = describe_failure(record);
   }
   if (record.sequence == next_sequence_ && held_back_.empty()) {

@@ -11,7 +11,8 @@ RunInfo run_info_of(const RunHeader& header, WallTime end) {
           .proxy = header.proxy,
           .control = header.control,
           .vantage = header.vantage,
-          .interval = header.interval};
+          .interval = header.interval,
+          .slow = header.slow};
 }
 
 }  // namespace upwatch

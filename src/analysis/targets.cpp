@@ -17,10 +17,12 @@ std::uint64_t first_of_slot_from(std::uint64_t tick, std::uint64_t slot, std::ui
 
 }  // namespace
 
-RunVerdict RunResults::verdict() const {
+RunVerdict RunResults::verdict() const { return gated({}, WallTime{}); }
+
+RunVerdict RunResults::gated(const DowntimeBudget& budget, WallTime run_end) const {
   auto verdict = RunVerdict::up;
   for (const auto& target : targets) {
-    const auto each = target.analysis.verdict();
+    const auto each = target.analysis.gated(budget, run_end);
     if (each == RunVerdict::down) return RunVerdict::down;
     if (each == RunVerdict::inconclusive) verdict = RunVerdict::inconclusive;
   }
@@ -209,10 +211,12 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
       break;
     }
     ++tally.probed;
-    const bool failed = expectation_.judge(record.outcome) == Verdict::down;
+    const bool failed =
+        expectation_.judge(expectation_.classify(record.outcome, record.total)) == Verdict::down;
     if (failed) ++tally.failed;
     const bool shown_failed =
-        shown != nullptr && expectation_.judge(shown->outcome) == Verdict::down;
+        shown != nullptr &&
+        expectation_.judge(expectation_.classify(shown->outcome, shown->total)) == Verdict::down;
     if (shown == nullptr || (failed && !shown_failed) ||
         (!failed && !shown_failed && record.total > shown->total)) {
       shown = &record;

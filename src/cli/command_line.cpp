@@ -195,8 +195,12 @@ Exit status:
                  "also write the run as one self-contained HTML page to FILE: a timeline of "
                  "every probe, the windows, the latency (opens offline, in any browser)")
       ->excludes(list);
+  GateTexts gate;
+  add_gate_options(app, gate, report.junit_path);
   name_values(app, {{"--run", "N"}, {"--track", "NAME"}, {"--html", "FILE"}});
   if (auto printed = parse_or_print(app, argc, argv)) return std::move(*printed);
+  report.slow = slow_limit(gate);
+  report.budget = budget_of(gate);
   if (!run_text.empty()) report.run = whole_number(run_text, "--run", 1, kMaxRuns);
   if (!logs.empty()) report.logs = std::move(logs);
   report.track = track_names_of(track_names);

@@ -19,6 +19,7 @@
 #include "upwatch/log/probe_log.hpp"
 #include "upwatch/log/replacing_file.hpp"
 #include "upwatch/report/html_report.hpp"
+#include "upwatch/report/junit.hpp"
 #include "upwatch/report/report.hpp"
 
 namespace upwatch {
@@ -37,6 +38,23 @@ bool print(std::string_view text) {
   return false;
 }
 
+std::optional<ReplacingFile> output_file(const std::string& path, std::string_view option,
+                                         const std::vector<std::string>& logs) {
+  if (path.empty()) return std::nullopt;
+  struct stat target {};
+  if (::stat(path.c_str(), &target) == 0) {
+    for (const auto& log : logs) {
+      struct stat read {};
+      if (::stat(log.c_str(), &read) == 0 && read.st_dev == target.st_dev &&
+          read.st_ino == target.st_ino) {
+        throw UsageError(
+            fmt::format("{} file '{}' is the log '{}': not overwriting it", option, path, log));
+      }
+    }
+  }
+  return std::optional<ReplacingFile>{std::in_place, path};
+}
+
 namespace {
 
 void warn_bad_lines(const std::string& path, const LogReading& reading) {
@@ -48,20 +66,6 @@ void warn_bad_lines(const std::string& path, const LogReading& reading) {
   if (reading.bad_line_count > reading.bad_lines.size()) numbers += ", ...";
   spdlog::warn("{}: skipped {} line{} that could not be read: {}", path, reading.bad_line_count,
                reading.bad_line_count == 1 ? "" : "s", numbers);
-}
-
-/// Refuses an --html file that is one of the logs to be read.
-void check_not_a_log(const std::string& path, const std::vector<std::string>& logs) {
-  struct stat target {};
-  if (::stat(path.c_str(), &target) != 0) return;
-  for (const auto& log : logs) {
-    struct stat read {};
-    if (::stat(log.c_str(), &read) == 0 && read.st_dev == target.st_dev &&
-        read.st_ino == target.st_ino) {
-      throw UsageError(
-          fmt::format("--html file '{}' is the log '{}': not overwriting it", path, log));
-    }
-  }
 }
 
 /// Reads the log at `path` ("-" for stdin) through `reader`; throws UsageError if it cannot be
@@ -105,8 +109,8 @@ int run_merged_report(const ReportConfig& report, std::optional<ReplacingFile>& 
   std::vector<VantageRun> runs;
   for (const auto& path : report.logs) {
     std::optional<LoggedRun> last;
-    RunReader reader{[&](LoggedRun&& run) { last = std::move(run); }, Timelines::none,
-                     report.track};
+    RunReader reader{[&](LoggedRun&& run) { last = std::move(run); }, Timelines::none, report.track,
+                     report.slow};
     read_log_file(reader, path);
     reader.finish();
     if (const auto twice = std::ranges::find_if(
@@ -136,11 +140,18 @@ int run_merged_report(const ReportConfig& report, std::optional<ReplacingFile>& 
 }  // namespace
 
 int run_report(const ReportConfig& report) {
-  std::optional<ReplacingFile> html;
-  if (!report.html_path.empty()) {
-    check_not_a_log(report.html_path, report.logs);
-    html.emplace(report.html_path);
+  if (report.merge || report.list) {
+    const auto* option = report.merge ? "--merge" : "--list";
+    if (!report.junit_path.empty()) {
+      throw UsageError(fmt::format("--junit reports one run: not with {}", option));
+    }
+    if (!report.budget.empty()) {
+      throw UsageError(
+          fmt::format("--max-downtime and --max-window gate one run: not with {}", option));
+    }
   }
+  auto html = output_file(report.html_path, "--html", report.logs);
+  auto junit = output_file(report.junit_path, "--junit", report.logs);
   if (report.merge) return run_merged_report(report, html);
   // Runs are taken as they end, one at a time: a log of any size is read in bounded memory.
   std::size_t number = 0;
@@ -154,7 +165,7 @@ int run_report(const ReportConfig& report) {
                        chosen = std::move(run);
                      }
                    },
-                   html ? Timelines::build : Timelines::none, report.track};
+                   html ? Timelines::build : Timelines::none, report.track, report.slow};
   for (const auto& path : report.logs) read_log_file(reader, path);
   reader.finish();
   if (report.list) return printed ? 0 : kExitLogWrite;
@@ -163,12 +174,14 @@ int run_report(const ReportConfig& report) {
                                  number, number == 1 ? "" : "s"));
   }
   const auto& results = chosen->results;
+  chosen->info.budget = report.budget;
   if (html) html->commit(render_html(chosen->info, results, chosen->timelines));
+  if (junit) junit->commit(render_junit(chosen->info, results));
   if (!print(report.json ? render_report_json(chosen->info, results)
                          : render_report(chosen->info, results))) {
     return kExitLogWrite;
   }
-  return exit_status(chosen->info, results.verdict());
+  return exit_status(chosen->info, results);
 }
 
 int run_mark(const MarkConfig& mark) {

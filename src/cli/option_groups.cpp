@@ -146,6 +146,7 @@ void add_judging_options(CLI::App& app, Config& config, RunOptionTexts& texts) {
   app.add_option("--track-body", config.track_body,
                  "with -X GET, also track the first capture group of this regular expression "
                  "in the body (its first 64 KiB), e.g. '\"version\":\"([^\"]+)\"'");
+  add_gate_options(app, texts.gate, config.junit_path);
   name_values(app, {{"--expect", "STATUSES"},
                     {"--duration", "TIME"},
                     {"--count", "N"},
@@ -271,6 +272,8 @@ void take_request(Config& config, const RunOptionTexts& texts) {
     }
     config.expectation = std::move(*expectation);
   }
+  config.expectation = config.expectation.slower_than(slow_limit(texts.gate));
+  config.budget = budget_of(texts.gate);
   if (config.method.empty() ||
       config.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
           std::string::npos) {
@@ -368,6 +371,45 @@ void take_run_options(Config& config, RunOptionTexts& texts) {
                                       : HttpVersion::automatic;
   config.connections = texts.keep_alive ? Connections::keep_alive : Connections::fresh;
   config.live = texts.live ? LiveMode::on : texts.no_live ? LiveMode::off : LiveMode::automatic;
+}
+
+void add_gate_options(CLI::App& app, GateTexts& texts, std::string& junit_path) {
+  app.add_option("--slow", texts.slow,
+                 "an answer slower than this (its total time) is a failed probe of its own "
+                 "class, slow, e.g. 0.5 or 300ms");
+  app.add_option("--max-downtime", texts.max_downtime,
+                 "exit 1 only if the downtime in all exceeds this, e.g. 1s (every window is "
+                 "still reported)");
+  app.add_option("--max-window", texts.max_window,
+                 "exit 1 only if a window of downtime lasts longer than this, e.g. 500ms");
+  app.add_option("--junit", junit_path,
+                 "also write the verdict as JUnit XML to FILE, for CI: a test case per target");
+  name_values(app, {{"--slow", "SECONDS"},
+                    {"--max-downtime", "TIME"},
+                    {"--max-window", "TIME"},
+                    {"--junit", "FILE"}});
+}
+
+namespace {
+
+/// A budget's time: 0, or a positive time.
+std::optional<std::chrono::milliseconds> budget_time(const std::string& text,
+                                                     std::string_view what) {
+  if (text.empty()) return std::nullopt;
+  if (text == "0") return std::chrono::milliseconds{0};
+  return std::chrono::ceil<std::chrono::milliseconds>(positive_duration(text, what));
+}
+
+}  // namespace
+
+std::optional<std::chrono::microseconds> slow_limit(const GateTexts& texts) {
+  if (texts.slow.empty()) return std::nullopt;
+  return std::chrono::ceil<std::chrono::microseconds>(positive_duration(texts.slow, "--slow"));
+}
+
+DowntimeBudget budget_of(const GateTexts& texts) {
+  return {.total = budget_time(texts.max_downtime, "--max-downtime"),
+          .window = budget_time(texts.max_window, "--max-window")};
 }
 
 }  // namespace upwatch

@@ -3,7 +3,9 @@
 // The options of a run, group by group: private to cli/.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,23 @@ void one_each(CLI::Option* option);
 
 /// Gives each named option of `app` the kind of value --help shows for it.
 void name_values(CLI::App& app, std::initializer_list<std::pair<const char*, const char*>> options);
+
+/// What a deploy gate's options bind as given: --slow, --max-downtime, --max-window.
+struct GateTexts {
+  std::string slow;
+  std::string max_downtime;
+  std::string max_window;
+};
+
+/// Adds the options of a deploy gate to `app` (a run's or a report's): --slow,
+/// --max-downtime, --max-window, bound to `texts`, and --junit, bound to `junit_path`.
+void add_gate_options(CLI::App& app, GateTexts& texts, std::string& junit_path);
+
+/// The --slow limit of `texts`, if given; throws UsageError if it is not a time.
+[[nodiscard]] std::optional<std::chrono::microseconds> slow_limit(const GateTexts& texts);
+
+/// The budget of `texts`; throws UsageError for a value that is not a time.
+[[nodiscard]] DowntimeBudget budget_of(const GateTexts& texts);
 
 /// What a run's options bind as given, before they are checked into a Config.
 struct RunOptionTexts {
@@ -35,6 +54,7 @@ struct RunOptionTexts {
   std::string linger;
   std::vector<std::string> headers;
   std::vector<std::string> track;
+  GateTexts gate;
   CLI::Option* method = nullptr;  ///< -X, to tell whether it was given
   bool http1_1 = false;
   bool http2 = false;

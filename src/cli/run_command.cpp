@@ -19,6 +19,7 @@
 #include "upwatch/log/run_files.hpp"
 #include "upwatch/net/signals.hpp"
 #include "upwatch/probe/engine.hpp"
+#include "upwatch/report/junit.hpp"
 #include "upwatch/report/report.hpp"
 
 namespace upwatch {
@@ -33,6 +34,7 @@ RunHeader run_header_of(const Config& config, std::string run_id,
                    .start = std::chrono::floor<std::chrono::milliseconds>(start),
                    .interval = config.interval,
                    .expect = config.expectation.spec(),
+                   .slow = config.expectation.slow(),
                    .proxy = redact_url(config.proxy),
                    .control = redact_url(config.control_url),
                    .url = redact_url(config.targets.front().url),
@@ -59,7 +61,9 @@ void say_start(const Config& config, const RunHeader& header) {
 
 /// Whether `record` is an answer to the target counted as up though it is not a 2xx.
 bool up_but_not_2xx(const Config& config, const ProbeRecord& record) {
-  return record.role == Role::target && config.expectation.judge(record.outcome) == Verdict::up &&
+  return record.role == Role::target &&
+         config.expectation.judge(config.expectation.classify(record.outcome, record.total)) ==
+             Verdict::up &&
          record.outcome.status / 100 != 2;
 }
 
@@ -176,11 +180,13 @@ EngineSinks run_sinks(const Config& config, const RunHeader& header, RunFiles& f
   return sinks;
 }
 
-/// Writes the summary of the run `header` opens, ended at `end` with `result` and `marks`, to
-/// its log and to stdout; returns the run's exit status.
-int summarise(const RunHeader& header, WallTime end, const RunResults& result,
-              const RunMarks& marks, RunFiles& files) {
+/// Writes the summary of the run of `config` that `header` opens, ended at `end` with `result`
+/// and `marks`, to its log and to stdout, and its verdict to `junit` if wanted; returns the
+/// run's exit status.
+int summarise(const Config& config, const RunHeader& header, WallTime end, const RunResults& result,
+              const RunMarks& marks, RunFiles& files, std::optional<ReplacingFile>& junit) {
   RunInfo info = run_info_of(header, end);
+  info.budget = config.budget;
   marks.list_in(info);
   files.note_losses(info.notes);
   info.log_incomplete = files.failed();
@@ -190,7 +196,8 @@ int summarise(const RunHeader& header, WallTime end, const RunResults& result,
     info.log_incomplete = true;  // the summary itself could not be written
     summary = render_report(info, result);
   }
-  return print(summary) ? exit_status(info, result.verdict()) : kExitLogWrite;
+  if (junit) junit->commit(render_junit(info, result));
+  return print(summary) ? exit_status(info, result) : kExitLogWrite;
 }
 
 /// Serves the final metrics until a scrape has read them, `limit` has passed, or the user asks
@@ -222,6 +229,7 @@ int run_probes(const Config& config) {
     metrics.emplace(config.vantage);
     metrics_server.emplace(*config.metrics_listen, config.metrics_listen_text, metrics->registry());
   }
+  auto junit = output_file(config.junit_path, "--junit", {config.log_path, config.jsonl_path});
   RunFiles files{config, run_id};
 
   const StopSignals stop;
@@ -246,7 +254,7 @@ int run_probes(const Config& config) {
   marks.take(files, live);
   end_live_view(live, analysis);
   const RunResults result = std::move(analysis).finish();
-  const int status = summarise(header, end, result, marks, files);
+  const int status = summarise(config, header, end, result, marks, files, junit);
   if (metrics) {
     metrics->finish(result, end);
     if (config.metrics_linger.count() > 0) linger(*metrics_server, config.metrics_linger, stop);

@@ -10,7 +10,7 @@ namespace upwatch {
 
 namespace {
 
-constexpr std::array<std::pair<Transport, std::string_view>, 13> kTransportNames{{
+constexpr std::array<std::pair<Transport, std::string_view>, 14> kTransportNames{{
     {Transport::refused, "refused"},
     {Transport::reset, "reset"},
     {Transport::timeout, "timeout"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<Transport, std::string_view>, 13> kTransportNames
     {Transport::skipped, "skipped"},
     {Transport::abandoned, "abandoned"},
     {Transport::exhausted, "exhausted"},
+    {Transport::slow, "slow"},
 }};
 
 constexpr std::string_view kDefaultSpec = "100-499";
@@ -107,6 +108,20 @@ Verdict StatusExpectation::judge(Outcome outcome) const {
   if (outcome.transport != Transport::answered) return Verdict::down;
   const bool up = outcome.status >= 0 && outcome.status < 600 && up_.test(outcome.status);
   return up ? Verdict::up : Verdict::down;
+}
+
+StatusExpectation StatusExpectation::slower_than(
+    std::optional<std::chrono::microseconds> limit) const {
+  auto slower = *this;
+  slower.slow_ = limit;
+  return slower;
+}
+
+Outcome StatusExpectation::classify(Outcome outcome, std::chrono::microseconds total) const {
+  if (slow_ && total > *slow_ && judge(outcome) == Verdict::up) {
+    return Outcome::failure(Transport::slow);
+  }
+  return outcome;
 }
 
 std::string describe_failure(const ProbeRecord& record) {

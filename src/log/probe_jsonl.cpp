@@ -52,12 +52,18 @@ std::optional<RunHeader> parse_run(const json& object) {
       !(interval->get<double>() > 0) || interval->get<double>() > 1e9) {
     return std::nullopt;
   }
+  std::optional<std::chrono::microseconds> slow;
+  if (const auto limit = object.find("slow_s"); limit != object.end() && limit->is_number()) {
+    if (!(limit->get<double>() > 0) || limit->get<double>() > 1e9) return std::nullopt;
+    slow = std::chrono::microseconds{std::llround(limit->get<double>() * 1e6)};
+  }
   return RunHeader{
       .id = string_of(object, "run"),
       .version = string_of(object, "version"),
       .start = *start,
       .interval = std::chrono::nanoseconds{std::llround(interval->get<double>() * 1e9)},
       .expect = string_of(object, "expect"),
+      .slow = slow,
       .proxy = string_of(object, "proxy"),
       .control = string_of(object, "control"),
       .url = string_of(object, "url"),
@@ -163,6 +169,8 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"start", format_iso_utc(header.start)},
             {"interval_s", static_cast<double>(header.interval.count()) / 1e9},
             {"expect", header.expect},
+            {"slow_s", header.slow ? json(std::chrono::duration<double>(*header.slow).count())
+                                   : json(nullptr)},
             {"proxy", header.proxy.empty() ? json(nullptr) : json(header.proxy)},
             {"control", header.control.empty() ? json(nullptr) : json(header.control)},
             {"url", header.url},

@@ -68,6 +68,12 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
   const auto start = value_of(next_word(line), "start");
   const auto interval = value_of(next_word(line), "interval");
   const auto expect = value_of(next_word(line), "expect");
+  if (const auto slow = value_of(line.substr(0, line.find(' ')), "slow")) {
+    const auto limit = parse_duration(*slow);
+    if (!limit || limit->count() <= 0) return std::nullopt;
+    header.slow = std::chrono::duration_cast<std::chrono::microseconds>(*limit);
+    next_word(line);
+  }
   if (const auto proxy = value_of(line.substr(0, line.find(' ')), "proxy")) {
     header.proxy = std::string{*proxy};
     next_word(line);
@@ -250,10 +256,12 @@ std::string format_run_header(const RunHeader& header) {
       header.track.empty() ? "" : fmt::format(" track={}", fmt::join(header.track, ","));
   const std::string vantage = header.vantage.empty() ? "" : " vantage=" + header.vantage;
   const std::string user = header.user.empty() ? "" : " user=" + header.user + ":***";
-  std::string text = fmt::format(
-      "{}{} run{} start={} interval={} expect={}{}{}{}{}{}{} url={}\n", kRunMarker, header.version,
-      id, format_iso_utc(header.start), format_seconds(header.interval), header.expect, proxy,
-      control, user, track, vantage, header.each_address ? " each-address" : "", header.url);
+  const std::string slow = header.slow ? " slow=" + format_seconds(*header.slow) : "";
+  std::string text =
+      fmt::format("{}{} run{} start={} interval={} expect={}{}{}{}{}{}{}{} url={}\n", kRunMarker,
+                  header.version, id, format_iso_utc(header.start), format_seconds(header.interval),
+                  header.expect, slow, proxy, control, user, track, vantage,
+                  header.each_address ? " each-address" : "", header.url);
   for (const auto& url : header.more_urls) {
     text += fmt::format("{}url={}{}\n", kTargetMarker, url, run_suffix(header.id));
   }

@@ -46,9 +46,14 @@ void append_unlisted(std::string& out, const Unlisted& more, std::string_view no
               more.count == 1 ? "" : "s", more.probes, probes, format_elapsed(more.time), time);
 }
 
-/// Why the exit status is not the verdict's, if it is not.
-std::string_view exit_words(const RunInfo& run) {
-  return run.log_incomplete ? ", as records could not be written to the log" : "";
+/// "exit 1", with why the exit status is not the verdict's if it is not, or what the deploy
+/// gate made of a downtime: "exit 0, within --max-downtime 1s".
+std::string exit_words(const RunInfo& run, RunVerdict verdict, int status, bool within) {
+  if (run.log_incomplete) {
+    return fmt::format("exit {}, as records could not be written to the log", status);
+  }
+  const auto gate = gate_words(run, verdict, within);
+  return gate.empty() ? fmt::format("exit {}", status) : fmt::format("exit {}, {}", status, gate);
 }
 
 /// The share of the run, in percent, that `part` is.
@@ -59,8 +64,10 @@ double percent_of_run(const RunInfo& run, std::chrono::milliseconds part) {
              : 100.0 * static_cast<double>(part.count()) / static_cast<double>(length.count());
 }
 
-void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& analysis,
-                    bool prober_network) {
+}  // namespace
+
+void summary::append_windows(std::string& out, const RunInfo& run, const RunAnalysis& analysis,
+                             bool prober_network) {
   for (const auto& window : analysis.windows) {
     if (window.prober_network != prober_network) continue;
     std::string flags;
@@ -76,6 +83,8 @@ void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& ana
                 window.first_sequence, window.last_sequence, format_counts(window.outcomes), flags);
   }
 }
+
+namespace {
 
 void append_versions(std::string& out, const TrackedName& tracked) {
   append_line(out, "VERSIONS: {}: {}, {}", tracked.name,
@@ -209,8 +218,10 @@ void append_analysis(std::string& out, const RunInfo& run, const RunAnalysis& an
   for (const auto& reason : verdict_reasons(run, analysis)) {
     reasons += (reasons.empty() ? "" : "; ") + reason;
   }
-  append_line(out, "VERDICT: {} (exit {}{}): {}", format_as(verdict), exit_status(run, verdict),
-              exit_words(run), reasons);
+  append_line(
+      out, "VERDICT: {} ({}): {}", format_as(verdict),
+      exit_words(run, verdict, exit_status(run, analysis), analysis.within(run.budget, run.end)),
+      reasons);
 }
 
 /// The marks people made in the run's log, told in time order with where the windows of
@@ -293,8 +304,13 @@ std::string render_report(const RunInfo& run, const RunResults& results) {
   std::string out;
   append_seed(out, run);
   const auto verdict = results.verdict();
-  append_line(out, "VERDICT: {} (exit {}{}): {}", format_as(verdict), exit_status(run, verdict),
-              exit_words(run), describe_verdict(results));
+  const bool within = std::ranges::all_of(results.targets, [&](const TargetResult& target) {
+    return target.analysis.verdict() != RunVerdict::down ||
+           target.analysis.within(run.budget, run.end);
+  });
+  append_line(out, "VERDICT: {} ({}): {}", format_as(verdict),
+              exit_words(run, verdict, exit_status(run, results), within),
+              describe_verdict(results));
   for (const auto& target : results.targets) {
     out += '\n';
     const bool users_view = results.each_address && target.address.empty();

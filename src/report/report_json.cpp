@@ -178,6 +178,11 @@ json analysis_json(const RunInfo& run, const RunAnalysis& analysis) {
 }
 
 /// The fields of a run that come before what its probes showed.
+/// A time in seconds, or null.
+json seconds_or_null(std::optional<std::chrono::microseconds> time) {
+  return time ? json(std::chrono::duration<double>(*time).count()) : json(nullptr);
+}
+
 json run_json(const RunInfo& run) {
   json marks = json::array();
   for (const auto& mark : run.marks) {
@@ -189,6 +194,9 @@ json run_json(const RunInfo& run) {
               {"proxy", run.proxy.empty() ? json(nullptr) : json(run.proxy)},
               {"control", run.control.empty() ? json(nullptr) : json(run.control)},
               {"interval_s", static_cast<double>(run.interval.count()) / 1e9},
+              {"slow_s", seconds_or_null(run.slow)},
+              {"max_downtime_s", seconds_or_null(run.budget.total)},
+              {"max_window_s", seconds_or_null(run.budget.window)},
               {"start", format_iso_utc(run.start)},
               {"end", format_iso_utc(run.end)}};
 }
@@ -203,7 +211,7 @@ std::string render_json(const RunInfo& run, const RunAnalysis& analysis) {
   json document = run_json(run);
   document.update(analysis_json(run, analysis));
   document["notes"] = run.notes;
-  document["exit_status"] = exit_status(run, analysis.verdict());
+  document["exit_status"] = exit_status(run, analysis);
   return dump(document);
 }
 
@@ -232,12 +240,12 @@ std::string render_report_json(const RunInfo& run, const RunResults& results) {
       each["address_sets_not_listed"] = target.sets_unlisted;
     }
     each.update(analysis_json(run, target.analysis));
-    each["exit_status"] = exit_status(target.analysis);
+    each["exit_status"] = exit_status(run, target.analysis);
     targets.push_back(std::move(each));
   }
   document["targets"] = std::move(targets);
   document["notes"] = run.notes;
-  document["exit_status"] = exit_status(run, verdict);
+  document["exit_status"] = exit_status(run, results);
   return dump(document);
 }
 

@@ -55,6 +55,11 @@ namespace upwatch::summary {
   return target.address.empty() ? target.url : fmt::format("{} at {}", target.url, target.address);
 }
 
+/// Appends a line for each window of `analysis`, of the service or of the prober's network,
+/// as the summary lists them: "  START -> END  DURATION  N failed probes (#A-#B): OUTCOMES".
+void append_windows(std::string& out, const RunInfo& run, const RunAnalysis& analysis,
+                    bool prober_network);
+
 /// Targets' analyses with their names ("" for the one target of a run).
 using NamedAnalyses = std::vector<std::pair<std::string, const RunAnalysis*>>;
 

@@ -91,6 +91,18 @@ std::string describe_verdict(const RunResults& results) {
                      verdict == RunVerdict::down ? "had downtime" : "inconclusive", names);
 }
 
+std::string gate_words(const RunInfo& run, RunVerdict verdict, bool within) {
+  const auto& budget = run.budget;
+  if (verdict != RunVerdict::down || budget.empty()) return {};
+  std::string limits;
+  if (budget.total) limits = "--max-downtime " + format_seconds(*budget.total) + "s";
+  if (budget.window) {
+    limits +=
+        (limits.empty() ? "" : " and ") + ("--max-window " + format_seconds(*budget.window) + "s");
+  }
+  return fmt::format("{} {}", within ? "within" : "beyond", limits);
+}
+
 int exit_status(RunVerdict verdict) {
   switch (verdict) {
     case RunVerdict::up:

@@ -382,3 +382,52 @@ TEST(OutageAnalysis, AFlappingServiceIsCountedInBoundedMemory) {
   EXPECT_EQ(result.down, 1500U);
   EXPECT_EQ(result.verdict(), upwatch::RunVerdict::down);
 }
+
+TEST(OutageAnalysis, AnAnswerSlowerThanTheLimitIsAFailureOfItsOwnClass) {
+  const auto expectation = upwatch::StatusExpectation{}.slower_than(2ms);
+  EXPECT_EQ(expectation.classify(kOk, 2ms), kOk);
+  EXPECT_EQ(expectation.classify(kOk, 2001us), Outcome::failure(Transport::slow));
+  EXPECT_EQ(expectation.classify(k404, 5ms), Outcome::failure(Transport::slow));
+  // What failed already stays what it was, however long it took.
+  EXPECT_EQ(expectation.classify(k502, 5ms), k502);
+  EXPECT_EQ(expectation.classify(kRefused, 5ms), kRefused);
+  EXPECT_EQ(upwatch::StatusExpectation{}.classify(kOk, 1h), kOk);  // no limit
+  OutageAnalysis analysis{expectation, 100ms};
+  for (std::uint64_t k = 0; k < 6; ++k) {
+    auto record = probe(k, kOk);
+    if (k == 2 || k == 3) record.total = 4ms;
+    analysis.add(record);
+  }
+  const auto result = std::move(analysis).finish();
+  ASSERT_EQ(result.windows.size(), 1U);
+  EXPECT_EQ(result.windows[0].first_sequence, 2U);
+  EXPECT_EQ(result.windows[0].failed, 2U);
+  EXPECT_EQ(result.outcomes.at(Outcome::failure(Transport::slow)), 2U);
+  EXPECT_EQ(result.outcomes.at(kOk), 4U);
+  EXPECT_EQ(format_as(Outcome::failure(Transport::slow)), "slow");
+}
+
+TEST(OutageAnalysis, ABudgetLetsDowntimeWithinItPassButNeverWhatWasNotObserved) {
+  using upwatch::DowntimeBudget;
+  // One window of probes #2-#4: 300 ms, from 200 ms to 500 ms.
+  const auto down = analyse({kOk, kOk, k502, k502, k502, kOk});
+  const auto end = kStart + 600ms;
+  ASSERT_EQ(down.verdict(), RunVerdict::down);
+  EXPECT_EQ(down.gated({}, end), RunVerdict::down);
+  EXPECT_FALSE(down.within({}, end));
+  EXPECT_EQ(down.gated({.total = 300ms}, end), RunVerdict::up);
+  EXPECT_EQ(down.gated({.total = 299ms}, end), RunVerdict::down);
+  EXPECT_EQ(down.gated({.window = 300ms}, end), RunVerdict::up);
+  EXPECT_EQ(down.gated({.total = 1s, .window = 100ms}, end), RunVerdict::down);
+  // Still down at the end: no budget lets it pass.
+  const auto still = analyse({kOk, kOk, k502});
+  EXPECT_EQ(still.gated({.total = 1h}, kStart + 300ms), RunVerdict::down);
+  // Within the budget, but a gap besides: inconclusive stays inconclusive.
+  OutageAnalysis gapped{upwatch::StatusExpectation{}, 100ms};
+  add_probes(gapped, 0, {kOk, k502, kOk});
+  gapped.add_gap(gap(3, 5));
+  add_probes(gapped, 8, {kOk});
+  const auto result = std::move(gapped).finish();
+  ASSERT_EQ(result.verdict(), RunVerdict::down);
+  EXPECT_EQ(result.gated({.total = 1s}, kStart + 900ms), RunVerdict::inconclusive);
+}

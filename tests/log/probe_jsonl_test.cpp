@@ -173,6 +173,7 @@ TEST(ProbeJsonl, WriteReadSeveralUrlsAndTheirAddresses) {
   auto header = sample_header("2xx,3xx");
   header.each_address = true;
   header.vantage = "eu-west-1a";
+  header.slow = std::chrono::microseconds{250'000};
   header.user = "alice";
   header.more_urls = {"http://127.0.0.1:8080/api"};
   auto record = sample_records()[0];

@@ -202,6 +202,7 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
   header.id = "0a1b2c3d";
   header.each_address = true;
   header.vantage = "eu-west-1a";
+  header.slow = std::chrono::microseconds{250'000};
   header.user = "alice";
   header.more_urls = {"http://127.0.0.1:8080/api", "https://***@lb.test/"};
   auto record = sample_records()[0];
@@ -224,6 +225,7 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find(" user=alice:*** track="), std::string::npos) << text;
+  EXPECT_NE(text.find(" slow=0.25 "), std::string::npos) << text;
   EXPECT_NE(text.find(" url=http://127.0.0.1:8080/api address=127.0.0.2 run=0a1b2c3d\n"),
             std::string::npos)
       << text;

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "records.hpp"
+#include "upwatch/report/junit.hpp"
 
 using namespace std::chrono_literals;
 using upwatch::OutageAnalysis;
@@ -199,4 +200,65 @@ TEST_F(Report, MarksAreToldInTimeOrderWithTheWindowsOfEachTarget) {
                                     results.targets[1].analysis)
                 .find("MARKS"),
             std::string::npos);
+}
+
+TEST(Junit, ATestCasePerTargetFailedOnlyBeyondTheBudget) {
+  using upwatch::Outcome;
+  using upwatch::testing::kSampleStart;
+  const auto analysed = [](const std::vector<Outcome>& outcomes) {
+    upwatch::OutageAnalysis analysis{upwatch::StatusExpectation{}, std::chrono::milliseconds{100}};
+    for (std::uint64_t k = 0; k < outcomes.size(); ++k) {
+      analysis.add({.sequence = k,
+                    .sent = kSampleStart + std::chrono::milliseconds{100} * static_cast<int>(k),
+                    .outcome = outcomes[k],
+                    .total = std::chrono::microseconds{800}});
+    }
+    return std::move(analysis).finish();
+  };
+  const auto ok = Outcome::http(200);
+  const auto bad = Outcome::http(502);
+  upwatch::RunResults results;
+  results.targets.push_back({.url = "http://a/", .analysis = analysed({ok, bad, bad, ok})});
+  results.targets.push_back({.url = "http://b/<x>", .analysis = analysed({ok, ok, ok, ok})});
+  upwatch::RunInfo run{.start = kSampleStart,
+                       .end = kSampleStart + std::chrono::milliseconds{400},
+                       .url = "http://a/",
+                       .more_urls = {"http://b/<x>"},
+                       .interval = std::chrono::milliseconds{100}};
+  auto xml = upwatch::render_junit(run, results);
+  EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+  EXPECT_NE(xml.find(R"(<testsuite name="upwatch http://a/ and 1 more" tests="2" failures="1" )"
+                     R"(errors="0" skipped="0" time="0.400" timestamp="2026-11-26T00:00:00">)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testcase name="http://a/" classname="upwatch" time="0.400">)"
+                     "\n"
+                     R"(      <failure type="downtime" message="1 window of downtime, 0.200s in )"
+                     R"(total">  2026-11-26T00:00:00.100Z -&gt; 2026-11-26T00:00:00.300Z  0.200s  )"
+                     "2 failed probes (#1-#2): 502 x 2\n</failure>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testcase name="http://b/&lt;x&gt;" classname="upwatch" time="0.400"/>)"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("VERDICT: down (exit 1): 1 of 2 targets had downtime"), std::string::npos);
+  // Within a budget: it passes, its window still told.
+  run.budget.total = std::chrono::milliseconds{500};
+  xml = upwatch::render_junit(run, results);
+  EXPECT_NE(xml.find(R"(tests="2" failures="0" errors="0")"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<system-out>down: 1 window of downtime, 0.200s in total, within "
+                     "--max-downtime 0.5s\n  2026-11-26T00:00:00.100Z -&gt; "),
+            std::string::npos)
+      << xml;
+}
+
+TEST(Junit, WhatAServerOrAPersonWroteCannotBreakTheXml) {
+  EXPECT_EQ(upwatch::escape_xml("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
+  EXPECT_EQ(upwatch::escape_xml("tab\tline\nbell\x07"
+                                "esc\x1b"
+                                "del\x7f"),
+            "tab\tline\nbell?esc?del?");
+  EXPECT_EQ(upwatch::escape_xml("caf\xc3\xa9 \xe2\x9c\x93"), "caf\xc3\xa9 \xe2\x9c\x93");
+  EXPECT_EQ(upwatch::escape_xml("bad \xc3 cut \xff\xfe \xc0\xaf"), "bad ? cut ?? ??");
+  EXPECT_EQ(upwatch::escape_xml("\xe2\x9c"), "??");
 }

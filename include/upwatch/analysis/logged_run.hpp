@@ -62,10 +62,12 @@ class RunBuilder;
 /// rotated goes on in the next log read, and is one run. Never fails on bad content.
 class RunReader {
  public:
-  /// A reader that hands each run to `on_run`, with its timeline if asked, following the
-  /// values of the names each run tracked and of `track` (from the headers the log holds).
+  /// A reader that hands each run to `on_run`, with its timelines if asked, following the
+  /// values of the names each run tracked and of `track` (from the headers the log holds), and
+  /// judging answers slower than `slow` failed if given (else as each run did, --slow).
   explicit RunReader(std::function<void(LoggedRun&&)> on_run, Timelines timelines = Timelines::none,
-                     std::vector<std::string> track = {});
+                     std::vector<std::string> track = {},
+                     std::optional<std::chrono::microseconds> slow = std::nullopt);
   ~RunReader();
   RunReader(const RunReader&) = delete;
   RunReader& operator=(const RunReader&) = delete;

@@ -128,6 +128,16 @@ struct RunAnalysis {
   /// observed (a gap), a probe was left unanswered past the limit, nothing was judged, a
   /// window was the prober's network's, or the log is incomplete; else up.
   [[nodiscard]] RunVerdict verdict() const;
+  /// Whether its downtime is within `budget`: no window still open at `run_end`, the
+  /// downtime and each window no longer than the budget allows. False for an empty budget.
+  [[nodiscard]] bool within(const DowntimeBudget& budget, WallTime run_end) const;
+  /// What a deploy gate with `budget` makes of it: verdict(), but a downtime within the budget
+  /// counts as none (the verdict is then up, or inconclusive for what else the run missed).
+  [[nodiscard]] RunVerdict gated(const DowntimeBudget& budget, WallTime run_end) const;
+
+ private:
+  /// The verdict were there no window of the service: inconclusive or up.
+  [[nodiscard]] RunVerdict verdict_apart_from_downtime() const;
 };
 
 /// A probe of the target, as the analysis judged it.

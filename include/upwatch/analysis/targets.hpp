@@ -42,6 +42,8 @@ struct RunResults {
   [[nodiscard]] bool single() const { return targets.size() == 1 && !each_address; }
   /// down if any target had downtime; else inconclusive if any was inconclusive; else up.
   [[nodiscard]] RunVerdict verdict() const;
+  /// The same of each target's verdict through a deploy gate (RunAnalysis::gated).
+  [[nodiscard]] RunVerdict gated(const DowntimeBudget& budget, WallTime run_end) const;
 };
 
 /// A set of addresses for people: "10.0.0.1, 10.0.0.2", then what came and went since

@@ -22,6 +22,9 @@ struct ReportConfig {
   bool json = false;               ///< print the summary as JSON
   std::string html_path;           ///< also write the run as an HTML page here, unless empty
   std::vector<std::string> track;  ///< header names to track besides those the logs tracked
+  std::optional<std::chrono::microseconds> slow;  ///< --slow, over what the logs say
+  DowntimeBudget budget;                          ///< --max-downtime, --max-window
+  std::string junit_path;  ///< also write the verdict as JUnit XML here, unless empty
 };
 
 /// What `upwatch mark` is asked to do.

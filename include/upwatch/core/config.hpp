@@ -78,6 +78,8 @@ struct Config {
   std::optional<std::uint64_t> count;
   std::uint64_t parallel_max = 100;  ///< by default 100 for each URL
   std::string jsonl_path;            ///< also log each probe as JSON Lines here, unless empty
+  std::string junit_path;            ///< also write the verdict as JUnit XML here, unless empty
+  DowntimeBudget budget;             ///< --max-downtime, --max-window
   std::vector<std::string> track;    ///< --track: header names, lower case
   std::string track_body;            ///< --track-body: a pattern with a capture group, or ""
   LiveMode live = LiveMode::automatic;

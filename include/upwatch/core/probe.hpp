@@ -30,6 +30,7 @@ enum class Transport : std::uint8_t {
   skipped,      ///< not sent: the cap on probes in flight was reached (logs of upwatch 0.1)
   abandoned,    ///< still in flight when the run was stopped by a signal
   exhausted,    ///< not sent: upwatch ran out of file descriptors, memory or local ports
+  slow,         ///< answered, and judged up by its status, but after longer than --slow
 };
 
 /// The outcome of one probe: an HTTP status, or the transport failure that prevented one.
@@ -74,9 +75,28 @@ class StatusExpectation {
   /// The specification this set was parsed from, as the log's run header records it.
   [[nodiscard]] const std::string& spec() const { return spec_; }
 
+  /// The same, with an answer that took longer than `limit` (--slow) counted as failed; none
+  /// for no limit.
+  [[nodiscard]] StatusExpectation slower_than(std::optional<std::chrono::microseconds> limit) const;
+  /// The longest total time of a good answer, if limited.
+  [[nodiscard]] std::optional<std::chrono::microseconds> slow() const { return slow_; }
+  /// What an outcome after `total` counts as: Transport::slow for an answer judged up that took
+  /// longer than slow(); else the outcome itself.
+  [[nodiscard]] Outcome classify(Outcome outcome, std::chrono::microseconds total) const;
+
  private:
   std::bitset<600> up_;
   std::string spec_;
+  std::optional<std::chrono::microseconds> slow_;
+};
+
+/// The downtime a deploy gate lets pass (--max-downtime, --max-window): every window is still
+/// reported, but the exit status is 1 only beyond it.
+struct DowntimeBudget {
+  std::optional<std::chrono::milliseconds> total;   ///< the most downtime in all
+  std::optional<std::chrono::milliseconds> window;  ///< the longest any one window may last
+
+  [[nodiscard]] bool empty() const { return !total && !window; }
 };
 
 /// The longest total time a log may record for a probe; longer is taken for a corrupt record.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,13 @@ namespace upwatch {
 
 /// What opens each run in a log: what was probed, how, and from where.
 struct RunHeader {
-  std::string id;                      ///< names the run in each of its lines; "" in old logs
-  std::string version;                 ///< upwatch's version
-  WallTime start;                      ///< when the run started
-  std::chrono::nanoseconds interval;   ///< the schedule's interval
-  std::string expect;                  ///< the StatusExpectation spec that judged the probes
+  std::string id;                     ///< names the run in each of its lines; "" in old logs
+  std::string version;                ///< upwatch's version
+  WallTime start;                     ///< when the run started
+  std::chrono::nanoseconds interval;  ///< the schedule's interval
+  std::string expect;                 ///< the StatusExpectation spec that judged the probes
+  std::optional<std::chrono::microseconds> slow;  ///< --slow: a longer answer failed; none if
+                                                  ///< not given
   std::string proxy;                   ///< the proxy probed through, redacted; "" if none
   std::string control;                 ///< the control URL, credentials redacted; "" if none
   std::string url;                     ///< the probed URL, credentials redacted

@@ -58,11 +58,18 @@ inline constexpr int kExitLogWrite = 3;
 [[nodiscard]] inline int exit_status(const RunResults& results) {
   return exit_status(results.verdict());
 }
-/// The exit status of `run`, whose verdict is `verdict`: kExitLogWrite if its log lost
-/// records, else the verdict's.
-[[nodiscard]] inline int exit_status(const RunInfo& run, RunVerdict verdict) {
-  return run.log_incomplete ? kExitLogWrite : exit_status(verdict);
+/// The exit status of `run`, whose targets are `results`: kExitLogWrite if its log lost
+/// records, else that of their verdict through the run's deploy gate (RunResults::gated).
+[[nodiscard]] inline int exit_status(const RunInfo& run, const RunResults& results) {
+  return run.log_incomplete ? kExitLogWrite : exit_status(results.gated(run.budget, run.end));
 }
+/// The same of one target of `run`.
+[[nodiscard]] inline int exit_status(const RunInfo& run, const RunAnalysis& analysis) {
+  return run.log_incomplete ? kExitLogWrite : exit_status(analysis.gated(run.budget, run.end));
+}
+/// What the run's deploy gate made of a downtime: "within --max-downtime 1s" or "beyond
+/// --max-window 0.5s"; "" when the verdict is not down, or the run has no gate.
+[[nodiscard]] std::string gate_words(const RunInfo& run, RunVerdict verdict, bool within);
 
 /// The merged report for people: the period, the URLs, each vantage point, the verdict, then
 /// each URL's windows seen from every vantage point apart from those seen from some, and what

@@ -174,7 +174,7 @@ std::vector<ScreenText> LiveStatus::state_fields(WallTime now, std::string sent)
     fields.push_back({"waiting for the first answer"});
   } else if (down_since_) {
     fields.push_back(painted("DOWN for " + glance(now - *down_since_), kRed));
-    if (cause_known_) fields.push_back({last_cause_});
+    if (cause_known_) fields.push_back({.text = last_cause_, .shortened_to_fit = true});
   } else {
     fields.push_back(painted("UP", kGreen));
   }
@@ -217,10 +217,20 @@ ScreenText LiveStatus::fit(std::vector<ScreenText> fields, std::size_t columns) 
   for (auto& field : fields) {
     if (field.width == 0) field.width = field.text.size();
     const auto separator = line.text.empty() ? 0U : 2U;
-    if (line.width + separator + field.width > columns) break;
+    const bool fits = line.width + separator + field.width <= columns;
+    if (!fits) {
+      constexpr std::size_t kShortest = 16;  // "connection re..." still says something
+      const auto room = columns - std::min(columns, line.width + separator);
+      if (!field.shortened_to_fit || room < kShortest) break;
+      auto cut = room - 3;
+      while (cut > 0 && (static_cast<unsigned char>(field.text[cut]) & 0xC0U) == 0x80U) --cut;
+      field.text = field.text.substr(0, cut) + "...";
+      field.width = cut + 3;
+    }
     if (separator != 0) line.text += "  ";
     line.text += field.text;
     line.width += separator + field.width;
+    if (!fits) break;
   }
   return line;
 }

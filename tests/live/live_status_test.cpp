@@ -86,6 +86,10 @@ TEST(LiveStatus, TheCauseOfTheLastFailureIsInWordsAPersonActsOn) {
                            "(10.0.1.17:443)  2 failed"),
             std::string::npos)
       << run.status.lane(kStart + 300ms, 200).text;
+  // On a narrow terminal the cause is cut to the room left, rather than left out.
+  EXPECT_EQ(run.status.status(kStart + 300ms, 3, 60).text,
+            "0:00:00  DOWN for 0.2s  certificate verify failed: self-s...");  // 60 wide
+  EXPECT_EQ(run.status.status(kStart + 300ms, 3, 38).text, "0:00:00  DOWN for 0.2s");
   run.probe(3, kOk);
   // A server's reason phrase reaches the terminal as text, never as a control.
   run.probe(4, k502, "10.0.1.17:443", {"HTTP/1.1 502 Bad \x1b[2JGateway"});

@@ -20,6 +20,7 @@ enum class Colour : std::uint8_t { none, ansi };
 struct ScreenText {
   std::string text;
   std::size_t width = 0;
+  bool shortened_to_fit = false;  ///< plain text that a line may cut, rather than leave out
 };
 
 /// What a run looks like so far, for people watching it: fed the analysis' events in sequence
@@ -63,7 +64,8 @@ class LiveStatus final : public AnalysisObserver {
   /// the last failure), the version, `sent` (if not empty), the failures, the last outcome,
   /// the recent median, and once up again, the last failure and its cause.
   [[nodiscard]] std::vector<ScreenText> state_fields(WallTime now, std::string sent) const;
-  /// As many of `fields` as fit in `columns`, from the first, two spaces apart.
+  /// As many of `fields` as fit in `columns`, from the first, two spaces apart; the first that
+  /// does not fit is cut to the room left ("..."), if it may be and some room is left.
   [[nodiscard]] static ScreenText fit(std::vector<ScreenText> fields, std::size_t columns);
   /// `text` in the colour `sgr` ("1;31"), if colour is on.
   [[nodiscard]] std::string paint(std::string_view text, std::string_view sgr) const;

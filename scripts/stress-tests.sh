@@ -10,7 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
 shift || true
 build="$root/build/test"
-"$root/scripts/test-build.sh" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The flags of scripts/test.sh, so that neither rebuilds the tree the other built.
+"$root/scripts/test-build.sh" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" >/dev/null
 jobs=$(($(nproc) * 3))
 
 hogs=()

@@ -61,9 +61,11 @@ TEST_F(Cli, AnAnswerSlowerThanSlowIsDownKeepingItsStatusAndTimesInTheLog) {
 
 TEST_F(Cli, ADowntimeWithinTheBudgetExitsZeroAndIsStillReported) {
   TestServer server{parse_script("ok*5,502*3,ok")};
-  ASSERT_EQ(run({"--max-downtime", "30s", "--junit", "gate.xml", "-c", "12", server.url(), "0.1"}),
-            0)
-      << err_ << out_;
+  const int status =
+      run({"--max-downtime", "30s", "--junit", "gate.xml", "-c", "12", server.url(), "0.1"});
+  // A machine that did not run upwatch for a while leaves a gap: inconclusive, as it should.
+  if (const auto stall = stalled(); !stall.empty()) GTEST_SKIP() << stall;
+  ASSERT_EQ(status, 0) << err_ << out_;
   const auto verdict = summary_line("VERDICT:");
   EXPECT_TRUE(
       verdict.starts_with("VERDICT: down (exit 0, within --max-downtime 30s): 1 window "

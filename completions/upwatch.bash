@@ -17,7 +17,7 @@ _upwatch() {
         --connect-timeout -X --request -d --data -A --user-agent -u --user -L --location
         --max-redirs --interface -H --header -k --insecure --cacert -E --cert --key --tlsv1.2
         --tlsv1.3 --http1.1 --http2 --resolve --connect-to -4 --ipv4 -6 --ipv6 --dns-servers
-        -x --proxy --noproxy --keep-alive --expect --slow --max-downtime --max-window --junit
+        -x --proxy --noproxy --keep-alive --connections --expect --slow --max-downtime --max-window --junit
         --duration -c --count --parallel-max
         --control --jsonl --track --track-body --vantage --metrics-listen --metrics-linger
         -q -s --quiet --silent --live --no-live"
@@ -45,6 +45,10 @@ _upwatch() {
       ;;
     --expect)
       mapfile -t COMPREPLY < <(compgen -W '2xx 2xx,3xx 200 200-399' -- "$cur")
+      return
+      ;;
+    --connections)
+      mapfile -t COMPREPLY < <(compgen -W 'fresh keep-alive both' -- "$cur")
       return
       ;;
     --interface)

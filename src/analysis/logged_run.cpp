@@ -64,8 +64,11 @@ class RunBuilder final : public LogVisitor {
     }
     if (slow_) header.slow = slow_;
     TargetsAnalysis analysis{expectation.value_or(StatusExpectation{}).slower_than(header.slow),
-                             interval, header.track, all_urls(header.url, header.more_urls),
-                             header.each_address};
+                             interval,
+                             header.track,
+                             all_urls(header.url, header.more_urls),
+                             header.each_address,
+                             header.both_connections};
     open_.push_back({.header = std::move(header),
                      .analysis = std::move(analysis),
                      .expectation_known = expectation.has_value(),
@@ -82,7 +85,8 @@ class RunBuilder final : public LogVisitor {
   }
 
   void on_record(std::string_view id, ProbeRecord record) override {
-    auto* run = run_of(id, record.sequence, record.sent, record.url, !record.address.empty());
+    auto* run = run_of(id, record.sequence, record.sent, record.url, !record.address.empty(),
+                       !record.connection.empty());
     if (run->headless && (record.sequence < run->first_tick ||
                           (!record.url.empty() && record.url != run->header.url))) {
       ++run->left_out;  // sent before the log begins, or of a URL it cannot place
@@ -170,22 +174,25 @@ class RunBuilder final : public LogVisitor {
 
   /// The open run `id`; if the log holds no header of it (an excerpt, a log truncated by
   /// logrotate's copytruncate, a header never written), a run begun here, at tick `tick`
-  /// sent at `at`, of `url`, its addresses probed each if `each_address`.
+  /// sent at `at`, of `url`, its addresses probed each if `each_address`, on both kinds of
+  /// connection if `both_connections`.
   Open* run_of(std::string_view id, std::uint64_t tick, WallTime at, const std::string& url = {},
-               bool each_address = false) {
+               bool each_address = false, bool both_connections = false) {
     if (auto* run = find(id)) return run;
     ++reading_->runs;
     if (open_.size() == kOpenRunsKept) close(open_.front());
     RunHeader header{.id = std::string{id},
                      .start = std::chrono::floor<std::chrono::milliseconds>(at),
                      .url = url.empty() ? std::string{kUnknownUrl} : url,
-                     .each_address = each_address};
+                     .each_address = each_address,
+                     .both_connections = both_connections};
     header.slow = slow_;
     TargetsAnalysis analysis{StatusExpectation{}.slower_than(slow_),
                              std::chrono::nanoseconds{0},
                              track_,
                              {header.url},
-                             each_address};
+                             each_address,
+                             both_connections};
     analysis.begin_at(tick);
     header.track = track_;
     open_.push_back({.header = std::move(header),
@@ -419,6 +426,7 @@ std::string render_run_row(std::size_t number, const LoggedRun& run) {
   std::string url = info.url;
   if (!info.more_urls.empty()) url += fmt::format(" (and {} more)", info.more_urls.size());
   if (run.results.each_address) url += " at each address";
+  if (run.results.both_connections) url += " on both kinds of connection";
   return fmt::format("{:<4} {:<24} {:<24} {:>7} {:>7} {:>7} {:>12} {:>12} {:<12} {:<7} {}\n",
                      number, format_iso_utc(info.start), format_iso_utc(info.end), probes, failed,
                      windows, format_elapsed(downtime), format_elapsed(unobserved),

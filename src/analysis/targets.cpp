@@ -52,14 +52,21 @@ std::optional<Gap> gap_of_slot(const Gap& gap, std::uint64_t slot, std::uint64_t
 
 TargetsAnalysis::TargetsAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
                                  std::vector<std::string> tracked,
-                                 const std::vector<std::string>& urls, bool each_address)
+                                 const std::vector<std::string>& urls, bool each_address,
+                                 bool both_connections)
     : expectation_(std::move(expectation)),
       interval_(interval),
       tracked_(std::move(tracked)),
-      each_address_(each_address) {
+      each_address_(each_address || both_connections),
+      both_connections_(both_connections) {
   for (const auto& url : urls) {
     index_.emplace(url, urls_.size());
     urls_.push_back({.url = url, .analysis = OutageAnalysis{expectation_, interval_, tracked_}});
+    if (both_connections_) {
+      // Every tick of the URL has a probe of each kind.
+      urls_.back().sets.emplace(
+          0, std::vector<std::string>{std::string{kFreshConnection}, std::string{kKeptConnection}});
+    }
   }
   index_.emplace("", 0);  // the records of a run of one URL name none
 }
@@ -167,11 +174,11 @@ void TargetsAnalysis::release(Url& url, bool all) {
     auto& records = held.records;
     const auto set = url.sets.upper_bound(tick);
     const bool complete =
-        std::ranges::any_of(records, [](const auto& record) { return record.address.empty(); }) ||
+        std::ranges::any_of(records, [&](const auto& record) { return part_of(record).empty(); }) ||
         (set != url.sets.begin() &&
-         std::ranges::all_of(std::prev(set)->second, [&](const std::string& address) {
-           return std::ranges::any_of(
-               records, [&](const auto& record) { return record.address == address; });
+         std::ranges::all_of(std::prev(set)->second, [&](const std::string& part) {
+           return std::ranges::any_of(records,
+                                      [&](const auto& record) { return part_of(record) == part; });
          }));
     if (!complete && !now) return;
     release_tick(url, tick, records);
@@ -199,14 +206,14 @@ OutageAnalysis* TargetsAnalysis::address_analysis(Url& url, const std::string& a
 
 void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
                                    std::vector<ProbeRecord>& records) {
-  std::ranges::sort(records, {}, &ProbeRecord::address);
+  std::ranges::sort(records, {}, [&](const ProbeRecord& record) { return part_of(record); });
   const auto at = records.front().sent;
   TickTally tally;
   // The probe that stands for the tick: the first that failed, else the slowest (a user may
   // have been sent to any of the addresses).
   const ProbeRecord* shown = nullptr;
   for (const auto& record : records) {
-    if (record.address.empty()) {
+    if (part_of(record).empty()) {
       shown = &record;  // the name did not resolve: no address was probed
       break;
     }
@@ -223,22 +230,25 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
     }
   }
   for (auto& [address, analysis] : url.addresses) {
-    const auto probed_at = std::ranges::find(records, address, &ProbeRecord::address);
+    const auto probed_at = std::ranges::find_if(
+        records, [&](const auto& record) { return part_of(record) == address; });
     if (probed_at == records.end()) analysis.add_absent(tick, 1, at);
   }
 
   for (const auto& record : records) {
-    if (record.address.empty()) continue;
-    if (auto* analysis = address_analysis(url, record.address, tick, at)) analysis->add(record);
+    if (part_of(record).empty()) continue;
+    if (auto* analysis = address_analysis(url, part_of(record), tick, at)) analysis->add(record);
   }
   ProbeRecord users_saw = *shown;
   users_saw.sequence = tick;
   users_saw.address.clear();
+  users_saw.connection.clear();
   url.analysis.add(users_saw, tally);
 }
 
 RunResults TargetsAnalysis::finish() && {
-  RunResults results{.each_address = each_address_};
+  RunResults results{.each_address = each_address_ && !both_connections_,
+                     .both_connections = both_connections_};
   results.targets.reserve(urls_.size());
   for (auto& url : urls_) {
     release(url, true);
@@ -255,7 +265,8 @@ RunResults TargetsAnalysis::finish() && {
 }
 
 RunResults TargetsAnalysis::so_far() const {
-  RunResults results{.each_address = each_address_};
+  RunResults results{.each_address = each_address_ && !both_connections_,
+                     .both_connections = both_connections_};
   for (const auto& url : urls_) {
     results.targets.push_back({.url = url.url,
                                .analysis = url.analysis.so_far(),

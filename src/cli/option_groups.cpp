@@ -111,9 +111,12 @@ void add_connection_options(CLI::App& app, Config& config, RunOptionTexts& texts
                  "proxy variables of the environment are ignored");
   app.add_option("--noproxy", config.noproxy,
                  "HOST,... hosts to reach without the proxy ('*' for all)");
-  app.add_flag(
-      "--keep-alive", texts.keep_alive,
-      "reuse connections and DNS answers (default: a fresh connection and look-up per probe)");
+  auto* keep_alive =
+      app.add_flag("--keep-alive", texts.keep_alive, "the same as --connections keep-alive");
+  app.add_option("--connections", texts.connections,
+                 "fresh: a new connection and look-up per probe (the default); keep-alive: "
+                 "reuse them; both: each tick a probe of each kind, each kind a target of its own")
+      ->excludes(keep_alive);
   name_values(app, {{"--cacert", "FILE"},
                     {"--cert", "FILE"},
                     {"--key", "FILE"},
@@ -121,7 +124,8 @@ void add_connection_options(CLI::App& app, Config& config, RunOptionTexts& texts
                     {"--connect-to", "H1:P1:H2:P2"},
                     {"--dns-servers", "ADDRESSES"},
                     {"--proxy", "URL"},
-                    {"--noproxy", "HOSTS"}});
+                    {"--noproxy", "HOSTS"},
+                    {"--connections", "KIND"}});
 }
 
 /// How the run goes and what it learns: what is up, how long, the control URL, tracking.
@@ -325,6 +329,15 @@ Routes take_routes(const Config& config) {
   return routes;
 }
 
+/// The kind of connections asked for (--connections, --keep-alive).
+Connections connections_of(const RunOptionTexts& texts) {
+  if (texts.keep_alive || texts.connections == "keep-alive") return Connections::keep_alive;
+  if (texts.connections.empty() || texts.connections == "fresh") return Connections::fresh;
+  if (texts.connections == "both") return Connections::both;
+  throw UsageError(fmt::format("bad --connections '{}': expected fresh, keep-alive or both",
+                               shown(texts.connections)));
+}
+
 /// For each target and the control URL, the name upwatch resolves itself, and with
 /// --each-address the addresses it probes when it resolves none.
 void route_targets(Config& config, const Routes& routes, const std::optional<UrlParts>& control) {
@@ -369,7 +382,10 @@ void take_run_options(Config& config, RunOptionTexts& texts) {
   config.http_version = texts.http1_1 ? HttpVersion::http1_1
                         : texts.http2 ? HttpVersion::http2
                                       : HttpVersion::automatic;
-  config.connections = texts.keep_alive ? Connections::keep_alive : Connections::fresh;
+  config.connections = connections_of(texts);
+  if (config.connections == Connections::both && config.each_address) {
+    throw UsageError("--connections both cannot be used with --each-address");
+  }
   config.live = texts.live ? LiveMode::on : texts.no_live ? LiveMode::off : LiveMode::automatic;
 }
 

@@ -52,6 +52,7 @@ struct RunOptionTexts {
   std::string data;
   std::string max_redirs;
   std::string linger;
+  std::string connections;
   std::vector<std::string> headers;
   std::vector<std::string> track;
   GateTexts gate;

@@ -39,6 +39,7 @@ RunHeader run_header_of(const Config& config, std::string run_id,
                    .control = redact_url(config.control_url),
                    .url = redact_url(config.targets.front().url),
                    .each_address = config.each_address,
+                   .both_connections = config.connections == Connections::both,
                    .track = tracked_names(config.track, config.track_body),
                    .vantage = config.vantage,
                    .user = config.user.substr(0, config.user.find(':'))};
@@ -74,7 +75,7 @@ void start_live_view(std::optional<LiveView>& live, const Config& config, const 
                      TargetsAnalysis& analysis) {
   const bool on_terminal = isatty(STDERR_FILENO) == 1;
   if (!live_view_wanted(config.live, config.quiet, on_terminal)) return;
-  const bool several = !header.more_urls.empty() || config.each_address;
+  const bool several = !header.more_urls.empty() || config.each_address || header.both_connections;
   auto& view = live.emplace(
       header.start, config.interval,
       colour_wanted(on_terminal, std::getenv("NO_COLOR"), std::getenv("TERM")), several);
@@ -239,8 +240,9 @@ int run_probes(const Config& config) {
   if (config.quiet) spdlog::set_level(spdlog::level::err);
   say_start(config, header);
 
-  TargetsAnalysis analysis{config.expectation, config.interval, header.track,
-                           all_urls(header.url, header.more_urls), config.each_address};
+  TargetsAnalysis analysis{config.expectation,  config.interval,
+                           header.track,        all_urls(header.url, header.more_urls),
+                           config.each_address, header.both_connections};
   std::optional<LiveView> live;
   start_live_view(live, config, header, analysis);
   if (metrics) {

@@ -124,6 +124,14 @@ Outcome StatusExpectation::classify(Outcome outcome, std::chrono::microseconds t
   return outcome;
 }
 
+std::string target_name(std::string_view url, std::string_view part) {
+  if (part.empty()) return std::string{url};
+  if (part == kFreshConnection || part == kKeptConnection) {
+    return fmt::format("{} on {} connections", url, part);
+  }
+  return fmt::format("{} at {}", url, part);
+}
+
 std::string describe_failure(const ProbeRecord& record) {
   const auto& outcome = record.outcome;
   const std::string_view remote = record.remote == "-" ? std::string_view{} : record.remote;

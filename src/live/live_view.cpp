@@ -100,8 +100,8 @@ LiveView::~LiveView() {
 }
 
 AnalysisObserver* LiveView::target(const std::string& url, const std::string& address) {
-  lanes_.push_back(std::make_unique<LiveStatus>(start_, interval_, colour_,
-                                                address.empty() ? url : url + " at " + address));
+  lanes_.push_back(
+      std::make_unique<LiveStatus>(start_, interval_, colour_, target_name(url, address)));
   return lanes_.back().get();
 }
 

@@ -205,7 +205,11 @@ AnalysisObserver& RunMetrics::target(const std::string& url, const std::string& 
   auto& target = targets_[{url, address}];
   if (!target) {
     prometheus::Labels labels{{"url", url}, {"vantage", vantage_}};
-    if (!address.empty()) labels.emplace("address", address);
+    if (address == kFreshConnection || address == kKeptConnection) {
+      labels.emplace("connection", address);
+    } else if (!address.empty()) {
+      labels.emplace("address", address);
+    }
     target = std::make_unique<Target>(*families_, std::move(labels));
   }
   return *target;

@@ -69,6 +69,7 @@ std::optional<RunHeader> parse_run(const json& object) {
       .url = string_of(object, "url"),
       .more_urls = names_of(object, "more_urls"),
       .each_address = flag_of(object, "each_address"),
+      .both_connections = string_of(object, "connections") == "both",
       .track = names_of(object, "track"),
       .vantage = string_of(object, "vantage"),
       .user = without_password(string_of(object, "user")),
@@ -136,6 +137,11 @@ std::optional<ProbeRecord> parse_probe(const json& object) {
   record.tried = names_of(object, "tried");
   record.url = string_of(object, "url");
   record.address = string_of(object, "address");
+  record.connection = string_of(object, "connection");
+  if (!record.connection.empty() && record.connection != kFreshConnection &&
+      record.connection != kKeptConnection) {
+    return std::nullopt;
+  }
   if (const auto tracked = object.find("tracked");
       tracked != object.end() && tracked->is_object()) {
     for (const auto& [name, value] : tracked->items()) {
@@ -176,6 +182,7 @@ std::string format_jsonl_run(const RunHeader& header) {
             {"url", header.url},
             {"more_urls", header.more_urls},
             {"each_address", header.each_address},
+            {"connections", header.both_connections ? json("both") : json(nullptr)},
             {"track", header.track},
             {"vantage", header.vantage.empty() ? json(nullptr) : json(header.vantage)},
             {"user", header.user.empty() ? json(nullptr) : json(header.user + ":***")}};
@@ -200,7 +207,8 @@ std::string format_jsonl_record(const ProbeRecord& record, std::string_view run)
             {"tried", record.tried},
             {"tracked", json::object()},
             {"url", record.url.empty() ? json(nullptr) : json(record.url)},
-            {"address", record.address.empty() ? json(nullptr) : json(record.address)}};
+            {"address", record.address.empty() ? json(nullptr) : json(record.address)},
+            {"connection", record.connection.empty() ? json(nullptr) : json(record.connection)}};
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
     if (record.phases[phase]) {
       line["phases_us"][std::string{format_as(static_cast<Phase>(phase))}] =

@@ -98,6 +98,11 @@ std::optional<RunHeader> parse_run_header(std::string_view line) {
     header.each_address = true;
     next_word(line);
   }
+  if (line.starts_with(kBothConnectionsWord) &&
+      line.substr(kBothConnectionsWord.size()).starts_with(' ')) {
+    header.both_connections = true;
+    next_word(line);
+  }
   const auto url = value_of(line, "url");
   if (!start || !interval || !expect || !url) return std::nullopt;
   const auto start_time = parse_iso_utc(*start);
@@ -136,6 +141,11 @@ bool parse_record_word(std::string_view word, ProbeRecord& record) {
   }
   if (const auto address = value_of(word, "address")) {
     record.address = std::string{*address};
+    return true;
+  }
+  if (const auto connection = value_of(word, "connection")) {
+    if (*connection != kFreshConnection && *connection != kKeptConnection) return false;
+    record.connection = std::string{*connection};
     return true;
   }
   for (std::size_t phase = 0; phase < kPhaseCount; ++phase) {
@@ -258,10 +268,12 @@ std::string format_run_header(const RunHeader& header) {
   const std::string user = header.user.empty() ? "" : " user=" + header.user + ":***";
   const std::string slow = header.slow ? " slow=" + format_seconds(*header.slow) : "";
   std::string text =
-      fmt::format("{}{} run{} start={} interval={} expect={}{}{}{}{}{}{}{} url={}\n", kRunMarker,
+      fmt::format("{}{} run{} start={} interval={} expect={}{}{}{}{}{}{}{}{} url={}\n", kRunMarker,
                   header.version, id, format_iso_utc(header.start), format_seconds(header.interval),
                   header.expect, slow, proxy, control, user, track, vantage,
-                  header.each_address ? " each-address" : "", header.url);
+                  header.each_address ? " each-address" : "",
+                  header.both_connections ? " " + std::string{kBothConnectionsWord} : std::string{},
+                  header.url);
   for (const auto& url : header.more_urls) {
     text += fmt::format("{}url={}{}\n", kTargetMarker, url, run_suffix(header.id));
   }
@@ -309,6 +321,10 @@ void append_record_fields(std::string& text, const ProbeRecord& record) {
   if (!record.address.empty()) {
     text += " address=";
     text += record.address;
+  }
+  if (!record.connection.empty()) {
+    text += " connection=";
+    text += record.connection;
   }
   if (record.role == Role::control) {
     text += ' ';

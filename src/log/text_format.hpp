@@ -23,6 +23,8 @@ inline constexpr std::string_view kTargetMarker = "# upwatch target ";
 inline constexpr std::string_view kAddressesMarker = "# upwatch addresses ";
 inline constexpr std::string_view kMarkMarker = "# upwatch mark time=";
 inline constexpr std::string_view kEachAddressWord = "each-address";
+/// The run header's word for --connections both.
+inline constexpr std::string_view kBothConnectionsWord = "connections=both";
 inline constexpr std::string_view kControlWord = "control";
 inline constexpr std::string_view kTrackPrefix = " track:";
 

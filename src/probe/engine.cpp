@@ -89,9 +89,13 @@ struct Engine::Impl {
     ++sent;
     const auto target = tick % slots;
     const auto sequence = tick / slots;
-    launch(pool.acquire(Role::target, target, sequence, now), now);
+    const bool kept = config.connections == Connections::keep_alive;
+    launch(pool.acquire(Role::target, target, sequence, now, kept), now);
+    if (config.connections == Connections::both) {
+      launch(pool.acquire(Role::target, target, sequence, now, true), now);
+    }
     if (target == 0 && !config.control_url.empty()) {
-      launch(pool.acquire(Role::control, 0, sequence, now), now);
+      launch(pool.acquire(Role::control, 0, sequence, now, kept), now);
     }
   }
 
@@ -106,7 +110,7 @@ struct Engine::Impl {
       }
       return;
     }
-    const auto* kept = config.connections == Connections::keep_alive
+    const auto* kept = probe.kept
                            ? addresses.fresh(slot_of(probe.role, probe.target), now, kAddressesKept)
                            : nullptr;
     if (kept) {
@@ -161,7 +165,8 @@ struct Engine::Impl {
                          : std::chrono::microseconds{};
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       Transfer& probe =
-          i == 0 ? first : pool.acquire(Role::target, first.target, first.sequence, first.sent);
+          i == 0 ? first
+                 : pool.acquire(Role::target, first.target, first.sequence, first.sent, first.kept);
       probe.resolving_took = resolving_took;
       pool.setup().pin_to(probe, sorted[i]);
       transfer(probe);
@@ -259,6 +264,9 @@ struct Engine::Impl {
     // A run of one URL names it in its header alone.
     if (slots > 1 && probe.role == Role::target) record.url = urls[probe.target];
     record.address = probe.address;
+    if (config.connections == Connections::both && probe.role == Role::target) {
+      record.connection = probe.kept ? kKeptConnection : kFreshConnection;
+    }
     sinks.record(std::move(record));
   }
 

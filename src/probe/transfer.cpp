@@ -76,7 +76,7 @@ std::string format_address(const sockaddr_storage& address) {
 /// The headers of -H, and "Connection: close" on a fresh connection unless -H names Connection:
 /// HTTP/1.1 asks it of a client that will not reuse its connection (RFC 9112, 9.6), and the
 /// server, closing first, keeps the TIME_WAIT rather than the prober.
-std::vector<std::string> request_headers(const Config& config) {
+std::vector<std::string> request_headers(const Config& config, bool kept) {
   auto headers = config.headers;
   const auto names_connection = [](const std::string& header) {
     constexpr std::string_view kName = "connection";
@@ -86,7 +86,7 @@ std::vector<std::string> request_headers(const Config& config) {
                std::string_view{header}.substr(0, kName.size()), kName,
                [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   };
-  if (config.connections == Connections::fresh && std::ranges::none_of(headers, names_connection)) {
+  if (!kept && std::ranges::none_of(headers, names_connection)) {
     headers.emplace_back("Connection: close");
   }
   return headers;
@@ -168,7 +168,8 @@ long to_millis(std::chrono::nanoseconds value) {
 TransferSetup::TransferSetup(const Config& config)
     : config_(config),
       tracking_(config.track, config.track_body),
-      headers_(make_slist(request_headers(config))),
+      headers_(make_slist(request_headers(config, false))),
+      kept_headers_(make_slist(request_headers(config, true))),
       resolve_(make_slist(config.resolve)),
       connect_to_(make_slist(config.connect_to)) {
   // libcurl parses a URL given as text again for every transfer; a parsed one it copies.
@@ -183,10 +184,11 @@ TransferSetup::TransferSetup(const Config& config)
   if (!config.control_url.empty()) control_url_ = parsed(config.control_url);
 }
 
-std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) const {
+std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target, bool kept) const {
   auto transfer = std::make_unique<Transfer>();
   transfer->role = role;
   transfer->target = target;
+  transfer->kept = kept;
   transfer->easy.reset(curl_easy_init());
   if (!transfer->easy) throw std::runtime_error("libcurl: cannot create an easy handle");
   CURL* easy = transfer->easy.get();
@@ -198,7 +200,7 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   set_option(easy, CURLOPT_HEADERDATA, static_cast<void*>(transfer.get()));
   set_option(easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
   set_option(easy, CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
-  if (config_.connections == Connections::fresh) {
+  if (!kept) {
     // A connection is the probe's alone only when it is fresh: then its state when it is
     // closed is the probe's.
     set_option(easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
@@ -210,8 +212,8 @@ std::unique_ptr<Transfer> TransferSetup::make(Role role, std::size_t target) con
   } else {
     set_option(easy, CURLOPT_WRITEFUNCTION, discard_body);
   }
-  set_request_options(easy);
-  set_connection_options(easy);
+  set_request_options(easy, kept);
+  set_connection_options(easy, kept);
   return transfer;
 }
 
@@ -238,7 +240,7 @@ void TransferSetup::limit_to_time_left(Transfer& transfer) const {
   set_option(transfer.easy.get(), CURLOPT_TIMEOUT_MS, to_millis(left));
 }
 
-void TransferSetup::set_request_options(CURL* easy) const {
+void TransferSetup::set_request_options(CURL* easy, bool kept) const {
   set_option(easy, CURLOPT_USERAGENT, config_.user_agent.c_str());
   if (!config_.user.empty()) set_option(easy, CURLOPT_USERPWD, config_.user.c_str());
   if (config_.location) {
@@ -258,7 +260,9 @@ void TransferSetup::set_request_options(CURL* easy) const {
   } else if (config_.method != "GET") {
     set_option(easy, CURLOPT_CUSTOMREQUEST, config_.method.c_str());
   }
-  if (headers_) set_option(easy, CURLOPT_HTTPHEADER, headers_.get());
+  if (const auto& headers = kept ? kept_headers_ : headers_) {
+    set_option(easy, CURLOPT_HTTPHEADER, headers.get());
+  }
   switch (config_.http_version) {
     case HttpVersion::automatic:
       break;
@@ -271,7 +275,7 @@ void TransferSetup::set_request_options(CURL* easy) const {
   }
 }
 
-void TransferSetup::set_connection_options(CURL* easy) const {
+void TransferSetup::set_connection_options(CURL* easy, bool kept) const {
   if (!config_.interface.empty()) set_option(easy, CURLOPT_INTERFACE, config_.interface.c_str());
   if (resolve_) set_option(easy, CURLOPT_RESOLVE, resolve_.get());
   if (connect_to_) set_option(easy, CURLOPT_CONNECT_TO, connect_to_.get());
@@ -298,7 +302,7 @@ void TransferSetup::set_connection_options(CURL* easy) const {
   // upwatch resolves names itself (and keeps them with --keep-alive): libcurl's cache would
   // only be searched, and pruned, for every transfer of every URL.
   set_option(easy, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
-  if (config_.connections == Connections::fresh) {
+  if (!kept) {
     // As each curl process of the bash loop did: a new connection and a new look-up.
     set_option(easy, CURLOPT_FRESH_CONNECT, 1L);
     set_option(easy, CURLOPT_FORBID_REUSE, 1L);

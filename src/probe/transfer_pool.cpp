@@ -16,12 +16,12 @@ constexpr std::size_t kUrlsPerCache = 16;
 }  // namespace
 
 TransferPool::TransferPool(const Config& config, std::size_t urls, CURLM* multi)
-    : urls_(urls), setup_(config), idle_(urls + 1) {
-  if (config.connections == Connections::keep_alive && urls > 1) keep_connections_apart(multi);
+    : urls_(urls), setup_(config), idle_(2 * (urls + 1)) {
+  if (config.connections != Connections::fresh && urls > 1) keep_connections_apart(multi);
 }
 
-std::size_t TransferPool::slot_of(Role role, std::size_t target) const {
-  return role == Role::control ? urls_ : target;
+std::size_t TransferPool::slot_of(Role role, std::size_t target, bool kept) const {
+  return 2 * (role == Role::control ? urls_ : target) + (kept ? 1 : 0);
 }
 
 // libcurl (7.88) looks through a transfer's cache each time a kept-alive transfer leaves the
@@ -44,13 +44,13 @@ void TransferPool::keep_connections_apart(CURLM* multi) {
 }
 
 Transfer& TransferPool::acquire(Role role, std::size_t target, std::uint64_t sequence,
-                                BootClock::time_point sent) {
-  auto& spare = idle_[slot_of(role, target)];
+                                BootClock::time_point sent, bool kept) {
+  auto& spare = idle_[slot_of(role, target, kept)];
   Transfer* probe = nullptr;
   if (spare.empty()) {
-    probes_.push_back(setup_.make(role, target));
+    probes_.push_back(setup_.make(role, target, kept));
     probe = probes_.back().get();
-    if (!caches_.empty() && role == Role::target) {
+    if (!caches_.empty() && role == Role::target && kept) {
       check(
           curl_easy_setopt(probe->easy.get(), CURLOPT_SHARE, caches_[target / kUrlsPerCache].get()),
           "option");
@@ -77,7 +77,7 @@ Transfer& TransferPool::acquire(Role role, std::size_t target, std::uint64_t seq
 void TransferPool::release(Transfer& probe) {
   probe.active = false;
   --in_flight_;
-  idle_[slot_of(probe.role, probe.target)].push_back(&probe);
+  idle_[slot_of(probe.role, probe.target, probe.kept)].push_back(&probe);
 }
 
 }  // namespace upwatch

@@ -138,6 +138,9 @@ std::string mark_tip(const Mark& mark) {
 
 /// "example.com/health" for a URL, "at 10.0.0.1" for one of its addresses.
 std::string lane_name(const TargetResult& target) {
+  if (target.address == kFreshConnection || target.address == kKeptConnection) {
+    return fmt::format("on {} connections", target.address);
+  }
   if (!target.address.empty()) return "at " + target.address;
   const auto scheme = target.url.find("://");
   return scheme == std::string::npos ? target.url : target.url.substr(scheme + 3);

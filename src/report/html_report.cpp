@@ -106,6 +106,11 @@ std::string render_target(const RunInfo& run, const RunResults& results, std::si
   append(out, R"(<section class="target" data-target="{}">)",
          escape_html(summary::target_name(target)));
   if (several) append(out, "\n<h2>{}</h2>\n", escape_html(summary::target_name(target)));
+  if (results.both_connections && target.address.empty()) {
+    out +=
+        "<p>As users saw it: a tick failed if its probe on either kind of connection "
+        "failed.</p>\n";
+  }
   if (results.each_address && target.address.empty()) {
     out += "<p>As users saw it: a tick failed if any of its addresses failed.</p>\n<ul>";
     const std::vector<std::string>* before = nullptr;

@@ -313,10 +313,13 @@ std::string render_report(const RunInfo& run, const RunResults& results) {
               describe_verdict(results));
   for (const auto& target : results.targets) {
     out += '\n';
-    const bool users_view = results.each_address && target.address.empty();
-    append_line(
-        out, "TARGET: {}{}", target_name(target),
-        users_view ? " (as users saw it: a tick failed if any of its addresses failed)" : "");
+    const bool users_view = results.gathered() && target.address.empty();
+    append_line(out, "TARGET: {}{}", target_name(target),
+                !users_view ? ""
+                : results.each_address
+                    ? " (as users saw it: a tick failed if any of its addresses failed)"
+                    : " (as users saw it: a tick failed if its probe on either kind of connection "
+                      "failed)");
     if (users_view) append_sets(out, target);
     append_analysis(out, run, target.analysis);
   }

@@ -221,14 +221,19 @@ std::string render_report_json(const RunInfo& run, const RunResults& results) {
   document.erase("url");
   document["urls"] = all_urls(run.url, run.more_urls);
   document["each_address"] = results.each_address;
+  document["both_connections"] = results.both_connections;
   const auto verdict = results.verdict();
   document["verdict"] = format_as(verdict);
   document["verdict_reasons"] = json::array({describe_verdict(results)});
   json targets = json::array();
   for (const auto& target : results.targets) {
-    json each{{"url", target.url},
-              {"address", target.address.empty() ? json(nullptr) : json(target.address)},
-              {"users_view", results.each_address && target.address.empty()}};
+    json each{
+        {"url", target.url},
+        {"address",
+         results.each_address && !target.address.empty() ? json(target.address) : json(nullptr)},
+        {"connection", results.both_connections && !target.address.empty() ? json(target.address)
+                                                                           : json(nullptr)},
+        {"users_view", results.gathered() && target.address.empty()}};
     if (each["users_view"].get<bool>()) {
       json sets = json::array();
       for (const auto& set : target.sets) {

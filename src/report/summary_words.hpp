@@ -50,9 +50,9 @@ namespace upwatch::summary {
   return analysis.gaps.size() + analysis.unlisted_gaps.count;
 }
 
-/// "http://h/ at 127.0.0.1", or the URL alone.
+/// "http://h/ at 127.0.0.1", "http://h/ on fresh connections", or the URL alone.
 [[nodiscard]] inline std::string target_name(const TargetResult& target) {
-  return target.address.empty() ? target.url : fmt::format("{} at {}", target.url, target.address);
+  return upwatch::target_name(target.url, target.address);
 }
 
 /// Appends a line for each window of `analysis`, of the service or of the prober's network,

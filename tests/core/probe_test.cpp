@@ -111,3 +111,12 @@ TEST(DescribeFailure, SaysWhyInWordsAPersonActsOn) {
   EXPECT_EQ(longest.size(), upwatch::kCauseLength);
   EXPECT_TRUE(longest.ends_with("xx...")) << longest;
 }
+
+TEST(TargetName, NamesAnAddressOrAKindOfConnection) {
+  EXPECT_EQ(upwatch::target_name("http://h/", ""), "http://h/");
+  EXPECT_EQ(upwatch::target_name("http://h/", "10.0.1.17"), "http://h/ at 10.0.1.17");
+  EXPECT_EQ(upwatch::target_name("http://h/", upwatch::kKeptConnection),
+            "http://h/ on kept-alive connections");
+  EXPECT_EQ(upwatch::target_name("http://h/", upwatch::kFreshConnection),
+            "http://h/ on fresh connections");
+}

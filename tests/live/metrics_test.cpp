@@ -140,3 +140,30 @@ TEST(ListenAddress, TakesAPortAloneOrAnIpAddressAndAPort) {
     EXPECT_FALSE(parse_listen_address(bad)) << bad;
   }
 }
+
+TEST(RunMetrics, EachKindOfConnectionIsATargetLabelledByItsKind) {
+  RunMetrics metrics{"lap1"};
+  TargetsAnalysis analysis{upwatch::StatusExpectation{}, 100ms, {}, {kUrl}, false, true};
+  analysis.observe_each(
+      [&](const std::string& url, const std::string& part) { return &metrics.target(url, part); });
+  for (std::uint64_t k = 0; k < 2; ++k) {
+    auto fresh = probe(k, Outcome::http(200));
+    fresh.connection = upwatch::kFreshConnection;
+    auto kept = probe(k, Outcome::failure(Transport::reset));
+    kept.connection = upwatch::kKeptConnection;
+    analysis.add(fresh);
+    analysis.add(kept);
+  }
+  const auto text = exposition(metrics);
+  EXPECT_TRUE(has(text, R"(upwatch_probes_total{connection="fresh",outcome="200",result="up",)" +
+                            kLabels + "} 2"))
+      << text;
+  EXPECT_TRUE(has(text, R"(upwatch_probes_total{connection="kept-alive",outcome="reset",)"
+                        R"(result="down",)" +
+                            kLabels + "} 2"))
+      << text;
+  // As users saw it: each tick failed.
+  EXPECT_TRUE(has(text, R"(upwatch_probes_total{outcome="reset",result="down",)" + kLabels + "} 2"))
+      << text;
+  EXPECT_EQ(text.find("address="), std::string::npos);
+}

@@ -174,11 +174,13 @@ TEST(ProbeJsonl, WriteReadSeveralUrlsAndTheirAddresses) {
   header.each_address = true;
   header.vantage = "eu-west-1a";
   header.slow = std::chrono::microseconds{250'000};
+  header.both_connections = true;
   header.user = "alice";
   header.more_urls = {"http://127.0.0.1:8080/api"};
   auto record = sample_records()[0];
   record.url = "http://127.0.0.1:8080/api";
   record.address = "127.0.0.2";
+  record.connection = "kept-alive";
   const upwatch::AddressSet set{.url = "http://127.0.0.1:8080/api",
                                 .first_tick = 3,
                                 .time = kSampleStart + 600ms,

@@ -203,11 +203,13 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
   header.each_address = true;
   header.vantage = "eu-west-1a";
   header.slow = std::chrono::microseconds{250'000};
+  header.both_connections = true;
   header.user = "alice";
   header.more_urls = {"http://127.0.0.1:8080/api", "https://***@lb.test/"};
   auto record = sample_records()[0];
   record.url = "http://127.0.0.1:8080/api";
   record.address = "127.0.0.2";
+  record.connection = "kept-alive";
   const upwatch::AddressSet set{.url = "http://127.0.0.1:8080/api",
                                 .first_tick = 12,
                                 .time = kSampleStart + 600ms,
@@ -217,7 +219,8 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
                            upwatch::format_record(record, header.id);
   // Each further URL has a line of its own; each record names its URL and address, so that
   // grep finds them.
-  EXPECT_NE(text.find(" vantage=eu-west-1a each-address url=http://127.0.0.1:8080/health\n"
+  EXPECT_NE(text.find(" vantage=eu-west-1a each-address connections=both "
+                      "url=http://127.0.0.1:8080/health\n"
                       "# upwatch target url=http://127.0.0.1:8080/api run=0a1b2c3d\n"
                       "# upwatch target url=https://***@lb.test/ run=0a1b2c3d\n\n"
                       "# upwatch addresses time=2026-11-26T00:00:00.600Z first=12 "
@@ -226,7 +229,8 @@ TEST(ProbeLog, WriteReadSeveralUrlsAndTheirAddresses) {
       << text;
   EXPECT_NE(text.find(" user=alice:*** track="), std::string::npos) << text;
   EXPECT_NE(text.find(" slow=0.25 "), std::string::npos) << text;
-  EXPECT_NE(text.find(" url=http://127.0.0.1:8080/api address=127.0.0.2 run=0a1b2c3d\n"),
+  EXPECT_NE(text.find(" url=http://127.0.0.1:8080/api address=127.0.0.2 connection=kept-alive "
+                      "run=0a1b2c3d\n"),
             std::string::npos)
       << text;
   const auto contents = read(text + "# upwatch target url=http://late/ run=0a1b2c3d\n\n");

@@ -27,7 +27,7 @@ namespace {
 constexpr auto kPollSlice = std::chrono::milliseconds{10};
 
 /// The behaviours a script names; any other step is an HTTP status.
-constexpr std::array<std::pair<std::string_view, Behaviour>, 11> kNamedBehaviours{{
+constexpr std::array<std::pair<std::string_view, Behaviour>, 12> kNamedBehaviours{{
     {"ok", Behaviour::ok},
     {"slow", Behaviour::slow},
     {"hang", Behaviour::hang},
@@ -39,6 +39,7 @@ constexpr std::array<std::pair<std::string_view, Behaviour>, 11> kNamedBehaviour
     {"flood", Behaviour::flood},
     {"huge", Behaviour::huge},
     {"badchunk", Behaviour::badchunk},
+    {"dropkept", Behaviour::dropkept},
 }};
 
 std::string http_date() {
@@ -297,8 +298,22 @@ void TestServer::serve(int fd, Step first) {
     }
     const bool with_body = !head.starts_with("HEAD ");
     const Step step = first_request ? first : take_step();
+    const bool reused = !first_request;
     first_request = false;
     switch (step.behaviour) {
+      case Behaviour::dropkept:
+        if (!reused) {
+          send_all(fd, answer(200, with_body, step.version));
+          continue;
+        }
+        // Something of the answer first: libcurl retries a reused connection that died
+        // before any of it came.
+        send_all(fd, "HTTP/1.1 200 OK\r\n");
+        {
+          const linger abort_on_close{.l_onoff = 1, .l_linger = 0};
+          ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+        }
+        break;
       case Behaviour::ok:
       case Behaviour::refuse:
         send_all(fd, answer(200, with_body, step.version));

@@ -25,6 +25,8 @@ enum class Behaviour {
   flood,     ///< 200 with 3,000 headers of 100 bytes (300 KB), as a hostile server may send
   huge,      ///< 200 with one header of 200 KB, more than libcurl takes
   badchunk,  ///< 200, chunked, with a chunk size that is not hexadecimal
+  dropkept,  ///< 200 to a connection's first request; a later one on it gets the start of
+             ///< an answer, then a reset (a node that drops the connections it keeps)
 };
 
 /// One step of a script: a behaviour for `count` requests (0 = every request from then on).

@@ -23,7 +23,9 @@ inline constexpr std::size_t kMaxHeldTicks = 4096;
 /// One target's part of a run: a URL, or one address of a URL's name (--each-address).
 struct TargetResult {
   std::string url;      ///< redacted
-  std::string address;  ///< the address probed; "" for the URL as a whole
+  std::string address;  ///< the address probed, or with --connections both the kind of
+                        ///< connection (kFreshConnection, kKeptConnection); "" for the URL
+                        ///< as a whole
   RunAnalysis analysis;
   /// For a URL probed at each address: its sets of addresses in time order (at most
   /// kMaxListed; the rest counted in sets_unlisted). Its analysis is then of its ticks as
@@ -37,9 +39,14 @@ struct RunResults {
   std::vector<TargetResult> targets;  ///< each URL in the run's order, each followed by its
                                       ///< addresses (--each-address) in address order
   bool each_address = false;
+  bool both_connections = false;  ///< each URL probed on both kinds of connection
 
   /// True for a run of one URL probed as it resolves: it is reported as a single target.
-  [[nodiscard]] bool single() const { return targets.size() == 1 && !each_address; }
+  [[nodiscard]] bool single() const {
+    return targets.size() == 1 && !each_address && !both_connections;
+  }
+  /// True if its URLs are reported as users saw them, then each of their parts.
+  [[nodiscard]] bool gathered() const { return each_address || both_connections; }
   /// down if any target had downtime; else inconclusive if any was inconclusive; else up.
   [[nodiscard]] RunVerdict verdict() const;
   /// The same of each target's verdict through a deploy gate (RunAnalysis::gated).
@@ -66,7 +73,7 @@ class TargetsAnalysis {
   /// `expectation`, following the `tracked` names.
   TargetsAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
                   std::vector<std::string> tracked, const std::vector<std::string>& urls,
-                  bool each_address);
+                  bool each_address, bool both_connections = false);
 
   /// Makes the observer (not owned) of a target: a URL, and an address ("" for the URL).
   using ObserverFactory =
@@ -123,6 +130,12 @@ class TargetsAnalysis {
   std::chrono::nanoseconds interval_;
   std::vector<std::string> tracked_;
   bool each_address_;
+  bool both_connections_;  ///< a URL's ticks are gathered from its two kinds of connection
+  /// What sets `record` apart from its URL: its address (--each-address), or the kind of
+  /// connection it went on (--connections both).
+  [[nodiscard]] const std::string& part_of(const ProbeRecord& record) const {
+    return both_connections_ ? record.connection : record.address;
+  }
   std::vector<Url> urls_;
   std::unordered_map<std::string, std::size_t> index_;  ///< URL -> its place in urls_
   std::vector<ObserverFactory> observer_makers_;        ///< for each address, when it comes

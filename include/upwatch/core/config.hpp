@@ -23,7 +23,11 @@ enum class LiveMode : std::uint8_t {
 };
 
 /// Whether probes may reuse connections.
-enum class Connections : std::uint8_t { fresh, keep_alive };
+enum class Connections : std::uint8_t {
+  fresh,       ///< a new connection and look-up per probe, as the bash loop's curl made
+  keep_alive,  ///< connections and look-ups reused
+  both,        ///< each tick a probe of each kind, each kind a target of its own
+};
 
 /// One URL a run probes, checked.
 struct TargetUrl {

@@ -146,11 +146,21 @@ struct ProbeRecord {
   std::vector<std::string> tried;     ///< addresses connected to before `remote`, that did not
                                       ///< answer (refused, or too slow to connect)
   std::vector<TrackedValue> tracked;  ///< the values of the tracked names the answer carried
-  std::string url;      ///< the URL probed, redacted, in a run of several; "" in a run of one
-  std::string address;  ///< the address the probe was pinned to (--each-address), else ""
+  std::string url;         ///< the URL probed, redacted, in a run of several; "" in a run of one
+  std::string address;     ///< the address the probe was pinned to (--each-address), else ""
+  std::string connection;  ///< with --connections both, the kind it went on: kFreshConnection
+                           ///< or kKeptConnection; else ""
 
   bool operator==(const ProbeRecord&) const = default;
 };
+
+/// The kinds of connection of a run of --connections both, as records name them.
+inline constexpr std::string_view kFreshConnection = "fresh";
+inline constexpr std::string_view kKeptConnection = "kept-alive";
+
+/// "http://h/ at 10.0.0.1" for a URL's address, "http://h/ on kept-alive connections" for a
+/// kind of connection (--connections both), the URL alone for `part` "".
+[[nodiscard]] std::string target_name(std::string_view url, std::string_view part);
 
 /// Why `record` failed, in words a person acts on, at most kCauseLength bytes: "connection
 /// refused by 10.0.1.17:443", "certificate verify failed: self-signed certificate

@@ -27,6 +27,8 @@ struct RunHeader {
   std::string url;                     ///< the probed URL, credentials redacted
   std::vector<std::string> more_urls;  ///< the other URLs of a run of several, redacted
   bool each_address = false;           ///< each URL was probed at every address of its name
+  bool both_connections = false;       ///< each tick probed on a fresh connection and on a
+                                       ///< kept-alive one (--connections both)
   std::vector<std::string> track;      ///< --track's header names, lower case, and "body" for
                                        ///< --track-body
   std::string vantage;                 ///< where the run watched from; "" in old logs

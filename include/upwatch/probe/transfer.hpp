@@ -25,6 +25,7 @@ struct Transfer {
   EasyHandle easy;
   Role role = Role::target;
   std::size_t target = 0;     ///< the URL's place among the run's (its slot of the schedule)
+  bool kept = false;          ///< its connections are kept alive and reused
   std::string address;        ///< the address it is pinned to (--each-address), or ""
   SlistHandle pinned;         ///< CURLOPT_CONNECT_TO that pins it there
   bool active = false;        ///< resolving its name or in the multi handle
@@ -56,7 +57,7 @@ class TransferSetup {
 
   /// A new slot for `role` (of URL `target`), its easy handle configured for the run; throws
   /// std::runtime_error if libcurl fails.
-  [[nodiscard]] std::unique_ptr<Transfer> make(Role role, std::size_t target) const;
+  [[nodiscard]] std::unique_ptr<Transfer> make(Role role, std::size_t target, bool kept) const;
   /// The record of a probe whose transfer libcurl finished with `code`, sent at `sent`, with
   /// the values the run tracks if it is an answer of the URL; the lines are moved out of
   /// `transfer`.
@@ -71,16 +72,17 @@ class TransferSetup {
  private:
   /// Sets what `easy` sends: user agent, credentials, method, body, headers, HTTP version,
   /// redirects and time limits.
-  void set_request_options(CURL* easy) const;
+  void set_request_options(CURL* easy, bool kept) const;
   /// Sets how `easy` connects: interface, look-up overrides, TLS, proxy, IP version, and
-  /// fresh connections unless the run keeps them alive.
-  void set_connection_options(CURL* easy) const;
+  /// fresh connections unless `kept`.
+  void set_connection_options(CURL* easy, bool kept) const;
   /// Limits `transfer`'s probe to the time its --max-time has left.
   void limit_to_time_left(Transfer& transfer) const;
 
   const Config& config_;
   Tracking tracking_;
-  SlistHandle headers_;
+  SlistHandle headers_;       ///< of a probe on a fresh connection
+  SlistHandle kept_headers_;  ///< of a probe on a kept-alive one
   SlistHandle resolve_;
   SlistHandle connect_to_;
   std::vector<UrlHandle> urls_;  ///< each URL parsed once, for all its transfers

@@ -21,9 +21,10 @@ class TransferPool {
   /// libcurl cannot make a connection cache.
   TransferPool(const Config& config, std::size_t urls, CURLM* multi);
 
-  /// An idle slot for `role` and URL `target`, ready for probe `sequence` sent at `sent`.
+  /// An idle slot for `role` and URL `target`, on connections kept alive if `kept`, ready for
+  /// probe `sequence` sent at `sent`.
   Transfer& acquire(Role role, std::size_t target, std::uint64_t sequence,
-                    BootClock::time_point sent);
+                    BootClock::time_point sent, bool kept);
 
   /// Returns `probe`, no longer in flight, to the idle slots of its URL.
   void release(Transfer& probe);
@@ -39,7 +40,7 @@ class TransferPool {
 
  private:
   /// The place of a URL's slots among the idle lists: the control URL's come last.
-  [[nodiscard]] std::size_t slot_of(Role role, std::size_t target) const;
+  [[nodiscard]] std::size_t slot_of(Role role, std::size_t target, bool kept) const;
   /// Keeps each group of URLs' connections in a cache of its own.
   void keep_connections_apart(CURLM* multi);
 

@@ -229,10 +229,9 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
       shown = &record;
     }
   }
-  for (auto& [address, analysis] : url.addresses) {
-    const auto probed_at = std::ranges::find_if(
-        records, [&](const auto& record) { return part_of(record) == address; });
-    if (probed_at == records.end()) analysis.add_absent(tick, 1, at);
+  for (auto& [part, analysis] : url.addresses) {
+    const auto probed = [&, &part = part](const auto& record) { return part_of(record) == part; };
+    if (std::ranges::none_of(records, probed)) analysis.add_absent(tick, 1, at);
   }
 
   for (const auto& record : records) {

@@ -57,7 +57,7 @@ TargetsAnalysis::TargetsAnalysis(StatusExpectation expectation, std::chrono::nan
     : expectation_(std::move(expectation)),
       interval_(interval),
       tracked_(std::move(tracked)),
-      each_address_(each_address || both_connections),
+      each_address_(each_address),
       both_connections_(both_connections) {
   for (const auto& url : urls) {
     index_.emplace(url, urls_.size());
@@ -110,7 +110,7 @@ void TargetsAnalysis::add(const ProbeRecord& record) {
   const auto found = index_.find(record.url);
   if (found == index_.end()) return;
   auto& url = urls_[found->second];
-  if (!each_address_) {
+  if (!gathered()) {
     url.analysis.add(record);
     return;
   }
@@ -124,7 +124,7 @@ void TargetsAnalysis::add_gap(const Gap& gap) {
     const auto part = gap_of_slot(gap, slot, urls_.size());
     if (!part) continue;
     auto& url = urls_[slot];
-    if (!each_address_) {
+    if (!gathered()) {
       url.analysis.add_gap(*part);
       continue;
     }
@@ -246,8 +246,7 @@ void TargetsAnalysis::release_tick(Url& url, std::uint64_t tick,
 }
 
 RunResults TargetsAnalysis::finish() && {
-  RunResults results{.each_address = each_address_ && !both_connections_,
-                     .both_connections = both_connections_};
+  RunResults results{.each_address = each_address_, .both_connections = both_connections_};
   results.targets.reserve(urls_.size());
   for (auto& url : urls_) {
     release(url, true);
@@ -264,8 +263,7 @@ RunResults TargetsAnalysis::finish() && {
 }
 
 RunResults TargetsAnalysis::so_far() const {
-  RunResults results{.each_address = each_address_ && !both_connections_,
-                     .both_connections = both_connections_};
+  RunResults results{.each_address = each_address_, .both_connections = both_connections_};
   for (const auto& url : urls_) {
     results.targets.push_back({.url = url.url,
                                .analysis = url.analysis.so_far(),

@@ -67,15 +67,18 @@ struct RunResults {
 /// each through its own OutageAnalysis. With --each-address, a URL's probes of one tick (one per
 /// address) are gathered, in tick order, into one probe of the URL as users saw it, and handed
 /// to the analysis of each address; an address not probed at a tick is absent there, not down.
+/// With --connections both, so are its probes of one tick on each kind of connection.
 class TargetsAnalysis {
  public:
   /// An analysis of the run of `urls` (redacted, as the records name them), judged by
-  /// `expectation`, following the `tracked` names.
+  /// `expectation`, following the `tracked` names, gathering each tick's probes by address
+  /// if `each_address`, or by kind of connection if `both_connections`.
   TargetsAnalysis(StatusExpectation expectation, std::chrono::nanoseconds interval,
                   std::vector<std::string> tracked, const std::vector<std::string>& urls,
                   bool each_address, bool both_connections = false);
 
-  /// Makes the observer (not owned) of a target: a URL, and an address ("" for the URL).
+  /// Makes the observer (not owned) of a target: a URL, and an address or kind of connection
+  /// ("" for the URL).
   using ObserverFactory =
       std::function<AnalysisObserver*(const std::string& url, const std::string& address)>;
 
@@ -130,6 +133,8 @@ class TargetsAnalysis {
   std::chrono::nanoseconds interval_;
   std::vector<std::string> tracked_;
   bool each_address_;
+  /// True if a URL's probes of a tick are gathered into one as users saw it.
+  [[nodiscard]] bool gathered() const { return each_address_ || both_connections_; }
   bool both_connections_;  ///< a URL's ticks are gathered from its two kinds of connection
   /// What sets `record` apart from its URL: its address (--each-address), or the kind of
   /// connection it went on (--connections both).

@@ -431,10 +431,14 @@ TEST_F(Cli, AStalledLogReaderHoldsUpNeitherTheProbesNorCtrlC) {
             std::string::npos)
       << out_;
   EXPECT_NE(process->err().find("upwatch: error: cannot write log file"), std::string::npos);
-  // The summary and the exit status agree.
-  EXPECT_TRUE(
-      summary_line("VERDICT:")
-          .starts_with("VERDICT: up (exit 3, as records could not be written to the log): "))
+  // The summary and the exit status agree (up, or inconclusive if probes in flight at the stop
+  // had waited longer than any answer, on a loaded machine).
+  const auto verdict = summary_line("VERDICT:");
+  EXPECT_TRUE(verdict.starts_with("VERDICT: up (exit 3, as records could not be written to the "
+                                  "log): ") ||
+              (verdict.starts_with("VERDICT: inconclusive (exit 3, as records could not be "
+                                   "written to the log): ") &&
+               verdict.find(" left unanswered longer than ") != std::string::npos))
       << out_;
 }
 

@@ -145,7 +145,8 @@ TEST_F(Cli, AnIntervalLongerThanPollCanWaitStillEndsWithASummary) {
   ASSERT_TRUE(upwatch::testing::eventually(
       [&] { return log_text().find("* ") != std::string::npos; }, kGenerous));
   process->signal(SIGINT);
-  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();
+  const int process_status = process->wait(kGenerous);
+  expect_stopped_up(process_status, process->out());
   out_ = process->out();
   EXPECT_EQ(summary_line("INT:"), "INT: 2592000");
   EXPECT_NE(summary_line("PROBES:").find("1 sent, 1 up"), std::string::npos) << out_;
@@ -160,7 +161,8 @@ TEST_F(Cli, SecretsStayOutOfPsAndOutOfErrors) {
   const auto command_line =
       upwatch::testing::read_file(fmt::format("/proc/{}/cmdline", process->pid()));
   process->signal(SIGINT);
-  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();
+  const int process_status = process->wait(kGenerous);
+  expect_stopped_up(process_status, process->out());
   EXPECT_NE(command_line.find("Authorization:"), std::string::npos) << command_line;
   EXPECT_EQ(command_line.find("S3CRET"), std::string::npos) << command_line;
   EXPECT_EQ(command_line.find("pa55word"), std::string::npos) << command_line;

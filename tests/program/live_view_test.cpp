@@ -163,7 +163,8 @@ TEST_F(LiveView, AMarkIsAnEventAboveTheStatusLineAndInTheSummary) {
       terminal_->read_until([&] { return !event_row("MARK: launched s2 v2").empty(); }, kGenerous))
       << terminal_->output();
   terminal_->signal(SIGINT);
-  ASSERT_EQ(terminal_->wait(kGenerous), 0) << terminal_->output();
+  const int status = terminal_->wait(kGenerous);
+  expect_stopped_up(status, terminal_->output());
   const auto rows = terminal_->screen().rows();
   const auto heading =
       std::ranges::find(rows, "MARKS: 1 mark (upwatch mark), in time order with the windows");

@@ -111,7 +111,8 @@ TEST_F(Cli, AMarkCarriesTheTimeGivenWithAtRatherThanWhenItWasMade) {
             "upwatch: error: bad --at '9:41': expected a time in UTC as the log writes it, such "
             "as 2026-12-05T09:41:07.250Z or 2026-12-05T09:41:07Z\n");
   probing->signal(SIGINT);
-  ASSERT_EQ(probing->wait(kGenerous), 0) << probing->err();
+  const int probing_status = probing->wait(kGenerous);
+  expect_stopped_up(probing_status, probing->out());
   const auto all = runs();
   ASSERT_EQ(all.size(), 1U);
   ASSERT_EQ(all[0].marks.size(), 2U);  // the bad one wrote nothing

@@ -236,7 +236,8 @@ TEST_F(Cli, MetricsAreServedOnAnIpv6Address) {
       kGenerous))
       << process->err();
   process->signal(SIGINT);
-  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();
+  const int process_status = process->wait(kGenerous);
+  expect_stopped_up(process_status, process->out());
   EXPECT_FALSE(http_get(metrics_url));  // it stopped serving as the run ended
 }
 
@@ -267,7 +268,8 @@ TEST_F(Cli, ScrapesAreServedBesideClientsThatConnectAndSendNothing) {
     EXPECT_NE(text->find("upwatch_probes_total{"), std::string::npos);
   }
   process->signal(SIGINT);
-  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();
+  const int process_status = process->wait(kGenerous);
+  expect_stopped_up(process_status, process->out());
 }
 
 TEST_F(Cli, ACtrlCWhileWaitingForTheLastScrapeEndsTheWait) {
@@ -280,7 +282,8 @@ TEST_F(Cli, ACtrlCWhileWaitingForTheLastScrapeEndsTheWait) {
       << process->err();
   const auto asked = std::chrono::steady_clock::now();
   process->signal(SIGINT);
-  EXPECT_EQ(process->wait(kGenerous), 0) << process->err();  // the run's own status
+  const int process_status = process->wait(kGenerous);
+  expect_stopped_up(process_status, process->out());
   EXPECT_LT(std::chrono::steady_clock::now() - asked, kGenerous);
   EXPECT_NE(process->err().find("no scrape read the final numbers"), std::string::npos);
 }

@@ -379,6 +379,12 @@ struct Engine::Impl {
       next = send_due(ClockReading::now(), next);
       int running = 0;
       check(curl_multi_perform(multi.get(), &running), "perform");
+      // Stopped since the ticks were sent: what libcurl timed out meanwhile is upwatch's own
+      // gap, which the next send_due finds.
+      if (timekeeper.stalled_at(Clock::now(), next)) {
+        for (const auto& probe : pool.all())
+          probe->interrupted = probe->interrupted || probe->active;
+      }
       collect_finished();
       const auto lookup_deadline = expire_lookups(Clock::now());
       if (!timekeeper.schedule().contains(next) && pool.in_flight() == 0) break;

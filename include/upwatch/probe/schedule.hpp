@@ -85,6 +85,11 @@ class Timekeeper {
 
   /// The ticks to send at `now`, when those before `next` were sent or skipped.
   [[nodiscard]] DueTicks due(const ClockReading& now, std::uint64_t next);
+  /// True if tick `next`, not yet sent, is late enough at `now` to be part of a gap: upwatch
+  /// did not run, and what timed out meanwhile is not the service's.
+  [[nodiscard]] bool stalled_at(BootClock::time_point now, std::uint64_t next) const {
+    return schedule_.contains(next) && now - schedule_.tick(next) > gap_threshold(interval_);
+  }
 
   /// The schedule kept.
   [[nodiscard]] const Schedule& schedule() const { return schedule_; }

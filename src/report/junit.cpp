@@ -6,13 +6,16 @@
 #include <iterator>
 
 #include "summary_words.hpp"
+#include "upwatch/report/html_report.hpp"
 #include "upwatch/report/report.hpp"
 
 namespace upwatch {
 
 std::string escape_xml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // What XML 1.0 cannot hold becomes '?'; then the characters markup gives a meaning to are
+  // escaped, as for HTML, and the apostrophe too.
+  std::string valid;
+  valid.reserve(text.size());
   for (std::size_t at = 0; at < text.size();) {
     const auto byte = static_cast<unsigned char>(text[at]);
     // The length of the UTF-8 sequence this byte begins; 0 if it begins none.
@@ -21,40 +24,23 @@ std::string escape_xml(std::string_view text) {
                                : (byte & 0xF0U) == 0xE0U ? 3
                                : (byte & 0xF8U) == 0xF0U ? 4
                                                          : 0;
-    bool valid = length > 0 && at + length <= text.size() && (length != 2 || byte >= 0xC2U);
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      valid = (static_cast<unsigned char>(text[at + k]) & 0xC0U) == 0x80U;
+    bool whole = length > 0 && at + length <= text.size() && (length != 2 || byte >= 0xC2U);
+    for (std::size_t k = 1; whole && k < length; ++k) {
+      whole = (static_cast<unsigned char>(text[at + k]) & 0xC0U) == 0x80U;
     }
-    if (!valid) {
-      out += '?';
+    const bool control =
+        length == 1 && ((byte < 0x20U && byte != '\t' && byte != '\n') || byte == 0x7FU);
+    if (!whole || control) {
+      valid += '?';
       ++at;
       continue;
     }
-    if (length > 1) {
-      out.append(text.substr(at, length));
-      at += length;
-      continue;
-    }
-    switch (text[at]) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += (byte < 0x20U && byte != '\t' && byte != '\n') || byte == 0x7FU ? '?' : text[at];
-    }
-    ++at;
+    valid.append(text.substr(at, length));
+    at += length;
+  }
+  std::string out;
+  for (const char c : escape_html(valid)) {
+    out += c == '\'' ? std::string_view{"&apos;"} : std::string_view{&c, 1};
   }
   return out;
 }

@@ -242,7 +242,8 @@ std::string render_strip(const RunInfo& run, const RunAnalysis& analysis, const 
   // Each lane is 16 units high, drawn 24 pixels high.
   out +=
       R"(</div><svg class="timeline" viewBox="0 0 1000 64" preserveAspectRatio="none" height="96">)";
-  out += "\n<g class=\"probes\">\n";
+  // The marks' lines under the probes, so that a column a line crosses still shows its tip.
+  out += "\n" + render_mark_lines(run, axis, 64) + "<g class=\"probes\">\n";
   for (const auto& [column, x0, x1] : column_extents(run, timeline, axis)) {
     append_mark(out, fmt::format(R"(class="{}")", column_class(*column)), x0, x1, 0, 30,
                 column_tip(*column));
@@ -269,8 +270,7 @@ std::string render_strip(const RunInfo& run, const RunAnalysis& analysis, const 
                 fmt::format("{} to {}, {}\n{}", format_iso_utc(gap.start), format_iso_utc(gap.end),
                             format_elapsed(gap.duration()), describe(gap)));
   }
-  out += "</g>\n" + render_mark_lines(run, axis, 64);
-  return out + "</svg>" + axis.labels() + "</div>\n";
+  return out + "</g>\n</svg>" + axis.labels() + "</div>\n";
 }
 
 /// A logarithmic scale of latency over whole decades, at least one, in the latency chart's

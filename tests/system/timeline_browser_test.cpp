@@ -167,10 +167,11 @@ TEST_F(Timeline, APageShowsTheTrackedVersionsAndThePhasesOfEachProbe) {
   upwatch::testing::DnsServer dns{upwatch::testing::DnsServer::Mode::answer};
   dns.set_addresses({"127.0.0.1"});
   const auto url = fmt::format("http://upwatch.test:{}/health", server.port());
-  ASSERT_EQ(run({"--track", "x-app-version", "-c", "40", "--dns-servers",
-                 fmt::format("127.0.0.1:{}", dns.port()), url, "0.05"}),
-            0)
-      << err_;
+  const int status = run({"--track", "x-app-version", "-c", "40", "--dns-servers",
+                          fmt::format("127.0.0.1:{}", dns.port()), url, "0.05"});
+  // A machine that did not run upwatch for a while leaves a gap: inconclusive, as it should.
+  if (const auto stall = stalled(); !stall.empty()) GTEST_SKIP() << stall;
+  ASSERT_EQ(status, 0) << err_;
   ASSERT_EQ(run({"report", "--html", "versions.html"}), 0) << err_;
   const auto report = report_json();
   const auto shown = open_in_browser("versions.html", UPWATCH_SCREENSHOT_DIR "/versions.png");
